@@ -1,0 +1,26 @@
+# Entry points; meson does the building.  Each target installs what is
+# missing first (scripts/deps.sh).
+BUILD ?= build
+
+.PHONY: all demo check bench install clean
+all:
+	scripts/deps.sh
+	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD)
+	meson compile -C $(BUILD)
+
+# The main job on the built-in example: build a device address space,
+# capture it, print what the dump holds.
+demo: all
+	$(BUILD)/devsnap demo
+
+check:
+	scripts/test.sh
+
+bench: all
+	scripts/bench.sh $(BUILD)
+
+install: all
+	meson install -C $(BUILD)
+
+clean:
+	rm -rf $(BUILD) build-fuzz build*.log

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The dump file: an ELF64 ET_CORE laid out from captured segments and
+ * served by offset, never assembled in one buffer (devcoredump's read
+ * callback and a streaming file writer both pull it piece by piece).
+ * See docs/dump-format.md for the layout.
+ */
+#ifndef DS_DUMP_H
+#define DS_DUMP_H
+
+#include "ds_base.h"
+#include "pgtable.h"
+
+#define DS_NOTE_NAME "DEVSNAP"
+#define DS_NOTE_VERSION 1
+
+/* Why a mapped range was not saved.  0 means it was. */
+enum ds_skip_reason {
+	DS_SAVED = 0,
+	DS_SKIP_NOT_RAM,    /* no RAM at that PA (MMIO hole, beyond memory) */
+	DS_SKIP_OFFLINE,    /* RAM, but offline or not accepted */
+	DS_SKIP_HWPOISON,   /* RAM with a memory failure */
+	DS_SKIP_DEVICE,     /* mapped with device-memory attributes */
+	DS_SKIP_BUDGET,     /* past the byte budget */
+	DS_SKIP_READ_ERROR, /* the source failed to give the bytes */
+	DS_SKIP_REASON_COUNT
+};
+
+/* "not-ram", "offline", ...: stable names, used in notes' text and CLI. */
+const char *ds_skip_reason_name(enum ds_skip_reason r);
+
+/* One PT_LOAD: a walker range, or a piece of one split by what could be saved. */
+struct ds_segment {
+	uint64_t va, pa, size;
+	uint64_t pte;
+	uint8_t page_shift;
+	struct ds_attrs attrs;
+	uint8_t skip;         /* enum ds_skip_reason */
+	uint64_t file_offset; /* set by ds_dump_layout; 0 when not saved */
+};
+
+/* ELF p_flags: R/W/X in 2:0, PTE bits 11:0 in 19:8, PTE bits 63:52 in 31:20. */
+uint32_t ds_segment_p_flags(const struct ds_segment *seg);
+
+/* Driver-supplied bytes kept in the dump: firmware log, registers. */
+struct ds_blob {
+	const char *name;
+	const void *data;
+	uint64_t size;
+};
+
+struct ds_dump_info {
+	const char *device;  /* e.g. "0000:03:00.0" or "agx" */
+	const char *driver;
+	const char *reason;  /* free text: "firmware assertion", ... */
+	const struct ds_pgtable *pt; /* format, roots, va_bits, upper half */
+	uint64_t time_ns;    /* capture time, ns since the Unix epoch */
+	uint16_t e_machine;  /* the device processor's EM_*, or EM_NONE */
+};
+
+struct ds_dump_writer {
+	/* Inputs, owned by the caller; segments sorted by VA. */
+	const struct ds_dump_info *info;
+	struct ds_segment *segs;
+	size_t nsegs;
+	const struct ds_blob *blobs;
+	size_t nblobs;
+	/* Bytes of a saved segment: off is within the segment. 0 or -errno. */
+	int (*read_data)(void *opaque, const struct ds_segment *seg, uint64_t off,
+			 void *buf, size_t len);
+	void *opaque;
+
+	/* Layout, filled by ds_dump_layout. */
+	uint64_t phdr_off, notes_off, notes_size, data_off, size;
+	uint32_t nphdrs; /* including PT_NOTE */
+};
+
+/* Computes the layout and each saved segment's file_offset; 0 or -EINVAL
+ * (unsorted or overlapping segments, sizes not page multiples) or -EOVERFLOW. */
+int ds_dump_layout(struct ds_dump_writer *w);
+
+/* Copies up to len bytes at off; returns the count (0 at the end) or -errno
+ * from read_data. */
+int64_t ds_dump_read(const struct ds_dump_writer *w, uint64_t off, void *buf, size_t len);
+
+#endif /* DS_DUMP_H */

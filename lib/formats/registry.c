@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+/* The formats devsnap knows; each is defined in its own file here. */
+#include "formats.h"
+
+static const struct ds_format *const formats[] = {
+	&ds_format_x86_64,
+	&ds_format_x86_64_5l,
+	/* formats: add new entries above this line */
+};
+
+const struct ds_format *ds_format_at(unsigned i)
+{
+	return i < DS_ARRAY_SIZE(formats) ? formats[i] : NULL;
+}
+
+static bool ds_streq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+const struct ds_format *ds_format_find(const char *name)
+{
+	for (unsigned i = 0; i < DS_ARRAY_SIZE(formats); i++)
+		if (ds_streq(formats[i]->name, name))
+			return formats[i];
+	return NULL;
+}

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Device page tables: describe one, then walk it as merged ranges.
+ *
+ * Physical memory is read only through the caller's read_phys callback,
+ * which may fail; nothing here allocates.  A walk visits table entries,
+ * never unmapped VA space, so its cost follows what is mapped.
+ */
+#ifndef DS_PGTABLE_H
+#define DS_PGTABLE_H
+
+#include "ds_base.h"
+
+#define DS_MAX_LEVELS 5 /* page-table levels below the root pointers */
+#define DS_MAX_ROOTS 4  /* DART's TTBRs; every other format has one */
+#define DS_WALK_CHUNK 32 /* entries fetched per read_phys call */
+#define DS_DEFAULT_MAX_TABLES (1u << 20)
+
+/* Permissions, for the privileged (firmware, kernel) and unprivileged
+ * (user, GPU) accessor.  Formats without privilege levels set both. */
+enum ds_prot {
+	DS_PROT_PR = 1 << 0,
+	DS_PROT_PW = 1 << 1,
+	DS_PROT_PX = 1 << 2,
+	DS_PROT_UR = 1 << 3,
+	DS_PROT_UW = 1 << 4,
+	DS_PROT_UX = 1 << 5,
+};
+#define DS_PROT_ALL 0x3f
+
+enum ds_mem_type {
+	DS_MEM_UNKNOWN = 0, /* the format does not say */
+	DS_MEM_CACHED,
+	DS_MEM_UNCACHED,
+	DS_MEM_DEVICE, /* MMIO: never read */
+};
+
+struct ds_attrs {
+	uint8_t prot; /* enum ds_prot bits */
+	uint8_t mem;  /* enum ds_mem_type */
+};
+
+/* What a table entry is, as its format's decoder sees it. */
+enum ds_pte_kind {
+	DS_PTE_INVALID = 0,
+	DS_PTE_TABLE,
+	DS_PTE_LEAF,
+	DS_PTE_RESERVED, /* an encoding the format forbids: the walk fails */
+};
+
+struct ds_pte_info {
+	enum ds_pte_kind kind;
+	uint64_t pa; /* next table, or the page/block mapped */
+	/* A leaf's attributes; for a table, attrs.prot is what it still
+	 * allows below it (hierarchical permissions), DS_PROT_ALL if no limit. */
+	struct ds_attrs attrs;
+	const char *reserved_why; /* for DS_PTE_RESERVED */
+};
+
+struct ds_pgtable;
+
+/* A page-table format: one file in lib/formats/ defines each. */
+struct ds_format {
+	const char *name;
+	const char *description;
+	uint8_t page_shift;  /* base granule: 12, 14 or 16 */
+	uint8_t min_va_bits, max_va_bits, default_va_bits;
+	uint8_t fixed_levels; /* DART: 2, the TTBRs index above; 0: from va_bits */
+	uint8_t max_roots;
+	uint8_t leaf_heights; /* bit h: a leaf may sit h levels above the last */
+	uint8_t oa_shift;     /* PTE output-address field = PA >> oa_shift */
+	uint32_t flags;       /* DS_FMT_* */
+	uint64_t oa_mask;     /* PTE bits holding the output address */
+	int (*decode)(const struct ds_pgtable *pt, uint64_t pte, unsigned height,
+		      struct ds_pte_info *out);
+	/* For the builder: kind TABLE or LEAF, pa and attrs in; 0 or -EINVAL. */
+	int (*encode)(const struct ds_pgtable *pt, const struct ds_pte_info *in,
+		      unsigned height, uint64_t *pte);
+};
+
+enum ds_format_flags {
+	DS_FMT_PRIV_LEVELS = 1 << 0, /* separate privileged/unprivileged perms */
+	DS_FMT_UPPER_HALF = 1 << 1,  /* has a TTBR1-style sign-extended half */
+	DS_FMT_MAIR = 1 << 2,        /* memory type via a MAIR index */
+	DS_FMT_SIGN_EXTEND = 1 << 3, /* one table, top VA bit sign-extended (x86, RISC-V) */
+};
+
+/* The formats devsnap knows, in a stable order; NULL past the end. */
+const struct ds_format *ds_format_at(unsigned i);
+const struct ds_format *ds_format_find(const char *name);
+
+/* Reads len bytes of physical memory at pa; 0 or a negative errno. */
+typedef int (*ds_read_phys_fn)(void *opaque, uint64_t pa, void *buf, size_t len);
+
+/* Where a failure happened and what it was, for a message the user can act on. */
+struct ds_error {
+	const char *what; /* static text, NULL when there was no error */
+	uint64_t va;      /* device VA, or DS_NO_ADDR */
+	uint64_t pa;      /* table or entry PA, or DS_NO_ADDR */
+	int height;       /* level above the last, or -1 */
+};
+#define DS_NO_ADDR (~0ULL)
+
+struct ds_pgtable_config {
+	const struct ds_format *format;
+	uint64_t roots[DS_MAX_ROOTS]; /* physical address of each top table */
+	unsigned nroots;              /* 1, or for DART the TTBRs in use */
+	unsigned va_bits;             /* 0: the format's default */
+	bool upper_half;              /* VAs are sign-extended (TTBR1, kernel VM) */
+	uint64_t mair;                /* DS_FMT_MAIR formats: MAIR value; 0: default */
+	uint32_t max_tables;          /* bound on tables visited; 0: default */
+	ds_read_phys_fn read_phys;
+	void *opaque;
+};
+
+/* A described table: config plus what follows from it. */
+struct ds_pgtable {
+	struct ds_pgtable_config cfg;
+	const struct ds_format *fmt;
+	unsigned levels;     /* table levels below the roots */
+	unsigned level_bits; /* index bits of a full level */
+	unsigned top_bits;   /* index bits of the top table */
+	unsigned root_bits;  /* VA bits choosing among the roots */
+	uint64_t mair;
+};
+
+/* Validates cfg and fills pt; 0, or -EINVAL with err saying which field. */
+int ds_pgtable_init(struct ds_pgtable *pt, const struct ds_pgtable_config *cfg,
+		    struct ds_error *err);
+
+/* The size a leaf maps at a given height (0: a base page). */
+static inline uint64_t ds_leaf_size(const struct ds_pgtable *pt, unsigned height)
+{
+	return 1ULL << (pt->fmt->page_shift + height * pt->level_bits);
+}
+
+/* Device VA as the device sees it: sign-extended in the upper half. */
+uint64_t ds_pgtable_canonical_va(const struct ds_pgtable *pt, uint64_t raw_va);
+
+/* The walk-order ("raw") VA of the first address of the table's space at
+ * or above va (round_up) or the last at or below it; false if there is none. */
+bool ds_pgtable_raw_va(const struct ds_pgtable *pt, uint64_t va, bool round_up, uint64_t *raw);
+
+/* A run of pages contiguous in VA and PA whose entries differ only in
+ * their output address: one block, or many pages of one size. */
+struct ds_range {
+	uint64_t va;   /* canonical device VA */
+	uint64_t pa;
+	uint64_t size;
+	uint64_t pte;  /* raw leaf entry mapping va */
+	uint8_t page_shift; /* log2 of each leaf's mapping size */
+	struct ds_attrs attrs;
+};
+
+struct ds_walk_frame {
+	uint64_t table_pa;
+	uint64_t va_base;  /* raw VA of entry 0 */
+	uint32_t idx, end; /* next entry, one past the last to visit */
+	uint32_t buf_first, buf_count;
+	uint8_t prot_mask; /* what the tables above allow (x86 U/S, R/W, NX...) */
+	uint64_t buf[DS_WALK_CHUNK];
+};
+
+struct ds_walk {
+	const struct ds_pgtable *pt;
+	uint64_t va_first, va_last; /* raw VAs, inclusive */
+	unsigned root_idx, root_end;
+	unsigned depth; /* frames in use; frame[0] is the top table */
+	struct ds_walk_frame frame[DS_MAX_LEVELS];
+	struct ds_range pending;
+	bool has_pending;
+	uint8_t pending_prot_mask;
+	uint64_t next_pte; /* the entry that would extend pending */
+	uint64_t next_va;  /* raw VA that would extend pending */
+	uint32_t tables_visited;
+	uint64_t entries_visited;
+	int err;
+	struct ds_error error;
+};
+
+/* Walks [va_first, va_last] (canonical VAs, inclusive); the whole space
+ * is 0, ~0ULL.  0 or -EINVAL for a range outside the table's VA space. */
+int ds_walk_begin(struct ds_walk *w, const struct ds_pgtable *pt,
+		  uint64_t va_first, uint64_t va_last);
+
+/* 1 and a range, 0 at the end, or a negative errno with w->error set:
+ * read_phys's own error, -EINVAL (reserved encoding), -ELOOP (a table
+ * refers to itself or an ancestor), -E2BIG (over max_tables). */
+int ds_walk_next(struct ds_walk *w, struct ds_range *out);
+
+#endif /* DS_PGTABLE_H */

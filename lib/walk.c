@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The walk: a depth-first visit of the tables, depth bounded by the format,
+ * total bounded by max_tables.  Entries that continue the pending range
+ * (next VA, PTE one step on, same non-address bits) are merged without
+ * decoding, which is what makes large mappings cheap.
+ */
+#include "pgtable.h"
+#include "formats/formats.h"
+
+static unsigned entry_shift(const struct ds_pgtable *pt, unsigned height)
+{
+	return pt->fmt->page_shift + height * pt->level_bits;
+}
+
+static int walk_fail(struct ds_walk *w, int err, const char *what, uint64_t va, uint64_t pa,
+		     int height)
+{
+	w->err = err;
+	w->error.what = what;
+	w->error.va = va == DS_NO_ADDR ? va : ds_pgtable_canonical_va(w->pt, va);
+	w->error.pa = pa;
+	w->error.height = height;
+	return err;
+}
+
+int ds_walk_begin(struct ds_walk *w, const struct ds_pgtable *pt, uint64_t va_first,
+		  uint64_t va_last)
+{
+	unsigned root_shift = entry_shift(pt, pt->levels);
+	uint64_t last_root;
+
+	ds_memset(w, 0, sizeof(*w));
+	w->pt = pt;
+	w->error.height = -1;
+	if (va_first > va_last || !ds_pgtable_raw_va(pt, va_first, true, &w->va_first) ||
+	    !ds_pgtable_raw_va(pt, va_last, false, &w->va_last) || w->va_first > w->va_last)
+		return walk_fail(w, -EINVAL, "VA range lies outside the page table's address space",
+				 DS_NO_ADDR, DS_NO_ADDR, -1);
+	w->root_idx = root_shift >= 64 ? 0 : w->va_first >> root_shift;
+	last_root = root_shift >= 64 ? 0 : w->va_last >> root_shift;
+	w->root_end = (last_root < pt->cfg.nroots ? last_root : pt->cfg.nroots - 1) + 1;
+	return 0;
+}
+
+/* Enters the table at table_pa, limited to the part of [va_first, va_last] it covers. */
+static int push_table(struct ds_walk *w, uint64_t table_pa, uint64_t va_base, unsigned nbits,
+		      uint8_t prot_mask)
+{
+	const struct ds_pgtable *pt = w->pt;
+	unsigned height = pt->levels - 1 - w->depth;
+	unsigned shift = entry_shift(pt, height);
+	uint64_t span_last = va_base + (((1ULL << nbits) << shift) - 1);
+	struct ds_walk_frame *f;
+
+	for (unsigned i = 0; i < w->depth; i++)
+		if (w->frame[i].table_pa == table_pa)
+			return walk_fail(w, -ELOOP, "page-table loop: a table refers to itself or an ancestor",
+					 va_base, table_pa, (int)height);
+	if (++w->tables_visited > pt->cfg.max_tables)
+		return walk_fail(w, -E2BIG, "too many page tables: aliased tables or a corrupt walk",
+				 va_base, table_pa, (int)height);
+	f = &w->frame[w->depth++];
+	f->table_pa = table_pa;
+	f->va_base = va_base;
+	f->idx = w->va_first > va_base ? (uint32_t)((w->va_first - va_base) >> shift) : 0;
+	f->end = w->va_last < span_last ? (uint32_t)((w->va_last - va_base) >> shift) + 1
+					: 1u << nbits;
+	f->buf_first = f->idx;
+	f->buf_count = 0;
+	f->prot_mask = prot_mask;
+	return 0;
+}
+
+static int fetch_chunk(struct ds_walk *w, struct ds_walk_frame *f)
+{
+	uint32_t n = f->end - f->idx < DS_WALK_CHUNK ? f->end - f->idx : DS_WALK_CHUNK;
+	uint64_t pa = f->table_pa + (uint64_t)f->idx * 8;
+	int r = w->pt->cfg.read_phys(w->pt->cfg.opaque, pa, f->buf, n * 8);
+
+	if (r < 0)
+		return walk_fail(w, r, "cannot read a page table: outside the memory source?",
+				 f->va_base, pa, (int)(w->pt->levels - w->depth));
+	f->buf_first = f->idx;
+	f->buf_count = n;
+	return 0;
+}
+
+/* Hands out the pending range, if any; the caller then replaces it. */
+static int emit_pending(struct ds_walk *w, struct ds_range *out)
+{
+	if (!w->has_pending)
+		return 0;
+	*out = w->pending;
+	out->va = ds_pgtable_canonical_va(w->pt, out->va);
+	w->has_pending = false;
+	return 1;
+}
+
+static bool extends_pending(const struct ds_walk *w, uint64_t pte, uint64_t va, unsigned shift,
+			    uint8_t prot_mask)
+{
+	return w->has_pending && va == w->next_va && pte == w->next_pte &&
+	       w->pending.page_shift == shift && w->pending_prot_mask == prot_mask &&
+	       !((pte ^ w->pending.pte) & ~w->pt->fmt->oa_mask);
+}
+
+/* A leaf that does not extend the pending range: starts a new one. */
+static int start_range(struct ds_walk *w, const struct ds_walk_frame *f, uint64_t pte,
+		       uint64_t va, unsigned height, const struct ds_pte_info *info,
+		       struct ds_range *out)
+{
+	const struct ds_pgtable *pt = w->pt;
+	unsigned shift = entry_shift(pt, height);
+	uint64_t last = va + ((1ULL << shift) - 1);
+	uint64_t lo = va > w->va_first ? va : w->va_first;
+	uint64_t hi = last < w->va_last ? last : w->va_last;
+	int emitted;
+
+	if (!(pt->fmt->leaf_heights & (1u << height)))
+		return walk_fail(w, -EINVAL, "leaf entry at a level where the format allows none",
+				 va, f->table_pa, (int)height);
+	if (info->pa & ((1ULL << shift) - 1))
+		return walk_fail(w, -EINVAL, "leaf output address not aligned to its size", va,
+				 info->pa, (int)height);
+	emitted = emit_pending(w, out);
+	w->pending.va = lo;
+	w->pending.pa = info->pa + (lo - va);
+	w->pending.size = hi - lo + 1;
+	w->pending.pte = pte;
+	w->pending.page_shift = (uint8_t)shift;
+	w->pending.attrs = info->attrs;
+	w->pending.attrs.prot &= f->prot_mask;
+	w->pending_prot_mask = f->prot_mask;
+	w->has_pending = true;
+	w->next_va = hi + 1;
+	w->next_pte = pte + ((1ULL << shift) >> pt->fmt->oa_shift);
+	return emitted;
+}
+
+/* Decodes one entry: descends into a table, or starts a range. */
+static int visit_entry(struct ds_walk *w, struct ds_walk_frame *f, uint64_t pte, uint64_t va,
+		       unsigned height, struct ds_range *out)
+{
+	const struct ds_pgtable *pt = w->pt;
+	uint64_t entry_pa = f->table_pa + (uint64_t)(f->idx - 1) * 8;
+	struct ds_pte_info info = { 0 };
+	int r = pt->fmt->decode(pt, pte, height, &info);
+
+	if (r < 0 || info.kind == DS_PTE_RESERVED)
+		return walk_fail(w, -EINVAL,
+				 info.reserved_why ? info.reserved_why : "reserved page-table entry",
+				 va, entry_pa, (int)height);
+	switch (info.kind) {
+	case DS_PTE_TABLE:
+		if (height == 0)
+			return walk_fail(w, -EINVAL, "table entry at the last level", va, entry_pa, 0);
+		return push_table(w, info.pa, va, pt->level_bits, f->prot_mask & info.attrs.prot);
+	case DS_PTE_LEAF:
+		return start_range(w, f, pte, va, height, &info, out);
+	default:
+		return 0;
+	}
+}
+
+/* Visits the current frame's entries until a range is complete, the frame
+ * changes, or the frame ends. */
+static int visit_frame(struct ds_walk *w, struct ds_range *out)
+{
+	struct ds_walk_frame *f = &w->frame[w->depth - 1];
+	unsigned height = w->pt->levels - w->depth;
+	unsigned shift = entry_shift(w->pt, height);
+	unsigned depth = w->depth;
+	int r;
+
+	while (f->idx < f->end) {
+		uint64_t pte, va;
+
+		if (f->idx >= f->buf_first + f->buf_count) {
+			r = fetch_chunk(w, f);
+			if (r < 0)
+				return r;
+		}
+		pte = ds_le64(f->buf[f->idx - f->buf_first]);
+		va = f->va_base + ((uint64_t)f->idx << shift);
+		f->idx++;
+		w->entries_visited++;
+		if (!pte)
+			continue; /* invalid in every format */
+		if (extends_pending(w, pte, va, shift, f->prot_mask)) {
+			w->pending.size += 1ULL << shift;
+			w->next_va += 1ULL << shift;
+			w->next_pte += (1ULL << shift) >> w->pt->fmt->oa_shift;
+			continue;
+		}
+		r = visit_entry(w, f, pte, va, height, out);
+		if (r != 0 || w->depth != depth)
+			return r;
+	}
+	w->depth--;
+	return 0;
+}
+
+int ds_walk_next(struct ds_walk *w, struct ds_range *out)
+{
+	const struct ds_pgtable *pt = w->pt;
+	int r;
+
+	while (!w->err) {
+		if (!w->depth) {
+			if (w->root_idx >= w->root_end)
+				return emit_pending(w, out);
+			r = push_table(w, pt->cfg.roots[w->root_idx],
+				       (uint64_t)w->root_idx << entry_shift(pt, pt->levels), pt->top_bits,
+				       DS_PROT_ALL);
+			w->root_idx++;
+			if (r < 0)
+				return r;
+			continue;
+		}
+		r = visit_frame(w, out);
+		if (r != 0)
+			return r;
+	}
+	return w->err;
+}

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs what building and testing devsnap needs, from Debian's archive,
+# only where it is missing.  Runs as root, or through sudo.
+set -eu
+
+pkgs="build-essential meson ninja-build pkg-config clang libclang-rt-dev
+libcmocka-dev libzstd-dev zstd libkdumpfile-dev libsystemd-dev
+binutils elfutils gdb jq python3-drgn scdoc cppcheck util-linux"
+
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "devsnap: installing:$missing" >&2
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+/* devsnap: capture, keep and read device MMU snapshots. */
+#include <stdio.h>
+#include <string.h>
+
+#include "verbs.h"
+
+static const struct verb verbs[] = {
+	{ "formats", verb_formats, "list the page-table formats devsnap walks" },
+	/* verbs: add new entries above this line */
+};
+
+static void usage(FILE *out)
+{
+	fputs("Usage: devsnap VERB [OPTIONS...]\n\n"
+	      "Capture what a device could see through its MMU, keep it, read it.\n\n"
+	      "Verbs:\n", out);
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+	fputs("\nRun 'devsnap VERB --help' for a verb's options; 'man devsnap' for more.\n", out);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		puts("devsnap " DEVSNAP_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (!strcmp(argv[1], verbs[i].name))
+			return verbs[i].run(argc - 1, argv + 1) < 0 ? 1 : 0;
+	fprintf(stderr, "devsnap: unknown verb '%s'; 'devsnap --help' lists them\n", argv[1]);
+	return 2;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* Each devsnap verb: argv[0] is the verb; returns 0 or a negative errno
+ * after printing one line that says what went wrong. */
+#ifndef DS_VERBS_H
+#define DS_VERBS_H
+
+struct verb {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+int verb_formats(int argc, char **argv);
+/* verbs: add new declarations above this line */
+
+#endif /* DS_VERBS_H */
