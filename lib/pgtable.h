@@ -13,7 +13,7 @@
 
 #define DS_MAX_LEVELS 5 /* page-table levels below the root pointers */
 #define DS_MAX_ROOTS 4  /* DART's TTBRs; every other format has one */
-#define DS_WALK_CHUNK 32 /* entries fetched per read_phys call */
+#define DS_WALK_CHUNK 64 /* entries fetched per read_phys call */
 #define DS_DEFAULT_MAX_TABLES (1u << 20)
 
 /* Permissions, for the privileged (firmware, kernel) and unprivileged

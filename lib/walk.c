@@ -163,6 +163,51 @@ static int visit_entry(struct ds_walk *w, struct ds_walk_frame *f, uint64_t pte,
 	}
 }
 
+/* How many entries from buf[0] continue the pending run: each one PTE
+ * step on, with the same non-address bits.  The hot loop of a walk. */
+static uint32_t count_run(const uint64_t *buf, uint32_t n, uint64_t next_pte, uint64_t pte_step,
+			  uint64_t oa_mask)
+{
+	uint64_t same = next_pte & ~oa_mask;
+	uint32_t i = 0;
+
+	while (i < n && ds_le64(buf[i]) == next_pte && (next_pte & ~oa_mask) == same) {
+		next_pte += pte_step;
+		i++;
+	}
+	return i;
+}
+
+static uint32_t count_zeros(const uint64_t *buf, uint32_t n)
+{
+	uint32_t i = 0;
+
+	while (i < n && !buf[i])
+		i++;
+	return i;
+}
+
+/* Takes the entries at f->idx that are empty or extend the pending range,
+ * a whole run at a time. */
+static void skip_cheap_entries(struct ds_walk *w, struct ds_walk_frame *f, unsigned shift)
+{
+	const struct ds_format *fmt = w->pt->fmt;
+	const uint64_t *buf = f->buf + (f->idx - f->buf_first);
+	uint32_t avail = f->buf_first + f->buf_count - f->idx;
+	uint64_t va = f->va_base + ((uint64_t)f->idx << shift);
+	uint32_t n = count_zeros(buf, avail);
+
+	if (!n && extends_pending(w, ds_le64(buf[0]), va, shift, f->prot_mask)) {
+		n = count_run(buf, avail, w->next_pte, (1ULL << shift) >> fmt->oa_shift,
+			      fmt->oa_mask);
+		w->pending.size += (uint64_t)n << shift;
+		w->next_va += (uint64_t)n << shift;
+		w->next_pte += (uint64_t)n * ((1ULL << shift) >> fmt->oa_shift);
+	}
+	f->idx += n;
+	w->entries_visited += n;
+}
+
 /* Visits the current frame's entries until a range is complete, the frame
  * changes, or the frame ends. */
 static int visit_frame(struct ds_walk *w, struct ds_range *out)
@@ -181,18 +226,13 @@ static int visit_frame(struct ds_walk *w, struct ds_range *out)
 			if (r < 0)
 				return r;
 		}
+		skip_cheap_entries(w, f, shift);
+		if (f->idx >= f->buf_first + f->buf_count)
+			continue;
 		pte = ds_le64(f->buf[f->idx - f->buf_first]);
 		va = f->va_base + ((uint64_t)f->idx << shift);
 		f->idx++;
 		w->entries_visited++;
-		if (!pte)
-			continue; /* invalid in every format */
-		if (extends_pending(w, pte, va, shift, f->prot_mask)) {
-			w->pending.size += 1ULL << shift;
-			w->next_va += 1ULL << shift;
-			w->next_pte += (1ULL << shift) >> w->pt->fmt->oa_shift;
-			continue;
-		}
 		r = visit_entry(w, f, pte, va, height, out);
 		if (r != 0 || w->depth != depth)
 			return r;
