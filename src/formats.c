@@ -14,10 +14,17 @@ int verb_formats(int argc, char **argv)
 		puts("Usage: devsnap formats\n\nLists the page-table formats for --format.");
 		return 0;
 	}
-	printf("%-12s %-6s %-9s %s\n", "FORMAT", "PAGE", "VA-BITS", "DESCRIPTION");
-	for (unsigned i = 0; (f = ds_format_at(i)); i++)
-		printf("%-12s %-6s %u-%-7u %s\n", f->name,
-		       f->page_shift == 12 ? "4K" : f->page_shift == 14 ? "16K" : "64K",
-		       f->min_va_bits, f->max_va_bits, f->description);
+	printf("%-12s %-5s %-8s %s\n", "FORMAT", "PAGE", "VA-BITS", "DESCRIPTION");
+	for (unsigned i = 0; (f = ds_format_at(i)); i++) {
+		char va_bits[16];
+
+		if (f->min_va_bits == f->max_va_bits)
+			snprintf(va_bits, sizeof(va_bits), "%u", f->max_va_bits);
+		else
+			snprintf(va_bits, sizeof(va_bits), "%u-%u", f->min_va_bits, f->max_va_bits);
+		printf("%-12s %-5s %-8s %s\n", f->name,
+		       f->page_shift == 12 ? "4K" : f->page_shift == 14 ? "16K" : "64K", va_bits,
+		       f->description);
+	}
 	return 0;
 }

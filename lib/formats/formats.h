@@ -7,6 +7,16 @@
 
 extern const struct ds_format ds_format_x86_64;
 extern const struct ds_format ds_format_x86_64_5l;
+extern const struct ds_format ds_format_arm64_4k;
+extern const struct ds_format ds_format_arm64_16k;
+extern const struct ds_format ds_format_arm64_64k;
+extern const struct ds_format ds_format_apple_uat;
+extern const struct ds_format ds_format_mali;
+extern const struct ds_format ds_format_riscv_sv39;
+extern const struct ds_format ds_format_riscv_sv48;
+extern const struct ds_format ds_format_riscv_sv57;
+extern const struct ds_format ds_format_dart;
+extern const struct ds_format ds_format_dart2;
 /* formats: add new declarations above this line */
 
 #endif /* DS_FORMATS_H */

@@ -5,6 +5,16 @@
 static const struct ds_format *const formats[] = {
 	&ds_format_x86_64,
 	&ds_format_x86_64_5l,
+	&ds_format_arm64_4k,
+	&ds_format_arm64_16k,
+	&ds_format_arm64_64k,
+	&ds_format_apple_uat,
+	&ds_format_mali,
+	&ds_format_riscv_sv39,
+	&ds_format_riscv_sv48,
+	&ds_format_riscv_sv57,
+	&ds_format_dart,
+	&ds_format_dart2,
 	/* formats: add new entries above this line */
 };
 

@@ -50,7 +50,7 @@ static const struct ds_build_ops seed_ops = { seed_alloc, seed_write };
 static int write_seed(const char *dir, unsigned index, const struct ds_format *f)
 {
 	struct ds_pgtable_config cfg = { .format = f, .nroots = 1, .read_phys = seed_read };
-	struct ds_attrs rw = { DS_PROT_PR | DS_PROT_PW | DS_PROT_UR, DS_MEM_CACHED };
+	struct ds_attrs rw = { DS_PROT_PR | DS_PROT_PW, DS_MEM_CACHED };
 	uint8_t header[HEADER] = { (uint8_t)index };
 	uint64_t page = 1ULL << f->page_shift;
 	struct ds_pgtable pt;

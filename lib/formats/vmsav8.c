@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+/*
+ * VMSAv8-64 stage 1 (Arm ARM D8): 4K, 16K and 64K granules, 3 or 4
+ * levels, blocks where the granule allows them, 52-bit PAs for 64K.
+ * Hierarchical APTable/XNTable narrow what tables allow below them.
+ */
+#include "vmsav8.h"
+
+uint64_t vmsav8_oa(const struct ds_pgtable *pt, uint64_t pte, unsigned shift)
+{
+	uint64_t pa = pte & DS_GENMASK(47, shift);
+
+	/* 64K granule: PA[51:48] live in descriptor bits [15:12]. */
+	if (pt->fmt->page_shift == 16)
+		pa |= (pte & DS_GENMASK(15, 12)) << 36;
+	return pa;
+}
+
+int vmsav8_oa_bits(const struct ds_pgtable *pt, uint64_t pa, uint64_t *bits)
+{
+	unsigned pa_bits = pt->fmt->page_shift == 16 ? 52 : 48;
+
+	if (pa >> pa_bits)
+		return -EINVAL;
+	*bits = pa & DS_GENMASK(47, 0);
+	if (pt->fmt->page_shift == 16)
+		*bits |= (pa >> 36) & DS_GENMASK(15, 12);
+	return 0;
+}
+
+static uint8_t mair_byte(const struct ds_pgtable *pt, unsigned idx)
+{
+	uint64_t mair = pt->mair ? pt->mair : V8_DEFAULT_MAIR;
+
+	return (uint8_t)(mair >> (8 * idx));
+}
+
+uint8_t vmsav8_mem_type(const struct ds_pgtable *pt, unsigned attr_index)
+{
+	uint8_t attr = mair_byte(pt, attr_index);
+
+	if (!(attr & 0xf0))
+		return DS_MEM_DEVICE; /* Device-nGnRnE ... Device-GRE */
+	if (attr == 0x44)
+		return DS_MEM_UNCACHED;
+	return DS_MEM_CACHED;
+}
+
+unsigned vmsav8_attr_index(const struct ds_pgtable *pt, uint8_t mem)
+{
+	uint8_t want = mem == DS_MEM_UNKNOWN ? DS_MEM_CACHED : mem;
+
+	for (unsigned i = 0; i < 8; i++)
+		if (vmsav8_mem_type(pt, i) == want)
+			return i;
+	return 0;
+}
+
+static uint8_t arm64_leaf_prot(uint64_t pte)
+{
+	unsigned ap = (pte >> V8_AP_SHIFT) & 3;
+	bool el0 = ap & 1, read_only = ap & 2;
+	uint8_t prot = DS_PROT_PR;
+
+	if (!read_only)
+		prot |= DS_PROT_PW;
+	/* Memory writable at EL0 is never executable at EL1 (Arm ARM D8.4.1.2). */
+	if (!(pte & V8_PXN) && !(el0 && !read_only))
+		prot |= DS_PROT_PX;
+	if (el0) {
+		prot |= DS_PROT_UR | (read_only ? 0 : DS_PROT_UW);
+		if (!(pte & V8_UXN))
+			prot |= DS_PROT_UX;
+	}
+	return prot;
+}
+
+static uint8_t arm64_table_allows(uint64_t pte)
+{
+	uint8_t allow = DS_PROT_ALL;
+
+	if (pte & V8_AP_TABLE_NO_WRITE)
+		allow &= ~(DS_PROT_PW | DS_PROT_UW);
+	if (pte & V8_AP_TABLE_NO_EL0)
+		allow &= ~(DS_PROT_UR | DS_PROT_UW | DS_PROT_UX);
+	if (pte & V8_UXN_TABLE)
+		allow &= ~DS_PROT_UX;
+	if (pte & V8_PXN_TABLE)
+		allow &= ~DS_PROT_PX;
+	return allow;
+}
+
+static int arm64_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned height,
+			struct ds_pte_info *out)
+{
+	unsigned shift = pt->fmt->page_shift + height * pt->level_bits;
+	uint64_t type = pte & V8_TYPE_MASK;
+
+	if (!(pte & V8_VALID))
+		return 0;
+	if (height > 0 && type == V8_TYPE_TABLE) {
+		out->kind = DS_PTE_TABLE;
+		out->pa = vmsav8_oa(pt, pte, pt->fmt->page_shift);
+		out->attrs.prot = arm64_table_allows(pte);
+		return 0;
+	}
+	if (height == 0 && type != V8_TYPE_TABLE) {
+		out->kind = DS_PTE_RESERVED;
+		out->reserved_why = "descriptor type 0b01 at the last level";
+		return 0;
+	}
+	out->kind = DS_PTE_LEAF;
+	out->pa = vmsav8_oa(pt, pte, shift);
+	out->attrs.prot = arm64_leaf_prot(pte);
+	out->attrs.mem = vmsav8_mem_type(pt, (pte >> V8_ATTRINDX_SHIFT) & 7);
+	return 0;
+}
+
+static uint64_t arm64_prot_bits(uint8_t prot)
+{
+	bool el0 = prot & (DS_PROT_UR | DS_PROT_UW | DS_PROT_UX);
+	bool writable = prot & (DS_PROT_PW | DS_PROT_UW);
+	uint64_t bits = (uint64_t)((el0 ? 1 : 0) | (writable ? 0 : 2)) << V8_AP_SHIFT;
+
+	if (!(prot & DS_PROT_PX))
+		bits |= V8_PXN;
+	if (!(prot & DS_PROT_UX))
+		bits |= V8_UXN;
+	return bits;
+}
+
+static int arm64_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in, unsigned height,
+			uint64_t *pte)
+{
+	uint64_t oa;
+	unsigned idx;
+
+	if (vmsav8_oa_bits(pt, in->pa, &oa) < 0)
+		return -EINVAL;
+	if (in->kind == DS_PTE_TABLE) {
+		*pte = oa | V8_TYPE_TABLE;
+		return 0;
+	}
+	idx = vmsav8_attr_index(pt, in->attrs.mem);
+	*pte = oa | V8_AF | arm64_prot_bits(in->attrs.prot) | (uint64_t)idx << V8_ATTRINDX_SHIFT |
+	       (height ? V8_TYPE_BLOCK : V8_TYPE_TABLE);
+	if (vmsav8_mem_type(pt, idx) != DS_MEM_DEVICE)
+		*pte |= V8_SH_INNER;
+	return 0;
+}
+
+#define ARM64_FORMAT(granule_name, shift, min_va, max_va, def_va, heights, desc)          \
+	{                                                                                  \
+		.name = granule_name, .description = desc, .page_shift = shift,            \
+		.min_va_bits = min_va, .max_va_bits = max_va, .default_va_bits = def_va,   \
+		.max_roots = 1, .leaf_heights = heights,                                   \
+		.flags = DS_FMT_PRIV_LEVELS | DS_FMT_UPPER_HALF | DS_FMT_MAIR,             \
+		.oa_mask = DS_GENMASK(47, shift), .decode = arm64_decode,                  \
+		.encode = arm64_encode,                                                    \
+	}
+
+/* Blocks: 4K at L1 (1G) and L2 (2M); 16K at L2 (32M); 64K at L2 (512M). */
+const struct ds_format ds_format_arm64_4k =
+	ARM64_FORMAT("arm64-4k", 12, 25, 48, 48, 0x7,
+		     "Arm VMSAv8-64 stage 1, 4K granule, 1G/2M blocks");
+const struct ds_format ds_format_arm64_16k =
+	ARM64_FORMAT("arm64-16k", 14, 25, 48, 47, 0x3,
+		     "Arm VMSAv8-64 stage 1, 16K granule, 32M blocks");
+const struct ds_format ds_format_arm64_64k =
+	ARM64_FORMAT("arm64-64k", 16, 25, 48, 48, 0x3,
+		     "Arm VMSAv8-64 stage 1, 64K granule, 512M blocks, 52-bit PA");
