@@ -84,6 +84,25 @@ static inline uint64_t ds_le64(uint64_t v)
 #endif
 }
 
+/* Unaligned little-endian access, for file formats. */
+static inline uint64_t ds_get_le(const void *p, unsigned bytes)
+{
+	const uint8_t *b = p;
+	uint64_t v = 0;
+
+	for (unsigned i = bytes; i--;)
+		v = v << 8 | b[i];
+	return v;
+}
+
+static inline void ds_put_le(void *p, uint64_t v, unsigned bytes)
+{
+	uint8_t *b = p;
+
+	for (unsigned i = 0; i < bytes; i++, v >>= 8)
+		b[i] = (uint8_t)v;
+}
+
 #define DS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define DS_BIT(n) (1ULL << (n))
 /* Bits h..l inclusive, as in the kernel's GENMASK_ULL. */

@@ -71,12 +71,16 @@ struct ds_dump_writer {
 	void *opaque;
 
 	/* Layout, filled by ds_dump_layout. */
-	uint64_t phdr_off, notes_off, notes_size, data_off, size;
-	uint32_t nphdrs; /* including PT_NOTE */
+	uint64_t phdr_off, shdr_off, notes_off, notes_size, data_off, size;
+	uint64_t mapped_bytes, saved_bytes;
+	uint32_t nphdrs;   /* including PT_NOTE */
+	uint32_t nskipped; /* segments not saved */
+	uint32_t info_size, skipped_size; /* note descs */
 };
 
-/* Computes the layout and each saved segment's file_offset; 0 or -EINVAL
- * (unsorted or overlapping segments, sizes not page multiples) or -EOVERFLOW. */
+/* Computes the layout and each segment's file_offset; 0, -EINVAL
+ * (unsorted or overlapping segments, sizes not 4K multiples) or -EOVERFLOW
+ * (a note or the segment count past what ELF can hold). */
 int ds_dump_layout(struct ds_dump_writer *w);
 
 /* Copies up to len bytes at off; returns the count (0 at the end) or -errno

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading a dump: devsnap's own and Asahi drm/asahi GPU dumps, from a
+ * caller's buffer (usually the mmapped file).  Every offset and size in
+ * the file is checked before use: any input ends in data or an error
+ * naming what is wrong and where.
+ */
+#ifndef DS_DUMP_PARSE_H
+#define DS_DUMP_PARSE_H
+
+#include "dump.h"
+
+struct ds_dump_file {
+	const uint8_t *buf;
+	uint64_t size;
+	uint16_t e_machine;
+	uint64_t phoff;
+	uint32_t phnum;
+	uint32_t nloads;
+	uint32_t first_load;  /* phdr index of the first PT_LOAD */
+	bool loads_contiguous; /* PT_LOADs are consecutive phdrs */
+	bool sorted;          /* ... ascending by VA, none overlapping: ds_dump_find works */
+	const uint8_t *skipped; /* DEVSNAP SKIPPED entries, or NULL */
+	uint32_t nskipped_entries;
+	const char *error;    /* what ds_dump_open found wrong */
+	uint64_t error_offset;
+};
+
+struct ds_dump_load {
+	uint64_t va, pa, memsz, filesz, offset, align;
+	uint32_t flags; /* p_flags: PF_* in 2:0, PTE bits 11:0 in 19:8, 63:52 in 31:20 */
+};
+
+/* 0, or -EBADMSG with f->error and f->error_offset set. */
+int ds_dump_open(struct ds_dump_file *f, const void *buf, uint64_t size);
+
+/* The i-th PT_LOAD (0 <= i < f->nloads); -ERANGE past the end. */
+int ds_dump_load(const struct ds_dump_file *f, uint32_t i, struct ds_dump_load *out);
+
+/* The PT_LOAD holding va, in O(log n): 0, -ENOENT (not mapped), or
+ * -EOPNOTSUPP for files whose PT_LOADs are not sorted (index them yourself). */
+int ds_dump_find(const struct ds_dump_file *f, uint64_t va, uint32_t *index);
+
+/* Why an unsaved segment starting at va was not saved, from the DEVSNAP
+ * SKIPPED note; DS_SKIP_REASON_COUNT when the file does not say. */
+enum ds_skip_reason ds_dump_skip_reason(const struct ds_dump_file *f, uint64_t va);
+
+/* The original PTE bits a segment's p_flags keep (11:0 and 63:52). */
+static inline uint64_t ds_dump_load_pte_bits(const struct ds_dump_load *l)
+{
+	return (uint64_t)(l->flags >> 8 & 0xfff) | (uint64_t)(l->flags >> 20) << 52;
+}
+
+struct ds_note {
+	const char *name; /* NUL-terminated inside the file */
+	uint32_t type;
+	const uint8_t *desc;
+	uint32_t desc_size;
+	uint64_t offset; /* of the note header */
+};
+
+struct ds_note_iter {
+	uint32_t phdr;
+	uint64_t pos, end;
+};
+
+/* Notes of every PT_NOTE in order: 1 and a note, 0 at the end, -EBADMSG
+ * (error and offset in *f) for a malformed note. */
+int ds_dump_next_note(struct ds_dump_file *f, struct ds_note_iter *it, struct ds_note *out);
+
+struct ds_note_info {
+	uint32_t version, page_size, nroots, va_bits, flags, nsegs;
+	uint64_t time_ns, mapped, saved;
+	uint64_t roots[DS_MAX_ROOTS];
+	const char *format, *device, *driver, *reason;
+};
+
+struct ds_skipped_range {
+	uint64_t va, pa, size;
+	uint32_t reason;
+};
+
+struct ds_note_blob {
+	const char *name; /* not NUL-terminated: name_len bytes */
+	uint32_t name_len;
+	const uint8_t *data;
+	uint64_t size;
+};
+
+/* Asahi drm/asahi crashdump.rs AGXDumpInfo ("AGX" note type 1). */
+struct ds_agx_info {
+	uint64_t initdata_address;
+	uint32_t chip_id, gpu_gen, gpu_variant, gpu_rev, total_active_cores;
+	uint32_t firmware_version[6];
+};
+
+/* One section of an RTKit crash log ("RTKIT" note type 1). */
+struct ds_rtkit_section {
+	char fourcc[5]; /* "Cstr", "Cver", "Cmbx", "Ctim", "Crg8", ... */
+	uint64_t offset; /* within the log */
+	uint32_t size;
+	const uint8_t *payload; /* after the 16-byte section header */
+	uint32_t payload_size;
+};
+
+/* Decoders: 0, or -EBADMSG when the note is not what it claims. */
+bool ds_note_is(const struct ds_note *n, const char *name, uint32_t type);
+int ds_note_info_decode(const struct ds_note *n, struct ds_note_info *out);
+int ds_note_skipped_count(const struct ds_note *n, uint32_t *count);
+int ds_note_skipped_at(const struct ds_note *n, uint32_t i, struct ds_skipped_range *out);
+int ds_note_blob_decode(const struct ds_note *n, struct ds_note_blob *out);
+int ds_note_agx_decode(const struct ds_note *n, struct ds_agx_info *out);
+
+/* Walks an RTKit crash log: *pos starts at 0; 1 and a section, 0 at the
+ * end, -EBADMSG for a malformed log. */
+int ds_rtkit_next_section(const uint8_t *log, uint64_t size, uint64_t *pos,
+			  struct ds_rtkit_section *out);
+
+#endif /* DS_DUMP_PARSE_H */

@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The dump writer.  The layout is computed once; every byte of the file
+ * is then generated on demand for the window [off, off + len): the ELF
+ * header, the program headers and the notes from the segment list, the
+ * data through read_data.  Nothing is assembled in one buffer, which is
+ * what devcoredump's read callback and a streaming writer need.
+ *
+ *   ELF header | PT_NOTE, PT_LOAD... | [section header 0] | notes | pad | data
+ */
+#include "dump.h"
+#include "elf_layout.h"
+
+#define DATA_ALIGN 4096ULL
+#define NOTE_NAME_SIZE 8 /* "DEVSNAP\0" */
+
+static const char *const skip_names[DS_SKIP_REASON_COUNT] = {
+	[DS_SAVED] = "saved",
+	[DS_SKIP_NOT_RAM] = "not-ram",
+	[DS_SKIP_OFFLINE] = "offline",
+	[DS_SKIP_HWPOISON] = "hwpoison",
+	[DS_SKIP_DEVICE] = "device-memory",
+	[DS_SKIP_BUDGET] = "over-budget",
+	[DS_SKIP_READ_ERROR] = "read-error",
+};
+
+const char *ds_skip_reason_name(enum ds_skip_reason r)
+{
+	return (unsigned)r < DS_SKIP_REASON_COUNT ? skip_names[r] : "unknown";
+}
+
+uint32_t ds_segment_p_flags(const struct ds_segment *seg)
+{
+	uint8_t p = seg->attrs.prot | seg->attrs.prot >> 3; /* either accessor */
+	uint32_t flags = (p & DS_PROT_PR ? PF_R : 0) | (p & DS_PROT_PW ? PF_W : 0) |
+			 (p & DS_PROT_PX ? PF_X : 0);
+
+	return flags | (uint32_t)(seg->pte & 0xfff) << 8 | (uint32_t)(seg->pte >> 52) << 20;
+}
+
+static uint64_t str_size(const char *s)
+{
+	uint64_t n = 0;
+
+	while (s && s[n])
+		n++;
+	return n + 1;
+}
+
+static const char *format_name(const struct ds_dump_info *info)
+{
+	return info->pt ? info->pt->fmt->name : "";
+}
+
+static uint64_t info_desc_size(const struct ds_dump_info *info)
+{
+	return INFO_STRINGS + str_size(format_name(info)) + str_size(info->device) +
+	       str_size(info->driver) + str_size(info->reason);
+}
+
+static uint64_t note_size(uint64_t desc)
+{
+	return ELF_NHDR_SIZE + NOTE_NAME_SIZE + ds_align_up(desc, 4);
+}
+
+static uint64_t blob_desc_size(const struct ds_blob *b)
+{
+	return BLOB_HEADER + ds_align_up(str_size(b->name) - 1, 4) + b->size;
+}
+
+/* Checks the segments, gives each its file offset, totals what is saved. */
+static int layout_segments(struct ds_dump_writer *w, uint64_t data_off)
+{
+	uint64_t cursor = data_off;
+
+	w->mapped_bytes = w->saved_bytes = 0;
+	w->nskipped = 0;
+	for (size_t i = 0; i < w->nsegs; i++) {
+		struct ds_segment *s = &w->segs[i];
+
+		if (!s->size || (s->size | s->va) & (DATA_ALIGN - 1) || s->va + s->size - 1 < s->va)
+			return -EINVAL;
+		if (i && s->va < w->segs[i - 1].va + w->segs[i - 1].size)
+			return -EINVAL; /* unsorted or overlapping */
+		s->file_offset = cursor;
+		w->mapped_bytes += s->size;
+		if (s->skip == DS_SAVED) {
+			cursor += s->size;
+			w->saved_bytes += s->size;
+		} else {
+			w->nskipped++;
+		}
+	}
+	w->size = cursor;
+	return 0;
+}
+
+int ds_dump_layout(struct ds_dump_writer *w)
+{
+	uint64_t notes = 0, info = info_desc_size(w->info), skipped;
+
+	if (w->nsegs >= 0xffffffffULL - 1)
+		return -EOVERFLOW;
+	w->nphdrs = (uint32_t)w->nsegs + 1;
+	w->phdr_off = ELF_EHDR_SIZE;
+	w->shdr_off = w->nphdrs >= PN_XNUM ? w->phdr_off + (uint64_t)w->nphdrs * ELF_PHDR_SIZE : 0;
+	w->notes_off = w->phdr_off + (uint64_t)w->nphdrs * ELF_PHDR_SIZE + (w->shdr_off ? ELF_SHDR_SIZE : 0);
+	/* Count the skipped segments first: the SKIPPED note's size needs it. */
+	if (layout_segments(w, 0) < 0)
+		return -EINVAL;
+	skipped = SKIPPED_HEADER + (uint64_t)w->nskipped * SKIPPED_ENTRY;
+	if (info > 0xffffffffULL || skipped > 0xffffffffULL)
+		return -EOVERFLOW;
+	w->info_size = (uint32_t)info;
+	w->skipped_size = (uint32_t)skipped;
+	notes = note_size(info) + note_size(skipped);
+	for (size_t i = 0; i < w->nblobs; i++) {
+		if (blob_desc_size(&w->blobs[i]) > 0xffffffffULL)
+			return -EOVERFLOW;
+		notes += note_size(blob_desc_size(&w->blobs[i]));
+	}
+	w->notes_size = notes;
+	w->data_off = ds_align_up(w->notes_off + notes, DATA_ALIGN);
+	return layout_segments(w, w->data_off);
+}
+
+/* Copies the part of a generated piece that falls in the read window. */
+struct window {
+	uint64_t pos;   /* file offset of the next piece */
+	uint64_t start; /* the window */
+	uint64_t end;
+	uint8_t *buf;
+};
+
+static bool window_past(const struct window *win)
+{
+	return win->pos >= win->end;
+}
+
+/* Skips a piece wholly before the window: true if it did. */
+static bool window_skip(struct window *win, uint64_t n)
+{
+	if (win->pos + n > win->start)
+		return false;
+	win->pos += n;
+	return true;
+}
+
+static void window_put(struct window *win, const void *src, uint64_t n)
+{
+	uint64_t lo = win->pos > win->start ? win->pos : win->start;
+	uint64_t hi = win->pos + n < win->end ? win->pos + n : win->end;
+
+	if (lo < hi) {
+		if (src)
+			ds_memcpy(win->buf + (lo - win->start), (const uint8_t *)src + (lo - win->pos), hi - lo);
+		else
+			ds_memset(win->buf + (lo - win->start), 0, hi - lo);
+	}
+	win->pos += n;
+}
+
+static void put_elf_header(const struct ds_dump_writer *w, struct window *win)
+{
+	uint8_t h[ELF_EHDR_SIZE] = { 0x7f, 'E', 'L', 'F', ELFCLASS64, ELFDATA2LSB, EV_CURRENT };
+
+	if (window_skip(win, sizeof(h)))
+		return;
+	ds_put_le(h + EH_TYPE, ET_CORE, 2);
+	ds_put_le(h + EH_MACHINE, w->info->e_machine, 2);
+	ds_put_le(h + EH_EVERSION, EV_CURRENT, 4);
+	ds_put_le(h + EH_PHOFF, w->phdr_off, 8);
+	ds_put_le(h + EH_SHOFF, w->shdr_off, 8);
+	ds_put_le(h + EH_EHSIZE, ELF_EHDR_SIZE, 2);
+	ds_put_le(h + EH_PHENTSIZE, ELF_PHDR_SIZE, 2);
+	ds_put_le(h + EH_PHNUM, w->shdr_off ? PN_XNUM : w->nphdrs, 2);
+	if (w->shdr_off) {
+		ds_put_le(h + EH_SHENTSIZE, ELF_SHDR_SIZE, 2);
+		ds_put_le(h + EH_SHNUM, 1, 2);
+	}
+	window_put(win, h, sizeof(h));
+}
+
+static void put_phdr(struct window *win, uint32_t type, uint32_t flags, uint64_t offset,
+		     uint64_t va, uint64_t pa, uint64_t filesz, uint64_t memsz, uint64_t align)
+{
+	uint8_t p[ELF_PHDR_SIZE];
+
+	ds_put_le(p + PH_TYPE, type, 4);
+	ds_put_le(p + PH_FLAGS, flags, 4);
+	ds_put_le(p + PH_OFFSET, offset, 8);
+	ds_put_le(p + PH_VADDR, va, 8);
+	ds_put_le(p + PH_PADDR, pa, 8);
+	ds_put_le(p + PH_FILESZ, filesz, 8);
+	ds_put_le(p + PH_MEMSZ, memsz, 8);
+	ds_put_le(p + PH_ALIGN, align, 8);
+	window_put(win, p, sizeof(p));
+}
+
+static void put_phdrs(const struct ds_dump_writer *w, struct window *win)
+{
+	size_t first = 0;
+
+	if (!window_skip(win, ELF_PHDR_SIZE))
+		put_phdr(win, PT_NOTE, PF_R, w->notes_off, 0, 0, w->notes_size, 0, 4);
+	/* Jump straight to the first program header in the window. */
+	if (win->start > win->pos) {
+		first = (win->start - win->pos) / ELF_PHDR_SIZE;
+		first = first < w->nsegs ? first : w->nsegs;
+		win->pos += first * ELF_PHDR_SIZE;
+	}
+	for (size_t i = first; i < w->nsegs && !window_past(win); i++) {
+		const struct ds_segment *s = &w->segs[i];
+		bool saved = s->skip == DS_SAVED;
+
+		put_phdr(win, PT_LOAD, ds_segment_p_flags(s), s->file_offset, s->va, s->pa,
+			 saved ? s->size : 0, s->size, 1ULL << s->page_shift);
+	}
+	win->pos = w->phdr_off + (uint64_t)w->nphdrs * ELF_PHDR_SIZE;
+}
+
+static void put_extnum_shdr(const struct ds_dump_writer *w, struct window *win)
+{
+	uint8_t sh[ELF_SHDR_SIZE] = { 0 };
+
+	if (!w->shdr_off || window_skip(win, sizeof(sh)))
+		return;
+	ds_put_le(sh + SH_INFO, w->nphdrs, 4);
+	window_put(win, sh, sizeof(sh));
+}
+
+static void put_note_header(struct window *win, uint32_t type, uint64_t desc_size)
+{
+	uint8_t h[ELF_NHDR_SIZE + NOTE_NAME_SIZE] = { 0 };
+
+	ds_put_le(h, NOTE_NAME_SIZE, 4);
+	ds_put_le(h + 4, desc_size, 4);
+	ds_put_le(h + 8, type, 4);
+	ds_memcpy(h + ELF_NHDR_SIZE, DS_NOTE_NAME, sizeof(DS_NOTE_NAME));
+	window_put(win, h, sizeof(h));
+}
+
+static void put_string(struct window *win, const char *s)
+{
+	window_put(win, s ? s : "", str_size(s));
+}
+
+static void put_info_note(const struct ds_dump_writer *w, struct window *win)
+{
+	const struct ds_dump_info *info = w->info;
+	const struct ds_pgtable *pt = info->pt;
+	uint8_t d[INFO_STRINGS] = { 0 };
+
+	if (window_skip(win, note_size(w->info_size)))
+		return;
+	put_note_header(win, DS_NT_INFO, w->info_size);
+	ds_put_le(d + INFO_VERSION, DS_NOTE_VERSION, 4);
+	ds_put_le(d + INFO_TIME, info->time_ns, 8);
+	if (pt) {
+		ds_put_le(d + INFO_PAGE_SIZE, 1u << pt->fmt->page_shift, 4);
+		for (unsigned i = 0; i < pt->cfg.nroots; i++)
+			ds_put_le(d + INFO_ROOTS + 8 * i, pt->cfg.roots[i], 8);
+		ds_put_le(d + INFO_NROOTS, pt->cfg.nroots, 4);
+		ds_put_le(d + INFO_VA_BITS, pt->cfg.va_bits, 4);
+		ds_put_le(d + INFO_FLAGS, pt->cfg.upper_half ? INFO_UPPER_HALF : 0, 4);
+	}
+	ds_put_le(d + INFO_NSEGS, w->nsegs, 4);
+	ds_put_le(d + INFO_MAPPED, w->mapped_bytes, 8);
+	ds_put_le(d + INFO_SAVED, w->saved_bytes, 8);
+	window_put(win, d, sizeof(d));
+	put_string(win, format_name(info));
+	put_string(win, info->device);
+	put_string(win, info->driver);
+	put_string(win, info->reason);
+	window_put(win, NULL, ds_align_up(w->info_size, 4) - w->info_size);
+}
+
+static void put_skipped_note(const struct ds_dump_writer *w, struct window *win)
+{
+	uint8_t h[SKIPPED_HEADER];
+
+	if (window_skip(win, note_size(w->skipped_size)))
+		return;
+	put_note_header(win, DS_NT_SKIPPED, w->skipped_size);
+	ds_put_le(h, DS_NOTE_VERSION, 4);
+	ds_put_le(h + 4, w->nskipped, 4);
+	window_put(win, h, sizeof(h));
+	for (size_t i = 0; i < w->nsegs && !window_past(win); i++) {
+		const struct ds_segment *s = &w->segs[i];
+		uint8_t e[SKIPPED_ENTRY] = { 0 };
+
+		if (s->skip == DS_SAVED || window_skip(win, SKIPPED_ENTRY))
+			continue;
+		ds_put_le(e, s->va, 8);
+		ds_put_le(e + 8, s->pa, 8);
+		ds_put_le(e + 16, s->size, 8);
+		ds_put_le(e + 24, s->skip, 4);
+		window_put(win, e, sizeof(e));
+	}
+}
+
+static void put_blob_note(struct window *win, const struct ds_blob *b)
+{
+	uint64_t desc = blob_desc_size(b), name = str_size(b->name) - 1;
+	uint8_t h[BLOB_HEADER];
+
+	if (window_skip(win, note_size(desc)))
+		return;
+	put_note_header(win, DS_NT_BLOB, desc);
+	ds_put_le(h, name, 4);
+	window_put(win, h, sizeof(h));
+	window_put(win, b->name, name);
+	window_put(win, NULL, ds_align_up(name, 4) - name);
+	window_put(win, b->data, b->size);
+	window_put(win, NULL, ds_align_up(desc, 4) - desc);
+}
+
+static void put_notes(const struct ds_dump_writer *w, struct window *win)
+{
+	win->pos = w->notes_off;
+	put_info_note(w, win);
+	put_skipped_note(w, win);
+	for (size_t i = 0; i < w->nblobs && !window_past(win); i++)
+		put_blob_note(win, &w->blobs[i]);
+	win->pos = w->notes_off + w->notes_size;
+	window_put(win, NULL, w->data_off - win->pos); /* padding to the data */
+}
+
+/* The saved segment holding file offset off (data region only). */
+static const struct ds_segment *segment_at(const struct ds_dump_writer *w, uint64_t off)
+{
+	size_t lo = 0, hi = w->nsegs;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->segs[mid].file_offset <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	/* Unsaved segments share the offset of the data after them, and the
+	 * last segment at or before off is that saved one. */
+	return w->segs[lo].skip == DS_SAVED ? &w->segs[lo] : NULL;
+}
+
+static int put_data(const struct ds_dump_writer *w, struct window *win)
+{
+	uint64_t off = win->start > w->data_off ? win->start : w->data_off;
+
+	while (off < win->end && off < w->size) {
+		const struct ds_segment *s = segment_at(w, off);
+		uint64_t in, n;
+		int r;
+
+		if (!s)
+			return -EIO; /* segments changed since ds_dump_layout */
+		in = off - s->file_offset;
+		n = s->size - in;
+		if (n > win->end - off)
+			n = win->end - off;
+		r = w->read_data(w->opaque, s, in, win->buf + (off - win->start), n);
+		if (r < 0)
+			return r;
+		off += n;
+	}
+	return 0;
+}
+
+int64_t ds_dump_read(const struct ds_dump_writer *w, uint64_t off, void *buf, size_t len)
+{
+	struct window win = { 0, off, off, buf };
+	int r;
+
+	if (off >= w->size)
+		return 0;
+	win.end = len < w->size - off ? off + len : w->size;
+	if (off < w->data_off) {
+		put_elf_header(w, &win);
+		put_phdrs(w, &win);
+		put_extnum_shdr(w, &win);
+		if (!window_past(&win))
+			put_notes(w, &win);
+	}
+	r = put_data(w, &win);
+	if (r < 0)
+		return r;
+	return (int64_t)(win.end - win.start);
+}

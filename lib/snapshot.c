@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Each walker range is cut where the class of its physical pages changes,
+ * and again where the budget runs out.  classify is asked for whole runs,
+ * so its cost follows the number of class changes, not of pages.
+ */
+#include "snapshot.h"
+
+static int snapshot_fail(struct ds_snapshot *s, int err, const char *what, uint64_t va,
+			 uint64_t pa)
+{
+	s->error.what = what;
+	s->error.va = va;
+	s->error.pa = pa;
+	s->error.height = -1;
+	return err;
+}
+
+static uint64_t page_size(const struct ds_snapshot *s)
+{
+	return 1ULL << s->cfg.pt->fmt->page_shift;
+}
+
+static int classify_run(struct ds_snapshot *s, uint64_t pa, uint64_t size,
+			enum ds_skip_reason *reason, uint64_t *run)
+{
+	int err = s->cfg.classify(s->cfg.opaque, pa, size, reason, run);
+
+	if (err < 0)
+		return err;
+	return *run && *reason < DS_SKIP_REASON_COUNT ? 0 : -EINVAL;
+}
+
+/* A page whose bytes are not all of one class: saved whole or not at all,
+ * so the first skip reason found in it is the page's. */
+static int classify_mixed_page(struct ds_snapshot *s, uint64_t pa, enum ds_skip_reason *reason)
+{
+	uint64_t page = page_size(s);
+
+	for (uint64_t off = 0, run; off < page; off += run) {
+		int err = classify_run(s, pa + off, page - off, reason, &run);
+
+		if (err < 0 || *reason != DS_SAVED)
+			return err;
+	}
+	return 0;
+}
+
+/* The class of the page at pa, and how many bytes of whole pages (at most
+ * size) share it. */
+static int classify_pages(struct ds_snapshot *s, uint64_t pa, uint64_t size,
+			  enum ds_skip_reason *reason, uint64_t *len)
+{
+	uint64_t page = page_size(s), run;
+	int err = classify_run(s, pa, size, reason, &run);
+
+	if (err < 0)
+		return err;
+	if (run >= page) {
+		*len = (run < size ? run : size) & ~(page - 1);
+		return 0;
+	}
+	*len = page;
+	return *reason == DS_SAVED ? classify_mixed_page(s, pa, reason) : 0;
+}
+
+/* Hands one piece of r to the caller, unless a failed budget already
+ * doomed the snapshot. */
+static int add_piece(struct ds_snapshot *s, const struct ds_range *r, uint64_t off,
+		     uint64_t len, enum ds_skip_reason why)
+{
+	uint64_t leaf_off = (off >> r->page_shift) << r->page_shift;
+	struct ds_segment seg = {
+		.va = r->va + off,
+		.pa = r->pa + off,
+		.size = len,
+		.pte = r->pte + (leaf_off >> s->cfg.pt->fmt->oa_shift),
+		.page_shift = r->page_shift,
+		.attrs = r->attrs,
+		.skip = (uint8_t)why,
+	};
+	int err;
+
+	if (s->over_budget)
+		return 0;
+	err = s->cfg.add_segment(s->cfg.opaque, &seg);
+	if (err < 0)
+		return snapshot_fail(s, err, "cannot keep the segment list", seg.va, seg.pa);
+	if (why == DS_SAVED)
+		s->totals.saved += len;
+	else
+		s->totals.skipped[why] += len;
+	s->totals.segments++;
+	return 0;
+}
+
+/* Saves what the budget allows of a RAM piece; the rest fails the
+ * snapshot or, when partial, is skipped as over budget. */
+static int place_saved(struct ds_snapshot *s, const struct ds_range *r, uint64_t off,
+		       uint64_t len)
+{
+	uint64_t budget = s->cfg.budget;
+	uint64_t left = budget > s->totals.needed ? budget - s->totals.needed : 0;
+	uint64_t fits = !budget || len <= left ? len : left & ~(page_size(s) - 1);
+	int err;
+
+	s->totals.needed += len;
+	if (fits == len)
+		return add_piece(s, r, off, len, DS_SAVED);
+	if (!s->cfg.partial) {
+		s->over_budget = true;
+		return 0;
+	}
+	if (fits) {
+		err = add_piece(s, r, off, fits, DS_SAVED);
+		if (err < 0)
+			return err;
+	}
+	return add_piece(s, r, off + fits, len - fits, DS_SKIP_BUDGET);
+}
+
+static int place(struct ds_snapshot *s, const struct ds_range *r, uint64_t off, uint64_t len,
+		 enum ds_skip_reason why)
+{
+	return why == DS_SAVED ? place_saved(s, r, off, len) : add_piece(s, r, off, len, why);
+}
+
+/* Cuts r where the class changes; pieces of one class stay one segment. */
+static int split_range(struct ds_snapshot *s, const struct ds_range *r)
+{
+	enum ds_skip_reason cur = DS_SAVED, why;
+	uint64_t start = 0, off = 0, len;
+	int err;
+
+	if (r->attrs.mem == DS_MEM_DEVICE)
+		return add_piece(s, r, 0, r->size, DS_SKIP_DEVICE);
+	for (; off < r->size; off += len) {
+		err = classify_pages(s, r->pa + off, r->size - off, &why, &len);
+		if (err < 0)
+			return snapshot_fail(s, err, "the memory source cannot classify physical memory",
+					     r->va + off, r->pa + off);
+		if (off > start && why != cur) {
+			err = place(s, r, start, off - start, cur);
+			if (err < 0)
+				return err;
+			start = off;
+		}
+		cur = why;
+	}
+	return place(s, r, start, off - start, cur);
+}
+
+int ds_snapshot_run(struct ds_snapshot *s, const struct ds_snapshot_config *cfg)
+{
+	struct ds_range r;
+	int err;
+
+	ds_memset(&s->totals, 0, sizeof(s->totals));
+	s->cfg = *cfg;
+	s->over_budget = false;
+	snapshot_fail(s, 0, NULL, DS_NO_ADDR, DS_NO_ADDR);
+	err = ds_walk_begin(&s->walk, cfg->pt, cfg->va_first, cfg->va_last);
+	while (!err) {
+		err = ds_walk_next(&s->walk, &r);
+		if (err <= 0)
+			break;
+		s->totals.mapped += r.size;
+		s->totals.ranges++;
+		err = split_range(s, &r);
+	}
+	if (err < 0) {
+		if (s->walk.err)
+			s->error = s->walk.error;
+		return err;
+	}
+	if (s->over_budget)
+		return snapshot_fail(s, -E2BIG, "the mapped RAM exceeds the byte budget", DS_NO_ADDR,
+				     DS_NO_ADDR);
+	return 0;
+}

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: MIT
+/* lib/dump_parse.c on damaged files: each damage is refused with its own
+ * message and offset, and an Asahi drm/asahi dump is read as such. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "dump_fixture.h"
+#include "dump_parse.h"
+
+#define K4 0x1000ULL
+
+static uint8_t *dump;
+static uint64_t dump_size;
+
+static struct ds_segment segs[] = {
+	{ .va = 0x10000, .pa = 0x10000, .size = K4, .page_shift = 12, .attrs = { DS_PROT_PR, 0 } },
+	{ .va = 0x20000, .pa = 0x20000, .size = K4, .page_shift = 12, .attrs = { DS_PROT_PR, 0 },
+	  .skip = DS_SKIP_OFFLINE },
+};
+
+static int make_dump(void **state)
+{
+	static const struct ds_dump_info info = { .device = "d", .driver = "x", .reason = "r" };
+	struct ds_dump_writer w = {
+		.info = &info, .segs = segs, .nsegs = DS_ARRAY_SIZE(segs),
+		.read_data = fixture_read_data,
+	};
+
+	dump = fixture_write_dump(&w, 4096, &dump_size);
+	return 0;
+}
+
+static int free_dump(void **state)
+{
+	free(dump);
+	return 0;
+}
+
+/* Opens a damaged copy; returns the error text. */
+static const char *open_damaged(uint64_t size, uint64_t at, const void *bytes, size_t n)
+{
+	static struct ds_dump_file f;
+	uint8_t *copy = malloc(dump_size);
+
+	memcpy(copy, dump, dump_size);
+	if (n)
+		memcpy(copy + at, bytes, n);
+	assert_int_equal(ds_dump_open(&f, copy, size), -EBADMSG);
+	free(copy); /* f.error is static text, not in the copy */
+	return f.error;
+}
+
+static void put64(uint8_t *b, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		b[i] = (uint8_t)(v >> 8 * i);
+}
+
+static void damaged_headers(void **state)
+{
+	uint8_t b[8];
+
+	assert_string_equal(open_damaged(40, 0, NULL, 0), "shorter than an ELF header");
+	assert_string_equal(open_damaged(dump_size, 0, "\177ELG", 4), "not an ELF file");
+	assert_string_equal(open_damaged(dump_size, 4, "\1", 1), "not a little-endian ELF64 file");
+	assert_string_equal(open_damaged(dump_size, 16, "\2\0", 2),
+			    "not an ELF core file (e_type is not ET_CORE)");
+	assert_string_equal(open_damaged(100, 0, NULL, 0), "program headers run past the end of the file");
+	put64(b, ~0ULL - 8);
+	assert_string_equal(open_damaged(dump_size, 32, b, 8), "program headers run past the end of the file");
+	assert_string_equal(open_damaged(dump_size, 56, "\xff\xff", 2),
+			    "e_phnum is PN_XNUM but section header 0 is missing");
+	assert_string_equal(open_damaged(dump_size, 56, "\0\0", 2), "no program headers");
+}
+
+static void damaged_segments(void **state)
+{
+	uint64_t ph1 = 64 + 56; /* the first PT_LOAD */
+	uint8_t b[8];
+
+	put64(b, dump_size);
+	assert_string_equal(open_damaged(dump_size, ph1 + 8, b, 8),
+			    "segment data runs past the end of the file");
+	put64(b, ~0ULL - 100);
+	assert_string_equal(open_damaged(dump_size, ph1 + 8, b, 8),
+			    "segment data runs past the end of the file");
+	put64(b, 2 * K4);
+	assert_string_equal(open_damaged(dump_size, ph1 + 32, b, 8),
+			    "segment has more file bytes than memory bytes");
+	put64(b, ~0ULL - 100);
+	assert_string_equal(open_damaged(dump_size, ph1 + 16, b, 8),
+			    "segment is empty or wraps around the address space");
+	/* Data cut off by truncation. */
+	assert_string_equal(open_damaged(dump_size - 1, 0, NULL, 0),
+			    "segment data runs past the end of the file");
+}
+
+static void overlapping_segments_are_read_but_not_searched(void **state)
+{
+	struct ds_dump_file f;
+	uint8_t *copy = malloc(dump_size);
+	uint32_t idx;
+
+	memcpy(copy, dump, dump_size);
+	put64(copy + 64 + 2 * 56 + 16, 0x10800); /* second PT_LOAD's VA inside the first */
+	assert_int_equal(ds_dump_open(&f, copy, dump_size), 0);
+	assert_false(f.sorted);
+	assert_int_equal(ds_dump_find(&f, 0x10000, &idx), -EOPNOTSUPP);
+	free(copy);
+}
+
+static void damaged_notes(void **state)
+{
+	struct ds_dump_file f;
+	uint64_t notes;
+	uint8_t b[4] = { 0xff, 0xff, 0xff, 0x7f };
+
+	assert_int_equal(ds_dump_open(&f, dump, dump_size), 0);
+	notes = 64 + 3 * 56;
+	/* namesz huge */
+	assert_string_equal(open_damaged(dump_size, notes, b, 4), "note runs past the end of its segment");
+	/* descsz huge */
+	assert_string_equal(open_damaged(dump_size, notes + 4, b, 4), "note runs past the end of its segment");
+	/* name without its NUL */
+	assert_string_equal(open_damaged(dump_size, notes + 12 + 7, "X", 1), "note name is not NUL-terminated");
+	/* a SKIPPED note claiming more entries than it holds */
+	{
+		struct ds_note_iter it = { 0 };
+		struct ds_note n;
+
+		assert_int_equal(ds_dump_next_note(&f, &it, &n), 1);
+		assert_int_equal(ds_dump_next_note(&f, &it, &n), 1);
+		assert_string_equal(open_damaged(dump_size, (uint64_t)(n.desc - dump) + 4, "\x09", 1),
+				    "DEVSNAP skipped-ranges note is malformed");
+	}
+}
+
+/* An Asahi drm/asahi crash dump as crashdump.rs lays it out. */
+static void asahi_dumps_decode(void **state)
+{
+	uint8_t d[4096] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
+	uint8_t *ph = d + 64, *note = d + 64 + 2 * 56;
+	uint8_t log[32 + 16 + 8] = { 'E', 'H', 'L', 'C', 0, 0, 0, 0, sizeof(log) };
+	struct ds_dump_file f;
+	struct ds_note_iter it = { 0 };
+	struct ds_note n;
+	struct ds_agx_info agx;
+	struct ds_rtkit_section sec;
+	uint64_t pos = 0, desc;
+
+	d[16] = 4;   /* ET_CORE */
+	d[18] = 183; /* EM_AARCH64 */
+	d[32] = 64;  /* e_phoff */
+	d[54] = 56;
+	d[56] = 2;
+	ph[0] = 4; /* PT_NOTE */
+	put64(ph + 8, 64 + 2 * 56);
+	ph[56] = 1; /* PT_LOAD, unsaved (p_offset 0, as Asahi writes) */
+	put64(ph + 56 + 16, 0xffffffa000000000ULL);
+	put64(ph + 56 + 40, 0x4000);
+	/* AGX note, type 1 */
+	note[0] = 4, note[4] = 56, note[8] = 1;
+	memcpy(note + 12, "AGX", 4);
+	put64(note + 16, 0x1234000);
+	note[24] = 0x03, note[25] = 0x81; /* chip 0x8103 */
+	note[16 + 24] = 8;                /* cores */
+	/* RTKIT note, type 1: a CLHE header, one Cstr section */
+	desc = 16 + 56 + 12 + 8;
+	note[16 + 56] = 6, note[16 + 56 + 4] = sizeof(log), note[16 + 56 + 8] = 1;
+	memcpy(note + 16 + 56 + 12, "RTKIT", 6);
+	memcpy(log + 32, "rtsC", 4);
+	log[32 + 12] = 24;
+	memcpy(log + 48, "panic!\0", 8);
+	memcpy(note + desc, log, sizeof(log));
+	put64(ph + 32, desc + sizeof(log));
+	assert_int_equal(ds_dump_open(&f, d, sizeof(d)), 0);
+	assert_int_equal(f.nloads, 1);
+	assert_int_equal(ds_dump_next_note(&f, &it, &n), 1);
+	assert_true(ds_note_is(&n, "AGX", 1));
+	assert_int_equal(ds_note_agx_decode(&n, &agx), 0);
+	assert_int_equal(agx.initdata_address, 0x1234000);
+	assert_int_equal(agx.chip_id, 0x8103);
+	assert_int_equal(agx.total_active_cores, 8);
+	assert_int_equal(ds_dump_next_note(&f, &it, &n), 1);
+	assert_true(ds_note_is(&n, "RTKIT", 1));
+	assert_int_equal(ds_rtkit_next_section(n.desc, n.desc_size, &pos, &sec), 1);
+	assert_string_equal(sec.fourcc, "Cstr");
+	assert_int_equal(sec.payload_size, 8);
+	assert_string_equal((const char *)sec.payload, "panic!");
+	assert_int_equal(ds_rtkit_next_section(n.desc, n.desc_size, &pos, &sec), 0);
+	assert_int_equal(ds_dump_next_note(&f, &it, &n), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(damaged_headers),
+		cmocka_unit_test(damaged_segments),
+		cmocka_unit_test(overlapping_segments_are_read_but_not_searched),
+		cmocka_unit_test(damaged_notes),
+		cmocka_unit_test(asahi_dumps_decode),
+	};
+
+	return cmocka_run_group_tests(tests, make_dump, free_dump);
+}

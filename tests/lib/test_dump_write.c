@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+/* lib/dump_write.c: the layout DESIGN.md specifies, served the same
+ * whatever the read sizes, and read back by lib/dump_parse.c. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "dump_fixture.h"
+#include "dump_parse.h"
+#include "formats/formats.h"
+
+#define K4 0x1000ULL
+
+static struct ds_pgtable pt;
+static const char fw_log[] = "firmware assertion at 0x1234\n";
+static const struct ds_blob blobs[] = {
+	{ "firmware-log", fw_log, sizeof(fw_log) - 1 },
+	{ "regs", "\x01\x02\x03", 3 },
+};
+static struct ds_segment segs[] = {
+	{ .va = 0x10000, .pa = 0x80010000, .size = 3 * K4, .pte = 0x80010000 | 0x1 | 0x2 | (1ULL << 63),
+	  .page_shift = 12, .attrs = { DS_PROT_PR | DS_PROT_PW, DS_MEM_CACHED } },
+	{ .va = 0x20000, .pa = 0xfe000000, .size = K4, .page_shift = 12,
+	  .attrs = { DS_PROT_PR, DS_MEM_DEVICE }, .skip = DS_SKIP_DEVICE },
+	{ .va = 0x30000, .pa = 0x90000000, .size = 2 * K4, .page_shift = 12,
+	  .attrs = { DS_PROT_PR, DS_MEM_CACHED }, .skip = DS_SKIP_HWPOISON },
+	{ .va = 0xffff800000200000ULL, .pa = 0x200000, .size = 0x200000, .page_shift = 21,
+	  .attrs = { DS_PROT_PR | DS_PROT_PX, DS_MEM_CACHED } },
+};
+static struct ds_dump_info info = {
+	.device = "0000:03:00.0", .driver = "testgpu", .reason = "firmware assertion",
+	.pt = &pt, .time_ns = 1795588782123456789ULL, .e_machine = 183,
+};
+
+static int no_memory(void *opaque, uint64_t pa, void *buf, size_t len)
+{
+	return -EFAULT;
+}
+
+static struct ds_dump_writer make_writer(void)
+{
+	struct ds_pgtable_config cfg = {
+		.format = &ds_format_x86_64, .nroots = 1, .roots = { 0x5000 },
+		.read_phys = no_memory,
+	};
+	struct ds_dump_writer w = {
+		.info = &info, .segs = segs, .nsegs = DS_ARRAY_SIZE(segs), .blobs = blobs,
+		.nblobs = DS_ARRAY_SIZE(blobs), .read_data = fixture_read_data,
+	};
+
+	assert_int_equal(ds_pgtable_init(&pt, &cfg, NULL), 0);
+	return w;
+}
+
+static void odd_read_sizes_give_the_same_bytes(void **state)
+{
+	struct ds_dump_writer w = make_writer();
+	uint64_t size_a, size_b;
+	uint8_t *a = fixture_write_dump(&w, 1 << 20, &size_a);
+	uint8_t *b = fixture_write_dump(&w, 7, &size_b);
+
+	assert_int_equal(size_a, size_b);
+	assert_memory_equal(a, b, size_a);
+	free(a);
+	free(b);
+}
+
+static void layout_matches_the_design(void **state)
+{
+	struct ds_dump_writer w = make_writer();
+	struct ds_dump_file f;
+	struct ds_dump_load l;
+	uint64_t size;
+	uint8_t *d = fixture_write_dump(&w, 4096, &size);
+
+	assert_int_equal(ds_dump_open(&f, d, size), 0);
+	assert_int_equal(f.e_machine, 183);
+	assert_int_equal(f.phnum, 5);
+	assert_int_equal(f.nloads, 4);
+	assert_true(f.sorted);
+	assert_int_equal(w.data_off % 4096, 0);
+	assert_int_equal(size, w.data_off + 3 * K4 + 0x200000);
+	/* Saved: the bytes are there, at p_offset. */
+	assert_int_equal(ds_dump_load(&f, 0, &l), 0);
+	assert_int_equal(l.va, 0x10000);
+	assert_int_equal(l.pa, 0x80010000);
+	assert_int_equal(l.filesz, 3 * K4);
+	assert_int_equal(l.align, K4);
+	assert_int_equal(d[l.offset + 0x1234], fixture_byte(0x11234));
+	/* PF_R|PF_W, PTE bits 11:0 = 0x003, bits 63:52 = 0x800. */
+	assert_int_equal(l.flags, 0x6 | 0x003 << 8 | 0x800u << 20);
+	assert_int_equal(ds_dump_load_pte_bits(&l), 0x003 | 0x800ULL << 52);
+	/* Unsaved: memsz only, and the reason is in the note. */
+	assert_int_equal(ds_dump_load(&f, 1, &l), 0);
+	assert_int_equal(l.filesz, 0);
+	assert_int_equal(l.memsz, K4);
+	assert_int_equal(ds_dump_skip_reason(&f, 0x20000), DS_SKIP_DEVICE);
+	assert_int_equal(ds_dump_skip_reason(&f, 0x31000), DS_SKIP_HWPOISON);
+	assert_int_equal(ds_dump_skip_reason(&f, 0x10000), DS_SKIP_REASON_COUNT);
+	/* The 2M block keeps its alignment and upper-half VA. */
+	assert_int_equal(ds_dump_load(&f, 3, &l), 0);
+	assert_int_equal(l.va, 0xffff800000200000ULL);
+	assert_int_equal(l.align, 0x200000);
+	assert_int_equal(d[l.offset + 0x1fffff], fixture_byte(0xffff8000003fffffULL));
+	free(d);
+}
+
+static void notes_carry_info_skips_and_blobs(void **state)
+{
+	struct ds_dump_writer w = make_writer();
+	struct ds_dump_file f;
+	struct ds_note_iter it = { 0 };
+	struct ds_note n;
+	struct ds_note_info ni;
+	struct ds_skipped_range sr;
+	struct ds_note_blob blob;
+	uint64_t size;
+	uint8_t *d = fixture_write_dump(&w, 100, &size);
+
+	assert_int_equal(ds_dump_open(&f, d, size), 0);
+	assert_int_equal(ds_dump_next_note(&f, &it, &n), 1);
+	assert_true(ds_note_is(&n, "DEVSNAP", 1));
+	assert_int_equal(ds_note_info_decode(&n, &ni), 0);
+	assert_string_equal(ni.format, "x86_64");
+	assert_string_equal(ni.device, "0000:03:00.0");
+	assert_string_equal(ni.driver, "testgpu");
+	assert_string_equal(ni.reason, "firmware assertion");
+	assert_int_equal(ni.page_size, 4096);
+	assert_int_equal(ni.roots[0], 0x5000);
+	assert_int_equal(ni.nroots, 1);
+	assert_int_equal(ni.va_bits, 48);
+	assert_int_equal(ni.time_ns, 1795588782123456789ULL);
+	assert_int_equal(ni.nsegs, 4);
+	assert_int_equal(ni.mapped, 6 * K4 + 0x200000);
+	assert_int_equal(ni.saved, 3 * K4 + 0x200000);
+
+	assert_int_equal(ds_dump_next_note(&f, &it, &n), 1);
+	assert_true(ds_note_is(&n, "DEVSNAP", 2));
+	assert_int_equal(ds_note_skipped_at(&n, 1, &sr), 0);
+	assert_int_equal(sr.va, 0x30000);
+	assert_int_equal(sr.pa, 0x90000000);
+	assert_int_equal(sr.size, 2 * K4);
+	assert_int_equal(sr.reason, DS_SKIP_HWPOISON);
+	assert_int_equal(ds_note_skipped_at(&n, 2, &sr), -EBADMSG);
+
+	for (unsigned i = 0; i < DS_ARRAY_SIZE(blobs); i++) {
+		assert_int_equal(ds_dump_next_note(&f, &it, &n), 1);
+		assert_true(ds_note_is(&n, "DEVSNAP", 3));
+		assert_int_equal(ds_note_blob_decode(&n, &blob), 0);
+		assert_int_equal(blob.name_len, strlen(blobs[i].name));
+		assert_memory_equal(blob.name, blobs[i].name, blob.name_len);
+		assert_int_equal(blob.size, blobs[i].size);
+		assert_memory_equal(blob.data, blobs[i].data, blob.size);
+	}
+	assert_int_equal(ds_dump_next_note(&f, &it, &n), 0);
+	free(d);
+}
+
+static void more_than_65535_segments_use_pn_xnum(void **state)
+{
+	enum { N = 70000 };
+	struct ds_segment *many = calloc(N, sizeof(*many));
+	struct ds_dump_writer w = make_writer();
+	struct ds_dump_file f;
+	struct ds_dump_load l;
+	uint32_t idx;
+	uint64_t size;
+	uint8_t *d;
+
+	assert_non_null(many);
+	for (unsigned i = 0; i < N; i++) /* every other page, so none merge */
+		many[i] = (struct ds_segment){ .va = 0x2000ULL * i, .pa = 0x1000ULL * i, .size = K4,
+					       .page_shift = 12, .attrs = { DS_PROT_PR, 0 },
+					       .skip = i % 3 ? DS_SAVED : DS_SKIP_NOT_RAM };
+	w.segs = many;
+	w.nsegs = N;
+	d = fixture_write_dump(&w, 1 << 16, &size);
+	assert_int_equal(d[56] | d[57] << 8, 0xffff);
+	assert_int_equal(ds_dump_open(&f, d, size), 0);
+	assert_int_equal(f.phnum, N + 1);
+	assert_int_equal(f.nloads, N);
+	assert_int_equal(ds_dump_find(&f, 0x2000ULL * 69999 + 5, &idx), 0);
+	assert_int_equal(idx, 69999);
+	assert_int_equal(ds_dump_find(&f, 0x1000, &idx), -ENOENT);
+	assert_int_equal(ds_dump_load(&f, 69998, &l), 0); /* 69999 % 3 == 0: not saved */
+	assert_int_equal(l.filesz, K4);
+	assert_int_equal(d[l.offset + 7], fixture_byte(0x2000ULL * 69998 + 7));
+	assert_int_equal(ds_dump_skip_reason(&f, 0x2000ULL * 69999), DS_SKIP_NOT_RAM);
+	free(d);
+	free(many);
+}
+
+static void bad_segment_lists_are_refused(void **state)
+{
+	struct ds_dump_writer w = make_writer();
+	struct ds_segment two[2] = {
+		{ .va = 0x10000, .size = 2 * K4 }, { .va = 0x11000, .size = K4 },
+	};
+
+	w.segs = two;
+	w.nsegs = 2;
+	assert_int_equal(ds_dump_layout(&w), -EINVAL); /* overlap */
+	two[1].va = 0x8000;
+	assert_int_equal(ds_dump_layout(&w), -EINVAL); /* unsorted */
+	two[1].va = 0x20000;
+	two[1].size = 100;
+	assert_int_equal(ds_dump_layout(&w), -EINVAL); /* not page sized */
+	two[1].size = 0;
+	assert_int_equal(ds_dump_layout(&w), -EINVAL);
+	two[1] = (struct ds_segment){ .va = ~0ULL - K4 + 1, .size = 2 * K4 };
+	assert_int_equal(ds_dump_layout(&w), -EINVAL); /* wraps */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(odd_read_sizes_give_the_same_bytes),
+		cmocka_unit_test(layout_matches_the_design),
+		cmocka_unit_test(notes_carry_info_skips_and_blobs),
+		cmocka_unit_test(more_than_65535_segments_use_pn_xnum),
+		cmocka_unit_test(bad_segment_lists_are_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
