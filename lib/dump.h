@@ -14,6 +14,13 @@
 #define DS_NOTE_NAME "DEVSNAP"
 #define DS_NOTE_VERSION 1
 
+/* Note types: "DS" and a number, so that no reader mistakes them for the
+ * core-file types 1, 2, 3 (NT_PRSTATUS, ...) that gdb's BFD parses under
+ * any owner name.  Layouts in docs/dump-format.md. */
+#define DS_NT_INFO 0x44530001u
+#define DS_NT_SKIPPED 0x44530002u
+#define DS_NT_BLOB 0x44530003u
+
 /* Why a mapped range was not saved.  0 means it was. */
 enum ds_skip_reason {
 	DS_SAVED = 0,

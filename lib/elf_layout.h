@@ -55,11 +55,6 @@
 /* Section header 0 carries the real e_phnum past PN_XNUM. */
 #define SH_INFO 44
 
-/* DEVSNAP note types */
-#define DS_NT_INFO 1
-#define DS_NT_SKIPPED 2
-#define DS_NT_BLOB 3
-
 /*
  * INFO desc (version 1): u32 version, u32 page_size, u64 time_ns,
  * u64 roots[4], u32 nroots, u32 va_bits, u32 flags (bit 0: upper half),

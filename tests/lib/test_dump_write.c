@@ -123,7 +123,7 @@ static void notes_carry_info_skips_and_blobs(void **state)
 
 	assert_int_equal(ds_dump_open(&f, d, size), 0);
 	assert_int_equal(ds_dump_next_note(&f, &it, &n), 1);
-	assert_true(ds_note_is(&n, "DEVSNAP", 1));
+	assert_true(ds_note_is(&n, DS_NOTE_NAME, DS_NT_INFO));
 	assert_int_equal(ds_note_info_decode(&n, &ni), 0);
 	assert_string_equal(ni.format, "x86_64");
 	assert_string_equal(ni.device, "0000:03:00.0");
@@ -139,7 +139,7 @@ static void notes_carry_info_skips_and_blobs(void **state)
 	assert_int_equal(ni.saved, 3 * K4 + 0x200000);
 
 	assert_int_equal(ds_dump_next_note(&f, &it, &n), 1);
-	assert_true(ds_note_is(&n, "DEVSNAP", 2));
+	assert_true(ds_note_is(&n, DS_NOTE_NAME, DS_NT_SKIPPED));
 	assert_int_equal(ds_note_skipped_at(&n, 1, &sr), 0);
 	assert_int_equal(sr.va, 0x30000);
 	assert_int_equal(sr.pa, 0x90000000);
@@ -149,7 +149,7 @@ static void notes_carry_info_skips_and_blobs(void **state)
 
 	for (unsigned i = 0; i < DS_ARRAY_SIZE(blobs); i++) {
 		assert_int_equal(ds_dump_next_note(&f, &it, &n), 1);
-		assert_true(ds_note_is(&n, "DEVSNAP", 3));
+		assert_true(ds_note_is(&n, DS_NOTE_NAME, DS_NT_BLOB));
 		assert_int_equal(ds_note_blob_decode(&n, &blob), 0);
 		assert_int_equal(blob.name_len, strlen(blobs[i].name));
 		assert_memory_equal(blob.name, blobs[i].name, blob.name_len);
