@@ -104,7 +104,8 @@ int ds_dump_layout(struct ds_dump_writer *w)
 	w->nphdrs = (uint32_t)w->nsegs + 1;
 	w->phdr_off = ELF_EHDR_SIZE;
 	w->shdr_off = w->nphdrs >= PN_XNUM ? w->phdr_off + (uint64_t)w->nphdrs * ELF_PHDR_SIZE : 0;
-	w->notes_off = w->phdr_off + (uint64_t)w->nphdrs * ELF_PHDR_SIZE + (w->shdr_off ? ELF_SHDR_SIZE : 0);
+	w->notes_off =
+	    w->phdr_off + (uint64_t)w->nphdrs * ELF_PHDR_SIZE + (w->shdr_off ? ELF_SHDR_SIZE : 0);
 	/* Count the skipped segments first: the SKIPPED note's size needs it. */
 	if (layout_segments(w, 0) < 0)
 		return -EINVAL;

@@ -17,6 +17,7 @@ extern const struct ds_format ds_format_riscv_sv48;
 extern const struct ds_format ds_format_riscv_sv57;
 extern const struct ds_format ds_format_dart;
 extern const struct ds_format ds_format_dart2;
+extern const struct ds_format ds_format_dart_4k;
 /* formats: add new declarations above this line */
 
 #endif /* DS_FORMATS_H */

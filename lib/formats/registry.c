@@ -15,6 +15,7 @@ static const struct ds_format *const formats[] = {
 	&ds_format_riscv_sv57,
 	&ds_format_dart,
 	&ds_format_dart2,
+	&ds_format_dart_4k,
 	/* formats: add new entries above this line */
 };
 

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * RISC-V Sv39, Sv48 and Sv57 (privileged spec, "Supervisor-Level ISA"),
- * which the RISC-V IOMMU uses too.  Any level may hold a leaf
- * (mega-, giga-, terapages).  U pages are for the unprivileged accessor
- * only; Svpbmt gives the memory type.  Svnapot leaves (N set) are
- * reported as reserved: devsnap does not decode them yet.
+ * which the RISC-V IOMMU uses for its first stage too.  Any level may hold
+ * a leaf (mega-, giga-, terapages).  U pages are for the unprivileged
+ * accessor only, the others for the privileged one (SUM and MXR, being
+ * hart state, are ignored); Svpbmt gives the memory type.
+ *
+ * The hardware faults on any reserved bit or encoding, so the decoder
+ * refuses them all.  Svnapot leaves (N set) are refused too: their PPN's
+ * low bits come from the VA, which a decoder does not see, and their
+ * entries repeat rather than step, so the walker cannot merge them.
  */
 #include "formats.h"
 
@@ -15,70 +20,109 @@
 #define RV_U DS_BIT(4)
 #define RV_A DS_BIT(6)
 #define RV_D DS_BIT(7)
-#define RV_PPN DS_GENMASK(53, 10)
+#define RV_RWX (RV_R | RV_W | RV_X)
+#define RV_PPN DS_GENMASK(53, 10) /* PA >> 2 */
+#define RV_PPN_SHIFT 10
 #define RV_RESERVED DS_GENMASK(60, 54)
+#define RV_PBMT DS_GENMASK(62, 61)
 #define RV_PBMT_SHIFT 61
 #define RV_N DS_BIT(63)
+#define RV_LEVEL_BITS 9
 
-enum { RV_PBMT_PMA, RV_PBMT_NC, RV_PBMT_IO };
+enum { RV_PBMT_PMA, RV_PBMT_NC, RV_PBMT_IO, RV_PBMT_RESERVED };
 
-static const char *rv_reserved(uint64_t pte, unsigned height)
+static unsigned rv_pbmt(uint64_t pte)
 {
-	unsigned ppn_skip = 9 * height; /* PPN bits below a superpage's size */
+	return (pte & RV_PBMT) >> RV_PBMT_SHIFT;
+}
 
+/* Reserved in every valid entry. */
+static const char *rv_reserved_any(uint64_t pte)
+{
 	if (pte & RV_RESERVED)
 		return "reserved bits 60:54 set";
-	if (((pte >> RV_PBMT_SHIFT) & 3) == 3)
+	if (rv_pbmt(pte) == RV_PBMT_RESERVED)
 		return "reserved PBMT value 3";
 	if (pte & RV_N)
-		return "Svnapot entry (not decoded)";
+		return "Svnapot entry (N set): NAPOT ranges are not decoded";
+	return NULL;
+}
+
+/* Non-leaf entries keep D, A, U and PBMT for future use. */
+static const char *rv_reserved_table(uint64_t pte)
+{
+	if (pte & (RV_D | RV_A | RV_U))
+		return "D, A or U set in a non-leaf entry";
+	if (pte & RV_PBMT)
+		return "PBMT set in a non-leaf entry";
+	return NULL;
+}
+
+static const char *rv_reserved_leaf(uint64_t pte, unsigned height)
+{
+	unsigned low_ppn_bits = RV_LEVEL_BITS * height; /* below a superpage's size */
+
 	if ((pte & (RV_R | RV_W)) == RV_W)
 		return "writable but not readable";
-	if (ppn_skip && (pte & DS_GENMASK(10 + ppn_skip - 1, 10)) && (pte & (RV_R | RV_W | RV_X)))
+	if (low_ppn_bits && (pte & DS_GENMASK(RV_PPN_SHIFT + low_ppn_bits - 1, RV_PPN_SHIFT)))
 		return "misaligned superpage";
 	return NULL;
 }
 
 static uint8_t rv_mem_type(uint64_t pte)
 {
-	switch ((pte >> RV_PBMT_SHIFT) & 3) {
+	switch (rv_pbmt(pte)) {
 	case RV_PBMT_NC:
 		return DS_MEM_UNCACHED;
 	case RV_PBMT_IO:
 		return DS_MEM_DEVICE;
-	default:
+	default: /* PMA: main memory is cacheable */
 		return DS_MEM_CACHED;
 	}
+}
+
+static uint8_t rv_leaf_prot(uint64_t pte)
+{
+	uint8_t prot = (pte & RV_R ? DS_PROT_PR : 0) | (pte & RV_W ? DS_PROT_PW : 0) |
+		       (pte & RV_X ? DS_PROT_PX : 0);
+
+	return pte & RV_U ? (uint8_t)(prot << 3) : prot;
 }
 
 static int rv_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned height,
 		     struct ds_pte_info *out)
 {
-	uint8_t prot = 0;
+	bool leaf = pte & RV_RWX;
 
 	if (!(pte & RV_V))
 		return 0;
-	out->reserved_why = rv_reserved(pte, height);
+	out->reserved_why = rv_reserved_any(pte);
+	if (!out->reserved_why)
+		out->reserved_why = leaf ? rv_reserved_leaf(pte, height) : rv_reserved_table(pte);
 	if (out->reserved_why) {
 		out->kind = DS_PTE_RESERVED;
 		return 0;
 	}
 	out->pa = (pte & RV_PPN) << 2;
-	if (!(pte & (RV_R | RV_W | RV_X))) {
+	if (!leaf) {
 		out->kind = DS_PTE_TABLE;
 		out->attrs.prot = DS_PROT_ALL;
 		return 0;
 	}
-	if (pte & RV_R)
-		prot |= DS_PROT_PR;
-	if (pte & RV_W)
-		prot |= DS_PROT_PW;
-	if (pte & RV_X)
-		prot |= DS_PROT_PX;
 	out->kind = DS_PTE_LEAF;
-	out->attrs.prot = pte & RV_U ? (uint8_t)(prot << 3) : prot;
+	out->attrs.prot = rv_leaf_prot(pte);
 	out->attrs.mem = rv_mem_type(pte);
 	return 0;
+}
+
+/* R/W/X for one accessor: any but none, W alone and W|X. */
+static bool rv_prot_encodable(uint8_t user, uint8_t priv)
+{
+	uint8_t prot = user ? user : priv;
+
+	if (user && priv)
+		return false; /* a page belongs to one accessor */
+	return prot && (prot & DS_PROT_PR || !(prot & DS_PROT_PW));
 }
 
 static int rv_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in, unsigned height,
@@ -92,8 +136,7 @@ static int rv_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in, 
 	*pte = (in->pa >> 2) | RV_V;
 	if (in->kind == DS_PTE_TABLE)
 		return 0;
-	/* One accessor per page, and no write without read. */
-	if ((user && priv) || !prot || prot == DS_PROT_PW || prot == (DS_PROT_PW | DS_PROT_PX))
+	if (!rv_prot_encodable(user, priv))
 		return -EINVAL;
 	*pte |= RV_A | RV_D | (user ? RV_U : 0) | (prot & DS_PROT_PR ? RV_R : 0) |
 		(prot & DS_PROT_PW ? RV_W : 0) | (prot & DS_PROT_PX ? RV_X : 0);
@@ -104,12 +147,12 @@ static int rv_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in, 
 	return 0;
 }
 
-#define RISCV_FORMAT(fmt_name, va, leaves, desc)                                        \
+#define RISCV_FORMAT(fmt_name, va, leaves, desc)                                       \
 	{                                                                              \
 		.name = fmt_name, .description = desc, .page_shift = 12,               \
 		.min_va_bits = va, .max_va_bits = va, .default_va_bits = va,           \
 		.max_roots = 1, .leaf_heights = leaves, .oa_shift = 2,                 \
-		.flags = DS_FMT_PRIV_LEVELS | DS_FMT_SIGN_EXTEND, .oa_mask = RV_PPN,    \
+		.flags = DS_FMT_PRIV_LEVELS | DS_FMT_SIGN_EXTEND, .oa_mask = RV_PPN,   \
 		.decode = rv_decode, .encode = rv_encode,                              \
 	}
 
@@ -118,4 +161,4 @@ const struct ds_format ds_format_riscv_sv39 =
 const struct ds_format ds_format_riscv_sv48 =
 	RISCV_FORMAT("riscv-sv48", 48, 0xf, "RISC-V Sv48, 4K pages, 2M/1G/512G superpages");
 const struct ds_format ds_format_riscv_sv57 =
-	RISCV_FORMAT("riscv-sv57", 57, 0x1f, "RISC-V Sv57, 4K pages, superpages at every level");
+	RISCV_FORMAT("riscv-sv57", 57, 0x1f, "RISC-V Sv57, 4K pages, 2M/1G/512G/256T superpages");

@@ -72,7 +72,8 @@ static void damaged_headers(void **state)
 			    "not an ELF core file (e_type is not ET_CORE)");
 	assert_string_equal(open_damaged(100, 0, NULL, 0), "program headers run past the end of the file");
 	put64(b, ~0ULL - 8);
-	assert_string_equal(open_damaged(dump_size, 32, b, 8), "program headers run past the end of the file");
+	assert_string_equal(open_damaged(dump_size, 32, b, 8),
+			    "program headers run past the end of the file");
 	assert_string_equal(open_damaged(dump_size, 56, "\xff\xff", 2),
 			    "e_phnum is PN_XNUM but section header 0 is missing");
 	assert_string_equal(open_damaged(dump_size, 56, "\0\0", 2), "no program headers");
@@ -125,9 +126,11 @@ static void damaged_notes(void **state)
 	/* namesz huge */
 	assert_string_equal(open_damaged(dump_size, notes, b, 4), "note runs past the end of its segment");
 	/* descsz huge */
-	assert_string_equal(open_damaged(dump_size, notes + 4, b, 4), "note runs past the end of its segment");
+	assert_string_equal(open_damaged(dump_size, notes + 4, b, 4),
+			    "note runs past the end of its segment");
 	/* name without its NUL */
-	assert_string_equal(open_damaged(dump_size, notes + 12 + 7, "X", 1), "note name is not NUL-terminated");
+	assert_string_equal(open_damaged(dump_size, notes + 12 + 7, "X", 1),
+			    "note name is not NUL-terminated");
 	/* a SKIPPED note claiming more entries than it holds */
 	{
 		struct ds_note_iter it = { 0 };
