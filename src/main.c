@@ -7,6 +7,8 @@
 
 static const struct verb verbs[] = {
 	{ "formats", verb_formats, "list the page-table formats devsnap walks" },
+	{ "capture", verb_capture, "walk a device's page tables in a memory source, write a dump" },
+	{ "demo", verb_demo, "capture a built-in example device address space and show it" },
 	/* verbs: add new entries above this line */
 };
 

@@ -11,6 +11,8 @@ struct verb {
 };
 
 int verb_formats(int argc, char **argv);
+int verb_capture(int argc, char **argv);
+int verb_demo(int argc, char **argv);
 /* verbs: add new declarations above this line */
 
 #endif /* DS_VERBS_H */

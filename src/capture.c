@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: MIT
+/* The capture pipeline: snapshot into a segment list, then stream. */
+#include "capture.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "dumpfile.h"
+#include "log.h"
+
+const char *format_bytes(uint64_t bytes, char *buf)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	double v = (double)bytes;
+	unsigned u = 0;
+
+	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, 16, u ? "%.1f %s" : "%.0f %s", v, units[u]);
+	return buf;
+}
+
+static int add_segment(void *opaque, const struct ds_segment *seg)
+{
+	struct capture *c = opaque;
+
+	if (c->nsegs == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 256;
+		struct ds_segment *more = reallocarray(c->segs, cap, sizeof(*more));
+
+		if (!more)
+			return -ENOMEM;
+		c->segs = more;
+		c->cap = cap;
+	}
+	c->segs[c->nsegs++] = *seg;
+	return 0;
+}
+
+/* The snapshot has one opaque, ours; the source keeps its own. */
+static int classify(void *opaque, uint64_t pa, uint64_t size, enum ds_skip_reason *reason,
+		    uint64_t *run_len)
+{
+	const struct capture *c = opaque;
+
+	return c->src->classify(c->src->priv, pa, size, reason, run_len);
+}
+
+static int unknown_format(const char *name)
+{
+	char known[512] = "";
+	const struct ds_format *f;
+
+	for (unsigned i = 0; (f = ds_format_at(i)); i++)
+		snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s",
+			 i ? ", " : "", f->name);
+	return log_error("unknown page-table format '%s'; known: %s", name, known);
+}
+
+static int init_pgtable(struct capture *c, const struct capture_options *opt)
+{
+	struct ds_pgtable_config cfg = {
+		.format = ds_format_find(opt->format),
+		.nroots = opt->nroots,
+		.va_bits = opt->va_bits,
+		.upper_half = opt->upper_half,
+		.read_phys = c->src->read_phys,
+		.opaque = c->src->priv,
+	};
+	struct ds_error err = { 0 };
+
+	if (!cfg.format)
+		return unknown_format(opt->format);
+	memcpy(cfg.roots, opt->roots, sizeof(cfg.roots));
+	if (ds_pgtable_init(&c->pt, &cfg, &err) < 0)
+		return log_error("cannot walk %s tables as given: %s", opt->format, err.what);
+	return 0;
+}
+
+/* A root that is not RAM in the source would only fail later, less clearly. */
+static int check_roots(const struct capture *c)
+{
+	for (unsigned i = 0; i < c->pt.cfg.nroots; i++) {
+		uint64_t root = c->pt.cfg.roots[i], run;
+		enum ds_skip_reason why;
+		int r = c->src->classify(c->src->priv, root, 8, &why, &run);
+
+		if (r < 0)
+			return log_error_errno(r, "cannot check root table 0x%llx in %s",
+					       (unsigned long long)root, c->src->name);
+		if (why != DS_SAVED)
+			return log_error("root table 0x%llx lies outside the RAM of %s (%s)",
+					 (unsigned long long)root, c->src->name,
+					 ds_skip_reason_name(why));
+	}
+	return 0;
+}
+
+static int snapshot_failed(const struct capture *c, int err, const struct capture_options *opt)
+{
+	const struct ds_error *e = &c->snap.error;
+	char need[16], budget[16], where[128] = "";
+	int n = 0;
+
+	if (err == -E2BIG && !c->snap.walk.err)
+		return log_error("the mapped RAM needs %s (%llu bytes), over --budget %s; raise "
+				 "--budget or add --partial to save what fits",
+				 format_bytes(c->snap.totals.needed, need),
+				 (unsigned long long)c->snap.totals.needed,
+				 format_bytes(opt->budget, budget)), err;
+	if (e->va != DS_NO_ADDR)
+		n += snprintf(where + n, sizeof(where) - (size_t)n, " at VA 0x%llx",
+			      (unsigned long long)e->va);
+	if (e->pa != DS_NO_ADDR)
+		n += snprintf(where + n, sizeof(where) - (size_t)n, ", PA 0x%llx",
+			      (unsigned long long)e->pa);
+	if (e->height >= 0)
+		snprintf(where + n, sizeof(where) - (size_t)n, ", level %d of %u (0: top)",
+			 (int)c->pt.levels - 1 - e->height, c->pt.levels);
+	if (c->snap.walk.err || err == -EINVAL)
+		return log_error("%s tables in %s: %s%s", opt->format, c->src->name,
+				 e->what ? e->what : "walk failed", where), err;
+	return log_error_errno(err, "%s%s", e->what ? e->what : "capture failed", where);
+}
+
+static void fill_info(struct capture *c, const struct capture_options *opt)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	c->info = (struct ds_dump_info){
+		.device = opt->device, .driver = opt->driver, .reason = opt->reason,
+		.pt = &c->pt,
+		.time_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec,
+	};
+}
+
+static int read_data(void *opaque, const struct ds_segment *seg, uint64_t off, void *buf,
+		     size_t len)
+{
+	struct capture *c = opaque;
+	int r = c->src->read_phys(c->src->priv, seg->pa + off, buf, len);
+
+	if (r < 0)
+		c->bad_pa = seg->pa + off;
+	return r;
+}
+
+static int layout(struct capture *c)
+{
+	int r;
+
+	c->writer = (struct ds_dump_writer){
+		.info = &c->info, .segs = c->segs, .nsegs = c->nsegs,
+		.read_data = read_data, .opaque = c,
+	};
+	r = ds_dump_layout(&c->writer);
+	if (r < 0)
+		return log_error_errno(r, "cannot lay out a dump of %zu segments", c->nsegs);
+	return 0;
+}
+
+int capture_run(struct capture *c, struct source *src, const struct capture_options *opt)
+{
+	struct ds_snapshot_config cfg = {
+		.va_first = opt->va_first, .va_last = opt->va_last,
+		.budget = opt->budget, .partial = opt->partial,
+		.classify = classify, .add_segment = add_segment, .opaque = c,
+	};
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	c->src = src;
+	r = init_pgtable(c, opt);
+	if (r == 0)
+		r = check_roots(c);
+	if (r < 0)
+		return r;
+	cfg.pt = &c->pt;
+	r = ds_snapshot_run(&c->snap, &cfg);
+	if (r < 0)
+		return snapshot_failed(c, r, opt);
+	fill_info(c, opt);
+	return layout(c);
+}
+
+struct progress {
+	bool enabled, shown;
+	double start, last;
+	uint64_t total;
+};
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* One \r line, once the write has run a second, five times a second. */
+static void progress_update(struct progress *p, uint64_t done)
+{
+	char a[16], b[16], rate_buf[16];
+	double t = now_seconds(), rate;
+
+	if (!p->enabled || t - p->start < 1.0 || (p->shown && t - p->last < 0.2))
+		return;
+	rate = (double)done / (t - p->start);
+	fprintf(stderr, "\rdevsnap: %s of %s, %s/s, ETA %.0f s  ", format_bytes(done, a),
+		format_bytes(p->total, b), format_bytes((uint64_t)rate, rate_buf),
+		rate > 0 ? (double)(p->total - done) / rate : 0.0);
+	p->shown = true;
+	p->last = t;
+}
+
+static void progress_end(const struct progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+}
+
+static int write_full(int fd, const uint8_t *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int stream_chunks(struct capture *c, int fd, uint8_t *buf, struct progress *p)
+{
+	for (uint64_t off = 0; off < c->writer.size;) {
+		int64_t n = ds_dump_read(&c->writer, off, buf, CAPTURE_CHUNK);
+		int r;
+
+		if (n < 0)
+			return log_error_errno((int)n, "cannot read physical address 0x%llx from %s",
+					       (unsigned long long)c->bad_pa, c->src->name);
+		if (n == 0)
+			return log_error_errno(-EIO, "the dump ended at %llu of %llu bytes",
+					       (unsigned long long)off,
+					       (unsigned long long)c->writer.size);
+		r = write_full(fd, buf, (size_t)n);
+		if (r < 0)
+			return log_error_errno(r, "cannot write the dump");
+		off += (uint64_t)n;
+		progress_update(p, off);
+	}
+	return 0;
+}
+
+int capture_stream(struct capture *c, int fd, bool progress)
+{
+	_cleanup_free_ uint8_t *buf = malloc(CAPTURE_CHUNK);
+	struct progress p = {
+		.enabled = progress && isatty(STDERR_FILENO), .start = now_seconds(),
+		.total = c->writer.size,
+	};
+	int r;
+
+	if (!buf)
+		return log_error_errno(-ENOMEM, "cannot write the dump");
+	r = stream_chunks(c, fd, buf, &p);
+	progress_end(&p);
+	return r;
+}
+
+int capture_write(struct capture *c, const char *path, bool progress)
+{
+	struct dumpfile df;
+	int r = dumpfile_create(&df, path, 0600);
+
+	if (r < 0)
+		return r;
+	r = capture_stream(c, df.fd, progress);
+	if (r < 0) {
+		dumpfile_discard(&df);
+		return r;
+	}
+	return dumpfile_commit(&df);
+}
+
+void capture_free(struct capture *c)
+{
+	free(c->segs);
+	c->segs = NULL;
+	c->nsegs = c->cap = 0;
+}
+
+void capture_print_summary(const struct capture *c, const char *path)
+{
+	const struct ds_snapshot_totals *t = &c->snap.totals;
+	char a[16], b[16];
+
+	printf("%s: %s tables, %llu segments, %s mapped, %s saved\n", path, c->pt.fmt->name,
+	       (unsigned long long)c->nsegs, format_bytes(t->mapped, a), format_bytes(t->saved, b));
+	for (unsigned why = DS_SAVED + 1; why < DS_SKIP_REASON_COUNT; why++)
+		if (t->skipped[why])
+			printf("  skipped %s: %s\n", ds_skip_reason_name(why),
+			       format_bytes(t->skipped[why], a));
+}
