@@ -12,20 +12,7 @@
 #include "cleanup.h"
 #include "dumpfile.h"
 #include "log.h"
-
-const char *format_bytes(uint64_t bytes, char *buf)
-{
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
-	double v = (double)bytes;
-	unsigned u = 0;
-
-	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(buf, 16, u ? "%.1f %s" : "%.0f %s", v, units[u]);
-	return buf;
-}
+#include "units.h"
 
 static int add_segment(void *opaque, const struct ds_segment *seg)
 {

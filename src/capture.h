@@ -53,9 +53,6 @@ int capture_write(struct capture *c, const char *path, bool progress);
 
 void capture_free(struct capture *c);
 
-/* "12.5 MiB": buf needs 16 bytes. */
-const char *format_bytes(uint64_t bytes, char *buf);
-
 /* What was saved and skipped, and why, one line each, to stdout. */
 void capture_print_summary(const struct capture *c, const char *path);
 

@@ -11,8 +11,10 @@
 #include <string.h>
 
 #include "capture.h"
+#include "dumpinfo.h"
 #include "log.h"
 #include "memimage.h"
+#include "units.h"
 #include "verbs.h"
 
 #define DEMO_RAM_BASE 0x80000000ULL /* RAM starts at 2 GiB, as on many SoCs */
@@ -100,16 +102,16 @@ static int build_buffers(struct demo *d)
 		uint64_t page_pa = pa + (14 - 2 * i) * P;
 
 		fill_ring_page(d, page_pa, i * P / 64);
-		r = demo_map(d, "command ring", va + (16 + i) * P, page_pa, P, 0, DS_MEM_CACHED);
+		r = demo_map(d, "command ring (pages scattered in RAM)", va + (16 + i) * P, page_pa, P, 0, DS_MEM_CACHED);
 	}
 	if (r == 0) {
 		fill_framebuffer(d, pa + 32 * P, 16 * P);
-		r = demo_map(d, "framebuffer", va + 32 * P, pa + 32 * P, 16 * P, 0, DS_MEM_UNCACHED);
+		r = demo_map(d, "framebuffer (uncached)", va + 32 * P, pa + 32 * P, 16 * P, 0, DS_MEM_UNCACHED);
 	}
 	if (r == 0)
-		r = demo_map(d, "MMIO registers", va + 64 * P, DEMO_MMIO_PA, P, 0, DS_MEM_DEVICE);
+		r = demo_map(d, "MMIO registers (device memory: never read)", va + 64 * P, DEMO_MMIO_PA, P, 0, DS_MEM_DEVICE);
 	if (r == 0)
-		r = demo_map(d, "page outside RAM", va + 66 * P, DEMO_HOLE_PA, P, 0, DS_MEM_CACHED);
+		r = demo_map(d, "a page outside RAM", va + 66 * P, DEMO_HOLE_PA, P, 0, DS_MEM_CACHED);
 	return r;
 }
 
@@ -151,26 +153,34 @@ static int demo_build(struct demo *d, const char *format)
 	return r < 0 ? r : build_block(d);
 }
 
-static const char *part_name(const struct demo *d, uint64_t va)
+static void print_parts(const struct demo *d)
 {
+	char size[BYTES_BUF];
+
+	printf("An example device address space in %s tables, root at PA 0x%" PRIx64 ":\n",
+	       d->pt.fmt->name, d->pt.cfg.roots[0]);
 	for (unsigned i = 0; i < d->nparts; i++)
-		if (va - d->parts[i].va < d->parts[i].size)
-			return d->parts[i].what;
-	return "";
+		printf("  0x%016" PRIx64 "  %10s  %s\n", d->parts[i].va,
+		       format_bytes(d->parts[i].size, size), d->parts[i].what);
+	putchar('\n');
 }
 
-static void print_segments(const struct demo *d, const struct capture *c)
+/* What a user would run next: info and maps of the new dump. */
+static int demo_show(const char *out)
 {
-	char size[16];
+	struct dumpview v;
+	int r = dumpview_open(&v, out);
 
-	printf("\n  %-18s  %-12s  %10s  %-9s  %s\n", "DEVICE VA", "PA", "SIZE", "SAVED", "WHAT");
-	for (size_t i = 0; i < c->nsegs; i++) {
-		const struct ds_segment *s = &c->segs[i];
-
-		printf("  0x%016" PRIx64 "  0x%010" PRIx64 "  %10s  %-9s  %s\n", s->va, s->pa,
-		       format_bytes(s->size, size),
-		       s->skip ? ds_skip_reason_name(s->skip) : "yes", part_name(d, s->va));
+	if (r < 0)
+		return r;
+	printf("\n$ devsnap info %s\n", out);
+	r = dump_info_print(&v, false);
+	if (r == 0) {
+		printf("\n$ devsnap maps %s\n", out);
+		r = dump_maps_print(&v, false);
 	}
+	dumpview_close(&v);
+	return r;
 }
 
 static int demo_capture(struct demo *d, const char *out, bool quiet)
@@ -185,14 +195,15 @@ static int demo_capture(struct demo *d, const char *out, bool quiet)
 	int r;
 
 	opt.roots[0] = d->pt.cfg.roots[0];
+	if (!quiet)
+		print_parts(d);
 	source_open_memimage(&src, &d->mem);
 	r = capture_run(&c, &src, &opt);
 	if (r == 0)
 		r = capture_write(&c, out, !quiet);
 	if (r == 0 && !quiet) {
 		capture_print_summary(&c, out);
-		print_segments(d, &c);
-		printf("\nRead it with: readelf -l %s; gdb -c %s\n", out, out);
+		r = demo_show(out);
 	}
 	capture_free(&c);
 	source_close(&src);
@@ -208,7 +219,7 @@ int verb_demo(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	const char *format = "x86_64", *out = "devsnap-demo.core";
+	const char *format = "arm64-4k", *out = "devsnap-demo.core";
 	struct demo d = { 0 };
 	bool quiet = false;
 	int c, r;

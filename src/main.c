@@ -9,6 +9,13 @@ static const struct verb verbs[] = {
 	{ "formats", verb_formats, "list the page-table formats devsnap walks" },
 	{ "capture", verb_capture, "walk a device's page tables in a memory source, write a dump" },
 	{ "demo", verb_demo, "capture a built-in example device address space and show it" },
+	{ "info", verb_info, "what a dump holds: device, format, time, reason, totals, notes" },
+	{ "maps", verb_maps, "the mapped ranges: VA, PA, size, permissions, saved or why not" },
+	{ "read", verb_read, "the raw bytes at a device VA" },
+	{ "hexdump", verb_hexdump, "the bytes at a device VA, in hex" },
+	{ "extract", verb_extract, "a device VA range as a flat image, holes zero-filled" },
+	{ "diff", verb_diff, "what changed between two dumps" },
+	{ "verify", verb_verify, "check a dump's structure; exit 0 only if sound" },
 	/* verbs: add new entries above this line */
 };
 
@@ -20,6 +27,13 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
 	fputs("\nRun 'devsnap VERB --help' for a verb's options; 'man devsnap' for more.\n", out);
+}
+
+/* A verb returns 0, -errno after saying what went wrong, or an exit
+ * status of its own (diff: 1 for "different"). */
+static int exit_status(int r)
+{
+	return r < 0 ? 1 : r;
 }
 
 int main(int argc, char **argv)
@@ -38,7 +52,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (!strcmp(argv[1], verbs[i].name))
-			return verbs[i].run(argc - 1, argv + 1) < 0 ? 1 : 0;
+			return exit_status(verbs[i].run(argc - 1, argv + 1));
 	fprintf(stderr, "devsnap: unknown verb '%s'; 'devsnap --help' lists them\n", argv[1]);
 	return 2;
 }

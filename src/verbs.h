@@ -13,6 +13,13 @@ struct verb {
 int verb_formats(int argc, char **argv);
 int verb_capture(int argc, char **argv);
 int verb_demo(int argc, char **argv);
+int verb_info(int argc, char **argv);
+int verb_maps(int argc, char **argv);
+int verb_read(int argc, char **argv);
+int verb_hexdump(int argc, char **argv);
+int verb_extract(int argc, char **argv);
+int verb_diff(int argc, char **argv);
+int verb_verify(int argc, char **argv);
 /* verbs: add new declarations above this line */
 
 #endif /* DS_VERBS_H */

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: MIT
+#include "dumpinfo.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <string.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "json_out.h"
+#include "units.h"
+
+#define INFO_UPPER_HALF 1u /* ds_note_info.flags: the tables map the upper half */
+
+static const char *const producer_names[] = {
+	[PRODUCER_UNKNOWN] = "unknown (an ELF core without DEVSNAP or AGX notes)",
+	[PRODUCER_DEVSNAP] = "devsnap",
+	[PRODUCER_ASAHI] = "Asahi drm/asahi",
+};
+
+static unsigned skip_index(const struct dumpview *v, const struct ds_dump_load *l)
+{
+	enum ds_skip_reason why = ds_dump_skip_reason(&v->f, l->va + l->filesz);
+
+	return why < DS_SKIP_REASON_COUNT ? why : DS_SKIP_REASON_COUNT;
+}
+
+void dump_totals(const struct dumpview *v, struct dump_totals *t)
+{
+	struct ds_dump_load l;
+
+	*t = (struct dump_totals){ .segments = v->f.nloads };
+	for (uint32_t i = 0; i < v->f.nloads; i++) {
+		ds_dump_load(&v->f, i, &l);
+		t->mapped += l.memsz;
+		t->saved += l.filesz;
+		if (l.filesz)
+			t->saved_segments++;
+		if (l.filesz < l.memsz)
+			t->skipped[skip_index(v, &l)] += l.memsz - l.filesz;
+	}
+}
+
+static const char *skip_name(unsigned i)
+{
+	return i < DS_SKIP_REASON_COUNT ? ds_skip_reason_name(i) : "unknown";
+}
+
+/* Note names and blob names come from the file: print them tamed. */
+static void print_tame(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len && s[i]; i++)
+		putchar(isprint((unsigned char)s[i]) ? s[i] : '?');
+}
+
+static void print_field(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void print_field(const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%14s: ", key);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static const char *machine_name(uint16_t m)
+{
+	switch (m) {
+	case 0: return "none";
+	case 62: return "x86-64";
+	case 183: return "AArch64";
+	case 243: return "RISC-V";
+	default: return "other";
+	}
+}
+
+static uint64_t page_size(const struct dumpview *v)
+{
+	struct ds_dump_load l;
+
+	if (v->has_info)
+		return v->info.page_size;
+	if (!v->f.nloads)
+		return 0;
+	ds_dump_load(&v->f, 0, &l);
+	return l.align;
+}
+
+/* RTKit's "Cstr" section: a u32 message id, then the crash message. */
+static bool rtkit_message(const struct ds_rtkit_section *s, const char **msg, uint32_t *len)
+{
+	if (s->fourcc[0] != 'C' || s->fourcc[1] != 's' || s->payload_size < 4)
+		return false;
+	*msg = (const char *)s->payload + 4;
+	*len = s->payload_size - 4;
+	return true;
+}
+
+static void print_devsnap(const struct ds_note_info *in)
+{
+	char t[TIME_BUF];
+
+	print_field("Device", "%s", in->device);
+	print_field("Driver", "%s", in->driver);
+	print_field("Reason", "%s", in->reason);
+	print_field("Time", "%s", format_time_ns(in->time_ns, t));
+	printf("%14s: %s, %u-bit VA%s, root", "Format", in->format, in->va_bits,
+	       in->flags & INFO_UPPER_HALF ? " (upper half)" : "");
+	for (uint32_t i = 0; i < in->nroots; i++)
+		printf("%s 0x%" PRIx64, i ? "," : "", in->roots[i]);
+	putchar('\n');
+}
+
+static void print_agx(const struct ds_agx_info *a)
+{
+	const uint32_t *fw = a->firmware_version;
+
+	print_field("GPU", "chip 0x%x, generation %u, variant %u, revision %u, %u cores",
+		    a->chip_id, a->gpu_gen, a->gpu_variant, a->gpu_rev, a->total_active_cores);
+	print_field("Firmware", "%u.%u.%u.%u.%u.%u", fw[0], fw[1], fw[2], fw[3], fw[4], fw[5]);
+	print_field("Initdata", "0x%" PRIx64, a->initdata_address);
+}
+
+static void print_rtkit(const struct dumpview *v)
+{
+	struct ds_rtkit_section s;
+	uint64_t pos = 0;
+	const char *msg;
+	uint32_t len;
+	int r;
+
+	printf("%14s:", "RTKit log");
+	while ((r = ds_rtkit_next_section(v->rtkit_log, v->rtkit_size, &pos, &s)) == 1)
+		printf(" %s", s.fourcc);
+	puts(r < 0 ? " (malformed past this point)" : "");
+	for (pos = 0; ds_rtkit_next_section(v->rtkit_log, v->rtkit_size, &pos, &s) == 1;)
+		if (rtkit_message(&s, &msg, &len)) {
+			printf("%14s: ", "Crash message");
+			print_tame(msg, len);
+			putchar('\n');
+		}
+}
+
+static void print_totals(const struct dumpview *v)
+{
+	struct dump_totals t;
+	char a[BYTES_BUF];
+	bool any = false;
+
+	dump_totals(v, &t);
+	print_field("Segments", "%" PRIu64 ", %" PRIu64 " saved", t.segments, t.saved_segments);
+	print_field("Mapped", "%s", format_bytes(t.mapped, a));
+	print_field("Saved", "%s", format_bytes(t.saved, a));
+	printf("%14s:", "Skipped");
+	for (unsigned i = 1; i <= DS_SKIP_REASON_COUNT; i++)
+		if (t.skipped[i]) {
+			printf("%s %s %s", any ? "," : "", format_bytes(t.skipped[i], a), skip_name(i));
+			any = true;
+		}
+	puts(any ? "" : " nothing");
+}
+
+/* The notes devsnap knows by name; others by their type number. */
+static const char *note_kind(const struct ds_note *n)
+{
+	if (ds_note_is(n, DS_NOTE_NAME, DS_NT_INFO))
+		return "INFO";
+	if (ds_note_is(n, DS_NOTE_NAME, DS_NT_SKIPPED))
+		return "SKIPPED";
+	if (ds_note_is(n, DS_NOTE_NAME, DS_NT_BLOB))
+		return "BLOB";
+	if (ds_note_is(n, "AGX", 1))
+		return "AGXDumpInfo";
+	if (ds_note_is(n, "RTKIT", 1))
+		return "crash log";
+	return NULL;
+}
+
+static void print_notes(const struct dumpview *v)
+{
+	struct ds_dump_file f = v->f;
+	struct ds_note_iter it = { 0 };
+	struct ds_note_blob b;
+	struct ds_note n;
+	char a[BYTES_BUF];
+
+	while (ds_dump_next_note(&f, &it, &n) == 1) {
+		printf("%14s: ", "Note");
+		print_tame(n.name, 64);
+		if (note_kind(&n))
+			printf(" %s, %s", note_kind(&n), format_bytes(n.desc_size, a));
+		else
+			printf(" type 0x%x, %s", n.type, format_bytes(n.desc_size, a));
+		if (ds_note_is(&n, DS_NOTE_NAME, DS_NT_BLOB) && ds_note_blob_decode(&n, &b) == 0) {
+			printf(", blob \"");
+			print_tame(b.name, b.name_len);
+			putchar('"');
+		}
+		putchar('\n');
+	}
+}
+
+static int print_text(const struct dumpview *v)
+{
+	char a[BYTES_BUF];
+
+	print_field("File", "%s (%s)", v->path, format_bytes(v->size, a));
+	print_field("Producer", "%s", producer_names[v->producer]);
+	if (v->has_info)
+		print_devsnap(&v->info);
+	if (v->has_agx)
+		print_agx(&v->agx);
+	if (v->rtkit_log)
+		print_rtkit(v);
+	print_field("Page size", "%s", format_bytes(page_size(v), a));
+	print_field("Machine", "%s (e_machine %u)", machine_name(v->f.e_machine), v->f.e_machine);
+	print_totals(v);
+	print_notes(v);
+	return fflush(stdout) ? -errno : 0;
+}
+
+static struct json_object *json_devsnap(const struct ds_note_info *in)
+{
+	struct json_object *o = json_object_new_object(), *roots = json_object_new_array();
+	char t[TIME_BUF];
+
+	json_add_str(o, "device", in->device);
+	json_add_str(o, "driver", in->driver);
+	json_add_str(o, "reason", in->reason);
+	json_add_u64(o, "time_ns", in->time_ns);
+	json_add_str(o, "time", format_time_ns(in->time_ns, t));
+	json_add_str(o, "format", in->format);
+	json_add_u64(o, "va_bits", in->va_bits);
+	json_object_object_add(o, "upper_half",
+			       json_object_new_boolean(in->flags & INFO_UPPER_HALF));
+	for (uint32_t i = 0; i < in->nroots; i++)
+		json_object_array_add(roots, json_hex(in->roots[i]));
+	json_object_object_add(o, "roots", roots);
+	json_add_u64(o, "note_version", in->version);
+	return o;
+}
+
+static struct json_object *json_agx(const struct ds_agx_info *a)
+{
+	struct json_object *o = json_object_new_object(), *fw = json_object_new_array();
+
+	json_add_hex(o, "chip_id", a->chip_id);
+	json_add_u64(o, "gpu_gen", a->gpu_gen);
+	json_add_u64(o, "gpu_variant", a->gpu_variant);
+	json_add_u64(o, "gpu_rev", a->gpu_rev);
+	json_add_u64(o, "total_active_cores", a->total_active_cores);
+	json_add_hex(o, "initdata_address", a->initdata_address);
+	for (unsigned i = 0; i < 6; i++)
+		json_object_array_add(fw, json_object_new_uint64(a->firmware_version[i]));
+	json_object_object_add(o, "firmware_version", fw);
+	return o;
+}
+
+static struct json_object *json_rtkit(const struct dumpview *v)
+{
+	struct json_object *o = json_object_new_object(), *secs = json_object_new_array();
+	struct ds_rtkit_section s;
+	uint64_t pos = 0;
+	const char *msg;
+	uint32_t len;
+
+	while (ds_rtkit_next_section(v->rtkit_log, v->rtkit_size, &pos, &s) == 1) {
+		struct json_object *e = json_object_new_object();
+
+		json_add_str(e, "fourcc", s.fourcc);
+		json_add_u64(e, "size", s.size);
+		if (rtkit_message(&s, &msg, &len))
+			json_object_object_add(e, "message", json_object_new_string_len(
+							     msg, (int)strnlen(msg, len)));
+		json_object_array_add(secs, e);
+	}
+	json_object_object_add(o, "sections", secs);
+	return o;
+}
+
+static struct json_object *json_totals(const struct dumpview *v)
+{
+	struct json_object *o = json_object_new_object(), *skipped = json_object_new_object();
+	struct dump_totals t;
+
+	dump_totals(v, &t);
+	json_add_u64(o, "segments", t.segments);
+	json_add_u64(o, "saved_segments", t.saved_segments);
+	json_add_u64(o, "mapped", t.mapped);
+	json_add_u64(o, "saved", t.saved);
+	for (unsigned i = 1; i <= DS_SKIP_REASON_COUNT; i++)
+		if (t.skipped[i])
+			json_add_u64(skipped, skip_name(i), t.skipped[i]);
+	json_object_object_add(o, "skipped", skipped);
+	return o;
+}
+
+static struct json_object *json_notes(const struct dumpview *v)
+{
+	struct json_object *arr = json_object_new_array();
+	struct ds_dump_file f = v->f;
+	struct ds_note_iter it = { 0 };
+	struct ds_note_blob b;
+	struct ds_note n;
+
+	while (ds_dump_next_note(&f, &it, &n) == 1) {
+		struct json_object *e = json_object_new_object();
+
+		json_add_str(e, "name", n.name);
+		json_add_hex(e, "type", n.type);
+		json_add_str(e, "kind", note_kind(&n));
+		json_add_u64(e, "size", n.desc_size);
+		if (ds_note_is(&n, DS_NOTE_NAME, DS_NT_BLOB) && ds_note_blob_decode(&n, &b) == 0)
+			json_object_object_add(e, "blob", json_object_new_string_len(
+							  b.name, (int)strnlen(b.name, b.name_len)));
+		json_object_array_add(arr, e);
+	}
+	return arr;
+}
+
+static int print_json(const struct dumpview *v)
+{
+	static const char *const producers[] = { "unknown", "devsnap", "asahi" };
+	_cleanup_json_ struct json_object *o = json_object_new_object();
+
+	json_add_str(o, "file", v->path);
+	json_add_u64(o, "file_size", v->size);
+	json_add_str(o, "producer", producers[v->producer]);
+	if (v->has_info)
+		json_object_object_add(o, "devsnap", json_devsnap(&v->info));
+	if (v->has_agx)
+		json_object_object_add(o, "agx", json_agx(&v->agx));
+	if (v->rtkit_log)
+		json_object_object_add(o, "rtkit", json_rtkit(v));
+	json_add_u64(o, "page_size", page_size(v));
+	json_add_u64(o, "e_machine", v->f.e_machine);
+	json_object_object_add(o, "totals", json_totals(v));
+	json_object_object_add(o, "notes", json_notes(v));
+	return json_print(o);
+}
+
+int dump_info_print(const struct dumpview *v, bool json)
+{
+	return json ? print_json(v) : print_text(v);
+}

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+#include "dumpview.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "cleanup.h"
+#include "log.h"
+
+static int map_file(struct dumpview *v)
+{
+	_cleanup_close_ int fd = open(v->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return log_error_errno(-errno, "cannot open %s", v->path);
+	if (!S_ISREG(st.st_mode))
+		return log_error("%s is not a regular file", v->path);
+	if (!st.st_size) {
+		log_error("%s is empty", v->path);
+		return -EBADMSG;
+	}
+	v->size = (uint64_t)st.st_size;
+	v->map = mmap(NULL, v->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (v->map == MAP_FAILED) {
+		v->map = NULL;
+		return log_error_errno(-errno, "cannot map %s", v->path);
+	}
+	return 0;
+}
+
+static void decode_note(struct dumpview *v, const struct ds_note *n)
+{
+	if (ds_note_is(n, DS_NOTE_NAME, DS_NT_INFO) && ds_note_info_decode(n, &v->info) == 0)
+		v->has_info = true;
+	else if (ds_note_is(n, "AGX", 1) && ds_note_agx_decode(n, &v->agx) == 0)
+		v->has_agx = true;
+	else if (ds_note_is(n, "RTKIT", 1)) {
+		v->rtkit_log = n->desc;
+		v->rtkit_size = n->desc_size;
+	}
+}
+
+static void decode_notes(struct dumpview *v)
+{
+	struct ds_note_iter it = { 0 };
+	struct ds_note n;
+
+	while (ds_dump_next_note(&v->f, &it, &n) == 1) /* open checked every note */
+		decode_note(v, &n);
+	v->producer = v->has_info ? PRODUCER_DEVSNAP : v->has_agx ? PRODUCER_ASAHI
+								  : PRODUCER_UNKNOWN;
+}
+
+static const struct dumpview *sort_view; /* qsort has no context argument */
+
+static int by_va_cmp(const void *a, const void *b)
+{
+	struct ds_dump_load la, lb;
+
+	ds_dump_load(&sort_view->f, *(const uint32_t *)a, &la);
+	ds_dump_load(&sort_view->f, *(const uint32_t *)b, &lb);
+	return la.va < lb.va ? -1 : la.va > lb.va;
+}
+
+/* Files whose PT_LOADs are out of order get an index of their own. */
+static int index_loads(struct dumpview *v)
+{
+	if (v->f.sorted)
+		return 0;
+	v->by_va = calloc(v->f.nloads ? v->f.nloads : 1, sizeof(*v->by_va));
+	if (!v->by_va)
+		return log_error_errno(-ENOMEM, "cannot index the segments of %s", v->path);
+	for (uint32_t i = 0; i < v->f.nloads; i++)
+		v->by_va[i] = i;
+	sort_view = v;
+	qsort(v->by_va, v->f.nloads, sizeof(*v->by_va), by_va_cmp);
+	return 0;
+}
+
+int dumpview_open(struct dumpview *v, const char *path)
+{
+	int r;
+
+	*v = (struct dumpview){ .path = path };
+	r = map_file(v);
+	if (r < 0)
+		return r;
+	r = ds_dump_open(&v->f, v->map, v->size);
+	if (r < 0) {
+		log_error("%s: %s (at file offset 0x%llx)", path, v->f.error,
+			  (unsigned long long)v->f.error_offset);
+		dumpview_close(v);
+		return r;
+	}
+	decode_notes(v);
+	r = index_loads(v);
+	if (r < 0)
+		dumpview_close(v);
+	return r;
+}
+
+void dumpview_close(struct dumpview *v)
+{
+	if (v->map)
+		munmap(v->map, v->size);
+	free(v->by_va);
+	v->map = NULL;
+	v->by_va = NULL;
+}
+
+void dumpview_load(const struct dumpview *v, uint32_t i, struct ds_dump_load *l)
+{
+	ds_dump_load(&v->f, v->by_va ? v->by_va[i] : i, l);
+}
+
+/* The last segment starting at or below va, by binary search. */
+int dumpview_find(const struct dumpview *v, uint64_t va, struct ds_dump_load *l,
+		  uint32_t *index)
+{
+	uint32_t lo = 0, hi = v->f.nloads;
+
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		dumpview_load(v, mid, l);
+		if (l->va <= va)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (!v->f.nloads)
+		return -ENOENT;
+	dumpview_load(v, lo, l);
+	if (va < l->va || va - l->va >= l->memsz)
+		return -ENOENT;
+	if (index)
+		*index = lo;
+	return 0;
+}
+
+uint32_t dumpview_first_after(const struct dumpview *v, uint64_t va)
+{
+	struct ds_dump_load l;
+	uint32_t i, lo = 0, hi = v->f.nloads;
+
+	if (dumpview_find(v, va, &l, &i) == 0)
+		return i;
+	/* Not inside one: the first segment starting above va. */
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		dumpview_load(v, mid, &l);
+		if (l.va <= va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const char *dumpview_unsaved_why(const struct dumpview *v, const struct ds_dump_load *l)
+{
+	enum ds_skip_reason why = ds_dump_skip_reason(&v->f, l->va + l->filesz);
+
+	return why < DS_SKIP_REASON_COUNT ? ds_skip_reason_name(why) : "not saved";
+}
+
+int dumpview_bytes(const struct dumpview *v, uint64_t va, uint64_t len, const uint8_t **bytes,
+		   uint64_t *n)
+{
+	struct ds_dump_load l;
+	uint64_t off;
+
+	if (dumpview_find(v, va, &l, NULL) < 0) {
+		log_error("%s: device VA 0x%llx is not mapped", v->path, (unsigned long long)va);
+		return -ENOENT;
+	}
+	off = va - l.va;
+	if (off >= l.filesz) {
+		log_error("%s: device VA 0x%llx (PA 0x%llx) was not saved: %s", v->path,
+			  (unsigned long long)va, (unsigned long long)(l.pa + off),
+			  dumpview_unsaved_why(v, &l));
+		return -ENODATA;
+	}
+	*bytes = (const uint8_t *)v->map + l.offset + off;
+	*n = l.filesz - off < len ? l.filesz - off : len;
+	return 0;
+}
+
+const char *dump_perm_string(uint32_t p_flags, char buf[4])
+{
+	buf[0] = p_flags & 4 ? 'r' : '-';
+	buf[1] = p_flags & 2 ? 'w' : '-';
+	buf[2] = p_flags & 1 ? 'x' : '-';
+	buf[3] = '\0';
+	return buf;
+}

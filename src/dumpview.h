@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A dump opened for reading: the file mmapped (never read whole), checked
+ * by lib's parser, its notes decoded once, and its segments indexed by VA
+ * so every lookup is O(log segments) whatever order the file keeps them in.
+ */
+#ifndef DS_DUMPVIEW_H
+#define DS_DUMPVIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dump_parse.h"
+
+enum dump_producer {
+	PRODUCER_UNKNOWN, /* an ELF core with neither DEVSNAP nor AGX notes */
+	PRODUCER_DEVSNAP,
+	PRODUCER_ASAHI,
+};
+
+struct dumpview {
+	const char *path; /* as given, for messages */
+	void *map;
+	uint64_t size;
+	struct ds_dump_file f;
+	uint32_t *by_va; /* load indices sorted by VA; NULL when the file's order is */
+	enum dump_producer producer;
+	bool has_info, has_agx;
+	struct ds_note_info info;
+	struct ds_agx_info agx;
+	const uint8_t *rtkit_log; /* the RTKIT note's crash log, or NULL */
+	uint32_t rtkit_size;
+};
+
+/* Maps and checks path; prints what is wrong with it and returns -errno
+ * (-EBADMSG for a file that is not a sound dump). */
+int dumpview_open(struct dumpview *v, const char *path);
+void dumpview_close(struct dumpview *v);
+
+/* The i-th segment in VA order. */
+void dumpview_load(const struct dumpview *v, uint32_t i, struct ds_dump_load *l);
+
+/* The segment holding va, its VA-order index in *index: 0 or -ENOENT. */
+int dumpview_find(const struct dumpview *v, uint64_t va, struct ds_dump_load *l,
+		  uint32_t *index);
+
+/* The VA-order index of the first segment that ends above va (nloads if
+ * none): where a walk over [va, ...) starts. */
+uint32_t dumpview_first_after(const struct dumpview *v, uint64_t va);
+
+/* Why a segment holds no bytes: a skip reason's name, or "not saved". */
+const char *dumpview_unsaved_why(const struct dumpview *v, const struct ds_dump_load *l);
+
+/* The saved bytes at va, straight from the mapping: *bytes and *n (at
+ * most len, up to the end of va's segment).  An unmapped or unsaved va
+ * gets one line naming the address and why: -ENOENT (not mapped) or
+ * -ENODATA (mapped, not saved). */
+int dumpview_bytes(const struct dumpview *v, uint64_t va, uint64_t len, const uint8_t **bytes,
+		   uint64_t *n);
+
+/* "rwx" from p_flags. */
+const char *dump_perm_string(uint32_t p_flags, char buf[4]);
+
+#endif /* DS_DUMPVIEW_H */

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+/*
+ * devsnap extract: a device VA range as one flat image, saved bytes at
+ * their offsets and everything else zero.  The holes are left as holes in
+ * a sparse file, so a whole 48-bit space costs only what was saved.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "dumpfile.h"
+#include "dumpview.h"
+#include "log.h"
+#include "parse.h"
+#include "units.h"
+#include "verbs.h"
+
+static const char usage_text[] =
+	"Usage: devsnap extract DUMP [--range START-END] -o FILE [-q]\n\n"
+	"Writes the device addresses START to END (exclusive; or START+LEN) as a\n"
+	"flat image: byte i of FILE is device VA START + i.  Unmapped and unsaved\n"
+	"bytes read as zero (holes in a sparse file).  Without --range, from the\n"
+	"lowest mapped VA to the end of the highest.  FILE is created whole or not\n"
+	"at all, mode 0600.\n";
+
+struct extract {
+	uint64_t start, end; /* device VAs, end exclusive */
+	uint64_t copied;
+};
+
+static int pwrite_full(int fd, const uint8_t *p, uint64_t n, uint64_t off)
+{
+	while (n) {
+		ssize_t w = pwrite(fd, p, n, (off_t)off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		p += w;
+		n -= (uint64_t)w;
+		off += (uint64_t)w;
+	}
+	return 0;
+}
+
+static int copy_saved(const struct dumpview *v, struct extract *x, int fd)
+{
+	struct ds_dump_load l;
+	int r;
+
+	for (uint32_t i = dumpview_first_after(v, x->start); i < v->f.nloads; i++) {
+		uint64_t from, to;
+
+		dumpview_load(v, i, &l);
+		if (l.va >= x->end)
+			break;
+		from = l.va > x->start ? l.va : x->start;
+		to = l.va + l.filesz < x->end ? l.va + l.filesz : x->end;
+		if (from >= to)
+			continue;
+		r = pwrite_full(fd, (const uint8_t *)v->map + l.offset + (from - l.va), to - from,
+				from - x->start);
+		if (r < 0)
+			return log_error_errno(r, "cannot write the bytes at 0x%" PRIx64, from);
+		x->copied += to - from;
+	}
+	if (ftruncate(fd, (off_t)(x->end - x->start)) < 0)
+		return log_error_errno(-errno, "cannot make a %" PRIu64 "-byte image",
+				       x->end - x->start);
+	return 0;
+}
+
+static int whole_span(const struct dumpview *v, struct extract *x)
+{
+	struct ds_dump_load first, last;
+
+	if (!v->f.nloads)
+		return log_error("%s maps nothing", v->path);
+	dumpview_load(v, 0, &first);
+	dumpview_load(v, v->f.nloads - 1, &last);
+	x->start = first.va;
+	x->end = last.va + last.memsz;
+	if (x->end < x->start || !x->end)
+		return log_error("%s maps the top of the address space; give --range", v->path);
+	return 0;
+}
+
+static int extract(const struct dumpview *v, struct extract *x, const char *out, bool quiet)
+{
+	char a[BYTES_BUF], b[BYTES_BUF];
+	struct dumpfile df;
+	int r;
+
+	if (x->end - x->start > (uint64_t)INT64_MAX)
+		return log_error("0x%" PRIx64 "-0x%" PRIx64 " is too large for one file; narrow "
+				 "--range", x->start, x->end);
+	r = dumpfile_create(&df, out, 0600);
+	if (r < 0)
+		return r;
+	r = copy_saved(v, x, df.fd);
+	if (r < 0) {
+		dumpfile_discard(&df);
+		return r;
+	}
+	r = dumpfile_commit(&df);
+	if (r == 0 && !quiet)
+		printf("%s: device VA 0x%" PRIx64 "-0x%" PRIx64 ", %s, %s from the dump, the rest "
+		       "zero\n", out, x->start, x->end, format_bytes(x->end - x->start, a),
+		       format_bytes(x->copied, b));
+	return r;
+}
+
+int verb_extract(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "range", required_argument, NULL, 'r' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	const char *out = NULL, *range = NULL;
+	struct extract x = { 0 };
+	struct dumpview v;
+	bool quiet = false;
+	int c, r;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:qh", options, NULL)) != -1) {
+		switch (c) {
+		case 'r': range = optarg; break;
+		case 'o': out = optarg; break;
+		case 'q': quiet = true; break;
+		case 'h': return fputs(usage_text, stdout), 0;
+		default: return log_error("see 'devsnap extract --help'");
+		}
+	}
+	if (argc - optind != 1 || !out)
+		return log_error("give DUMP and -o FILE; see 'devsnap extract --help'");
+	if (range && parse_range(range, &x.start, &x.end) < 0)
+		return log_error("--range: '%s' is not START-END or START+LEN", range);
+	r = dumpview_open(&v, argv[optind]);
+	if (r < 0)
+		return r;
+	if (!range)
+		r = whole_span(&v, &x);
+	if (r == 0)
+		r = extract(&v, &x, out, quiet);
+	dumpview_close(&v);
+	return r;
+}

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+/* devsnap maps DUMP: every mapped range, and whether its bytes were saved. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "dumpinfo.h"
+#include "json_out.h"
+#include "log.h"
+#include "units.h"
+#include "verbs.h"
+
+static const char usage_text[] =
+	"Usage: devsnap maps [--json] DUMP\n\n"
+	"Lists the ranges the device could reach, by device VA: physical address,\n"
+	"size, permissions, the PTE bits the dump keeps, and \"saved\" or why not.\n\n"
+	"  --json   a JSON array\n";
+
+static void print_row(const struct dumpview *v, const struct ds_dump_load *l)
+{
+	char perm[4], size[BYTES_BUF];
+
+	printf("0x%016" PRIx64 "  0x%012" PRIx64 "  %10s  %-4s  0x%016" PRIx64 "  %s\n", l->va,
+	       l->pa, format_bytes(l->memsz, size), dump_perm_string(l->flags, perm),
+	       ds_dump_load_pte_bits(l), l->filesz ? "saved" : dumpview_unsaved_why(v, l));
+}
+
+static int print_text(const struct dumpview *v)
+{
+	struct ds_dump_load l;
+
+	printf("%-18s  %-14s  %10s  %-4s  %-18s  %s\n", "DEVICE VA", "PA", "SIZE", "PERM",
+	       "PTE BITS", "STATE");
+	for (uint32_t i = 0; i < v->f.nloads; i++) {
+		dumpview_load(v, i, &l);
+		print_row(v, &l);
+	}
+	return fflush(stdout) ? -EIO : 0;
+}
+
+static struct json_object *json_row(const struct dumpview *v, const struct ds_dump_load *l)
+{
+	struct json_object *o = json_object_new_object();
+	char perm[4];
+
+	json_add_hex(o, "va", l->va);
+	json_add_hex(o, "pa", l->pa);
+	json_add_u64(o, "size", l->memsz);
+	json_add_u64(o, "page_size", l->align);
+	json_add_str(o, "perm", dump_perm_string(l->flags, perm));
+	json_add_hex(o, "pte_bits", ds_dump_load_pte_bits(l));
+	json_object_object_add(o, "saved", json_object_new_boolean(l->filesz == l->memsz));
+	if (l->filesz < l->memsz)
+		json_add_str(o, "skipped", dumpview_unsaved_why(v, l));
+	return o;
+}
+
+static int print_json(const struct dumpview *v)
+{
+	_cleanup_json_ struct json_object *arr = json_object_new_array_ext((int)v->f.nloads);
+	struct ds_dump_load l;
+
+	for (uint32_t i = 0; i < v->f.nloads; i++) {
+		dumpview_load(v, i, &l);
+		json_object_array_add(arr, json_row(v, &l));
+	}
+	return json_print(arr);
+}
+
+int dump_maps_print(const struct dumpview *v, bool json)
+{
+	return json ? print_json(v) : print_text(v);
+}
+
+int verb_maps(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct dumpview v;
+	bool json = false;
+	int c, r;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		if (c == 'h')
+			return fputs(usage_text, stdout), 0;
+		if (c != 'j')
+			return log_error("see 'devsnap maps --help'");
+		json = true;
+	}
+	if (argc - optind != 1)
+		return log_error("give one dump; see 'devsnap maps --help'");
+	r = dumpview_open(&v, argv[optind]);
+	if (r < 0)
+		return r;
+	r = dump_maps_print(&v, json);
+	dumpview_close(&v);
+	return r;
+}

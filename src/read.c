@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: MIT
+/*
+ * devsnap read / hexdump: the bytes at a device VA.  The whole range is
+ * checked before anything is written, so an unsaved page in the middle
+ * fails the command instead of leaving half the bytes behind.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "dumpfile.h"
+#include "dumpview.h"
+#include "json_out.h"
+#include "log.h"
+#include "parse.h"
+#include "verbs.h"
+
+struct read_args {
+	const char *dump, *output;
+	uint64_t va, len;
+	bool json;
+};
+
+typedef int (*span_fn)(void *ctx, uint64_t va, const uint8_t *bytes, uint64_t n);
+
+/* Calls fn for each saved piece of [va, va + len), or fails at the first
+ * byte that cannot be read; fn == NULL only checks. */
+static int for_each_span(const struct dumpview *v, uint64_t va, uint64_t len, span_fn fn,
+			 void *ctx)
+{
+	const uint8_t *bytes;
+	uint64_t n;
+	int r;
+
+	while (len) {
+		r = dumpview_bytes(v, va, len, &bytes, &n);
+		if (r == 0 && fn)
+			r = fn(ctx, va, bytes, n);
+		if (r < 0)
+			return r;
+		va += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int parse_args(struct read_args *a, int argc, char **argv, const char *usage,
+		      bool takes_output)
+{
+	static const struct option options[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+		if (c == 'h')
+			return fputs(usage, stdout), 1;
+		if (c == 'o' && takes_output)
+			a->output = optarg;
+		else if (c == 'j' && !takes_output)
+			a->json = true;
+		else
+			return log_error("see 'devsnap %s --help'", argv[0]);
+	}
+	if (argc - optind != 3)
+		return log_error("give DUMP VA LEN; see 'devsnap %s --help'", argv[0]);
+	a->dump = argv[optind];
+	if (parse_u64(argv[optind + 1], &a->va) < 0)
+		return log_error("'%s' is not an address", argv[optind + 1]);
+	if (parse_size(argv[optind + 2], &a->len) < 0 || !a->len || a->va + a->len - 1 < a->va)
+		return log_error("'%s' is not a length that fits after 0x%" PRIx64,
+				 argv[optind + 2], a->va);
+	return 0;
+}
+
+static int write_span(void *ctx, uint64_t va, const uint8_t *bytes, uint64_t n)
+{
+	int fd = *(int *)ctx;
+
+	while (n) {
+		ssize_t w = write(fd, bytes, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return log_error_errno(-errno, "cannot write the bytes at 0x%" PRIx64, va);
+		bytes += w;
+		n -= (uint64_t)w;
+		va += (uint64_t)w;
+	}
+	return 0;
+}
+
+static int read_to_file(const struct dumpview *v, const struct read_args *a)
+{
+	struct dumpfile df;
+	int r = dumpfile_create(&df, a->output, 0600);
+
+	if (r < 0)
+		return r;
+	r = for_each_span(v, a->va, a->len, write_span, &df.fd);
+	if (r < 0) {
+		dumpfile_discard(&df);
+		return r;
+	}
+	return dumpfile_commit(&df);
+}
+
+static int read_bytes(const struct dumpview *v, const struct read_args *a)
+{
+	int fd = STDOUT_FILENO;
+
+	if (a->output && strcmp(a->output, "-"))
+		return read_to_file(v, a);
+	if (isatty(fd))
+		return log_error("refusing to write binary data to a terminal; use -o FILE, "
+				 "or 'devsnap hexdump'");
+	return for_each_span(v, a->va, a->len, write_span, &fd);
+}
+
+int verb_read(int argc, char **argv)
+{
+	static const char usage[] =
+		"Usage: devsnap read DUMP VA LEN [-o FILE]\n\n"
+		"Writes the LEN bytes at device address VA as they are, to FILE (created\n"
+		"whole or not at all, mode 0600) or to standard output.  Every byte must\n"
+		"have been saved: an unmapped or unsaved address is an error naming why.\n"
+		"VA and LEN accept 0x hex; LEN accepts K, M and G.\n";
+	struct read_args a = { 0 };
+	struct dumpview v;
+	int r = parse_args(&a, argc, argv, usage, true);
+
+	if (r != 0)
+		return r < 0 ? r : 0;
+	r = dumpview_open(&v, a.dump);
+	if (r < 0)
+		return r;
+	r = for_each_span(&v, a.va, a.len, NULL, NULL);
+	if (r == 0)
+		r = read_bytes(&v, &a);
+	dumpview_close(&v);
+	return r;
+}
+
+struct hexdump {
+	uint8_t line[16];
+	unsigned fill;
+	uint64_t line_va;
+};
+
+static void hexdump_line(const struct hexdump *h)
+{
+	printf("0x%016" PRIx64 " ", h->line_va);
+	for (unsigned i = 0; i < 16; i++) {
+		if (i == 8)
+			putchar(' ');
+		if (i < h->fill)
+			printf(" %02x", h->line[i]);
+		else
+			printf("   ");
+	}
+	printf("  |");
+	for (unsigned i = 0; i < h->fill; i++)
+		putchar(h->line[i] >= 0x20 && h->line[i] < 0x7f ? h->line[i] : '.');
+	puts("|");
+}
+
+static int hexdump_span(void *ctx, uint64_t va, const uint8_t *bytes, uint64_t n)
+{
+	struct hexdump *h = ctx;
+
+	for (uint64_t i = 0; i < n; i++) {
+		if (!h->fill)
+			h->line_va = va + i;
+		h->line[h->fill++] = bytes[i];
+		if (h->fill == 16) {
+			hexdump_line(h);
+			h->fill = 0;
+		}
+	}
+	return 0;
+}
+
+static int hexdump_text(const struct dumpview *v, const struct read_args *a)
+{
+	struct hexdump h = { 0 };
+
+	for_each_span(v, a->va, a->len, hexdump_span, &h); /* checked: cannot fail */
+	if (h.fill)
+		hexdump_line(&h);
+	return fflush(stdout) ? -EIO : 0;
+}
+
+static int hexdump_json(const struct dumpview *v, const struct read_args *a)
+{
+	_cleanup_json_ struct json_object *o = json_object_new_object();
+	_cleanup_free_ char *hex = malloc(a->len * 2 + 1);
+	uint64_t done = 0;
+	const uint8_t *bytes;
+	uint64_t n;
+
+	if (!hex)
+		return log_error_errno(-ENOMEM, "cannot hold %" PRIu64 " bytes as hex", a->len);
+	for (uint64_t va = a->va; done < a->len; va += n, done += n) {
+		dumpview_bytes(v, va, a->len - done, &bytes, &n); /* checked: cannot fail */
+		for (uint64_t i = 0; i < n; i++)
+			sprintf(hex + 2 * (done + i), "%02x", bytes[i]);
+	}
+	hex[2 * a->len] = '\0';
+	json_add_hex(o, "va", a->va);
+	json_add_u64(o, "size", a->len);
+	json_add_str(o, "hex", hex);
+	return json_print(o);
+}
+
+int verb_hexdump(int argc, char **argv)
+{
+	static const char usage[] =
+		"Usage: devsnap hexdump [--json] DUMP VA LEN\n\n"
+		"Prints the LEN bytes at device address VA, sixteen a line with their\n"
+		"device addresses.  An unmapped or unsaved address is an error naming why.\n\n"
+		"  --json   {\"va\", \"size\", \"hex\"}\n";
+	struct read_args a = { 0 };
+	struct dumpview v;
+	int r = parse_args(&a, argc, argv, usage, false);
+
+	if (r != 0)
+		return r < 0 ? r : 0;
+	r = dumpview_open(&v, a.dump);
+	if (r < 0)
+		return r;
+	r = for_each_span(&v, a.va, a.len, NULL, NULL);
+	if (r == 0)
+		r = a.json ? hexdump_json(&v, &a) : hexdump_text(&v, &a);
+	dumpview_close(&v);
+	return r;
+}

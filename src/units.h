@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* Sizes and times the way people read them. */
+#ifndef DS_UNITS_H
+#define DS_UNITS_H
+
+#include <stdint.h>
+
+#define BYTES_BUF 16
+#define TIME_BUF 40
+
+/* "12.5 MiB", "512 B". */
+const char *format_bytes(uint64_t bytes, char buf[BYTES_BUF]);
+
+/* "2026-11-25 10:04:31.123456 UTC"; "unknown" for 0. */
+const char *format_time_ns(uint64_t ns, char buf[TIME_BUF]);
+
+#endif /* DS_UNITS_H */

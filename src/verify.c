@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: MIT
+/*
+ * devsnap verify: structural checks beyond what reading needs.  The parser
+ * already refuses what cannot be read safely; verify also wants what a
+ * sound producer writes: segments in VA order that do not overlap, aligned
+ * to their page size, file data that overlaps nothing, and DEVSNAP notes
+ * whose totals and skipped ranges agree with the segments.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cleanup.h"
+#include "dumpinfo.h"
+#include "dumpview.h"
+#include "json_out.h"
+#include "log.h"
+#include "verbs.h"
+
+#define MAX_REPORTED 20 /* a broken file can have a problem per segment */
+
+struct verify {
+	const struct dumpview *v;
+	bool json;
+	struct json_object *problems;
+	unsigned count;
+};
+
+static void problem(struct verify *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct verify *c, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (c->count++ >= MAX_REPORTED)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (c->json)
+		json_object_array_add(c->problems, json_object_new_string(msg));
+	else
+		printf("%s: %s\n", c->v->path, msg);
+}
+
+static bool power_of_two(uint64_t x)
+{
+	return x && !(x & (x - 1));
+}
+
+static void check_load(struct verify *c, const struct ds_dump_load *l)
+{
+	uint64_t a = l->align;
+
+	if (!power_of_two(a))
+		problem(c, "segment 0x%" PRIx64 ": p_align %" PRIu64 " is not a power of two",
+			l->va, a);
+	else if ((l->va | l->pa | l->memsz) & (a - 1))
+		problem(c, "segment 0x%" PRIx64 ": VA, PA or size not a multiple of its page size "
+			"0x%" PRIx64, l->va, a);
+	if (l->filesz && l->filesz != l->memsz)
+		problem(c, "segment 0x%" PRIx64 ": only 0x%" PRIx64 " of 0x%" PRIx64 " bytes saved",
+			l->va, l->filesz, l->memsz);
+	if (!l->filesz && ds_dump_skip_reason(&c->v->f, l->va) == DS_SKIP_REASON_COUNT &&
+	    c->v->producer == PRODUCER_DEVSNAP)
+		problem(c, "segment 0x%" PRIx64 ": not saved, and no skipped range says why", l->va);
+}
+
+static void check_order(struct verify *c)
+{
+	struct ds_dump_load prev, l;
+
+	if (!c->v->f.loads_contiguous)
+		problem(c, "PT_LOAD headers are interleaved with other headers");
+	for (uint32_t i = 1; i < c->v->f.nloads; i++) {
+		ds_dump_load(&c->v->f, i - 1, &prev);
+		ds_dump_load(&c->v->f, i, &l);
+		if (l.va < prev.va) {
+			problem(c, "segments are not in VA order: 0x%" PRIx64 " follows 0x%" PRIx64,
+				l.va, prev.va);
+			break;
+		}
+	}
+	for (uint32_t i = 0; i < c->v->f.nloads; i++) {
+		dumpview_load(c->v, i, &l);
+		if (i && l.va - prev.va < prev.memsz)
+			problem(c, "segments 0x%" PRIx64 " and 0x%" PRIx64 " overlap", prev.va, l.va);
+		check_load(c, &l);
+		prev = l;
+	}
+}
+
+struct extent {
+	uint64_t start, end;
+};
+
+static int by_start(const void *a, const void *b)
+{
+	const struct extent *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* File bytes claimed twice: headers, notes and segment data each need
+ * their own. */
+static int check_file_extents(struct verify *c)
+{
+	const struct ds_dump_file *f = &c->v->f;
+	_cleanup_free_ struct extent *e = calloc((size_t)f->nloads + 1, sizeof(*e));
+	struct ds_dump_load l;
+	size_t n = 0;
+
+	if (!e)
+		return log_error_errno(-ENOMEM, "cannot check %s", c->v->path);
+	e[n++] = (struct extent){ 0, f->phoff + (uint64_t)f->phnum * 56 };
+	for (uint32_t i = 0; i < f->nloads; i++) {
+		ds_dump_load(f, i, &l);
+		if (l.filesz)
+			e[n++] = (struct extent){ l.offset, l.offset + l.filesz };
+	}
+	qsort(e, n, sizeof(*e), by_start);
+	for (size_t i = 1; i < n; i++)
+		if (e[i].start < e[i - 1].end)
+			problem(c, "file bytes 0x%" PRIx64 "-0x%" PRIx64 " are used twice",
+				e[i].start, e[i - 1].end < e[i].end ? e[i - 1].end : e[i].end);
+	return 0;
+}
+
+static void check_info(struct verify *c, const struct dump_totals *t)
+{
+	const struct ds_note_info *in = &c->v->info;
+
+	if (in->nsegs != t->segments)
+		problem(c, "DEVSNAP INFO counts %u segments, the file has %" PRIu64, in->nsegs,
+			t->segments);
+	if (in->mapped != t->mapped || in->saved != t->saved)
+		problem(c, "DEVSNAP INFO says %" PRIu64 " bytes mapped, %" PRIu64 " saved; the "
+			"segments hold %" PRIu64 " and %" PRIu64, in->mapped, in->saved, t->mapped,
+			t->saved);
+	if (!power_of_two(in->page_size))
+		problem(c, "DEVSNAP INFO page size %u is not a power of two", in->page_size);
+	if (!ds_format_find(in->format))
+		problem(c, "DEVSNAP INFO names an unknown page-table format \"%.32s\"", in->format);
+}
+
+static void check_notes(struct verify *c, const struct dump_totals *t)
+{
+	struct ds_dump_file f = c->v->f;
+	struct ds_note_iter it = { 0 };
+	unsigned infos = 0;
+	struct ds_note n;
+
+	while (ds_dump_next_note(&f, &it, &n) == 1)
+		infos += ds_note_is(&n, DS_NOTE_NAME, DS_NT_INFO);
+	if (infos > 1)
+		problem(c, "%u DEVSNAP INFO notes; a dump has one", infos);
+	if (infos && !c->v->has_info)
+		problem(c, "the DEVSNAP INFO note is malformed or of an unknown version");
+	if (c->v->has_info)
+		check_info(c, t);
+	if (c->v->producer == PRODUCER_DEVSNAP && t->segments != t->saved_segments &&
+	    !f.nskipped_entries)
+		problem(c, "unsaved segments but no DEVSNAP SKIPPED note");
+}
+
+static int report(struct verify *c, const struct dump_totals *t)
+{
+	_cleanup_json_ struct json_object *o = NULL;
+
+	if (!c->json) {
+		if (c->count > MAX_REPORTED)
+			printf("%s: ... and %u more problems\n", c->v->path, c->count - MAX_REPORTED);
+		if (c->count)
+			printf("%s: %u problems\n", c->v->path, c->count);
+		else
+			printf("%s: sound: %" PRIu64 " segments, %" PRIu64 " saved\n", c->v->path,
+			       t->segments, t->saved_segments);
+		return 0;
+	}
+	o = json_object_new_object();
+	json_add_str(o, "file", c->v->path);
+	json_object_object_add(o, "sound", json_object_new_boolean(!c->count));
+	json_add_u64(o, "problem_count", c->count);
+	json_object_object_add(o, "problems", c->problems);
+	c->problems = NULL;
+	return json_print(o);
+}
+
+/* The parser's one-line verdict, as JSON. */
+static int report_unreadable(const struct dumpview *v, int err)
+{
+	_cleanup_json_ struct json_object *o = json_object_new_object();
+	struct json_object *problems = json_object_new_array();
+	char msg[160];
+
+	snprintf(msg, sizeof(msg), "%s (at file offset 0x%" PRIx64 ")",
+		 v->f.error ? v->f.error : "not a dump", v->f.error_offset);
+	json_object_array_add(problems, json_object_new_string(msg));
+	json_add_str(o, "file", v->path);
+	json_object_object_add(o, "sound", json_object_new_boolean(false));
+	json_add_u64(o, "problem_count", 1);
+	json_object_object_add(o, "problems", problems);
+	return json_print(o) < 0 ? -EIO : err;
+}
+
+static int verify_file(const char *path, bool json)
+{
+	struct verify c = { .json = json };
+	struct dump_totals t;
+	struct dumpview v;
+	int r = dumpview_open(&v, path);
+
+	if (r < 0)
+		return json && r == -EBADMSG ? report_unreadable(&v, r) : r;
+	c.v = &v;
+	c.problems = json_object_new_array();
+	dump_totals(&v, &t);
+	check_order(&c);
+	r = check_file_extents(&c);
+	if (r == 0) {
+		check_notes(&c, &t);
+		r = report(&c, &t);
+	}
+	json_putp(&c.problems);
+	dumpview_close(&v);
+	return r < 0 ? r : c.count ? -EBADMSG : 0;
+}
+
+int verb_verify(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	static const char usage[] =
+		"Usage: devsnap verify [--json] DUMP...\n\n"
+		"Checks each dump's structure: ELF headers, segments in VA order without\n"
+		"overlaps and aligned to their page size, file data used once, notes well\n"
+		"formed, DEVSNAP totals and skipped ranges matching the segments.\n"
+		"Exit status 0 only if every dump is sound.\n";
+	bool json = false;
+	int c, r = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		if (c == 'h')
+			return fputs(usage, stdout), 0;
+		if (c != 'j')
+			return log_error("see 'devsnap verify --help'");
+		json = true;
+	}
+	if (optind == argc)
+		return log_error("no dump given; see 'devsnap verify --help'");
+	for (int i = optind; i < argc; i++) {
+		int q = verify_file(argv[i], json);
+
+		r = r < 0 ? r : q;
+	}
+	return r;
+}
