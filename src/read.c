@@ -127,17 +127,15 @@ static int read_bytes(const struct dumpview *v, const struct read_args *a)
 	return for_each_span(v, a->va, a->len, write_span, &fd);
 }
 
-int verb_read(int argc, char **argv)
+typedef int (*reader_fn)(const struct dumpview *v, const struct read_args *a);
+
+/* Parses, opens, checks the whole range, then hands it to out. */
+static int run_reader(int argc, char **argv, const char *usage, bool takes_output,
+		      reader_fn out)
 {
-	static const char usage[] =
-		"Usage: devsnap read DUMP VA LEN [-o FILE]\n\n"
-		"Writes the LEN bytes at device address VA as they are, to FILE (created\n"
-		"whole or not at all, mode 0600) or to standard output.  Every byte must\n"
-		"have been saved: an unmapped or unsaved address is an error naming why.\n"
-		"VA and LEN accept 0x hex; LEN accepts K, M and G.\n";
 	struct read_args a = { 0 };
 	struct dumpview v;
-	int r = parse_args(&a, argc, argv, usage, true);
+	int r = parse_args(&a, argc, argv, usage, takes_output);
 
 	if (r != 0)
 		return r < 0 ? r : 0;
@@ -146,9 +144,21 @@ int verb_read(int argc, char **argv)
 		return r;
 	r = for_each_span(&v, a.va, a.len, NULL, NULL);
 	if (r == 0)
-		r = read_bytes(&v, &a);
+		r = out(&v, &a);
 	dumpview_close(&v);
 	return r;
+}
+
+int verb_read(int argc, char **argv)
+{
+	static const char usage[] =
+		"Usage: devsnap read DUMP VA LEN [-o FILE]\n\n"
+		"Writes the LEN bytes at device address VA as they are, to FILE (created\n"
+		"whole or not at all, mode 0600) or to standard output.  Every byte must\n"
+		"have been saved: an unmapped or unsaved address is an error naming why.\n"
+		"VA and LEN accept 0x hex; LEN accepts K, M and G.\n";
+
+	return run_reader(argc, argv, usage, true, read_bytes);
 }
 
 struct hexdump {
@@ -222,6 +232,11 @@ static int hexdump_json(const struct dumpview *v, const struct read_args *a)
 	return json_print(o);
 }
 
+static int hexdump(const struct dumpview *v, const struct read_args *a)
+{
+	return a->json ? hexdump_json(v, a) : hexdump_text(v, a);
+}
+
 int verb_hexdump(int argc, char **argv)
 {
 	static const char usage[] =
@@ -229,18 +244,6 @@ int verb_hexdump(int argc, char **argv)
 		"Prints the LEN bytes at device address VA, sixteen a line with their\n"
 		"device addresses.  An unmapped or unsaved address is an error naming why.\n\n"
 		"  --json   {\"va\", \"size\", \"hex\"}\n";
-	struct read_args a = { 0 };
-	struct dumpview v;
-	int r = parse_args(&a, argc, argv, usage, false);
 
-	if (r != 0)
-		return r < 0 ? r : 0;
-	r = dumpview_open(&v, a.dump);
-	if (r < 0)
-		return r;
-	r = for_each_span(&v, a.va, a.len, NULL, NULL);
-	if (r == 0)
-		r = a.json ? hexdump_json(&v, &a) : hexdump_text(&v, &a);
-	dumpview_close(&v);
-	return r;
+	return run_reader(argc, argv, usage, false, hexdump);
 }
