@@ -41,8 +41,9 @@ static int check_header(struct ds_dump_file *f)
 	const uint8_t *h = f->buf;
 	uint64_t phnum;
 
-	if (f->size < ELF_EHDR_SIZE)
-		return bad(f, "shorter than an ELF header", 0);
+	if (f->len < ELF_EHDR_SIZE)
+		return bad(f, f->len < f->size ? "ELF header cut short by the end of the head"
+					       : "shorter than an ELF header", 0);
 	if (ds_memcmp(h, "\177ELF", 4))
 		return bad(f, "not an ELF file", 0);
 	if (h[EH_CLASS] != ELFCLASS64 || h[EH_DATA] != ELFDATA2LSB)
@@ -57,14 +58,16 @@ static int check_header(struct ds_dump_file *f)
 	if (phnum == PN_XNUM) {
 		uint64_t shoff = ds_get_le(h + EH_SHOFF, 8);
 
-		if (!shoff || !inside(f->size, shoff, ELF_SHDR_SIZE))
+		if (!shoff || !inside(f->len, shoff, ELF_SHDR_SIZE))
 			return bad(f, "e_phnum is PN_XNUM but section header 0 is missing", EH_SHOFF);
 		phnum = ds_get_le(f->buf + shoff + SH_INFO, 4);
 	}
 	if (!phnum)
 		return bad(f, "no program headers", EH_PHNUM);
-	if (!inside(f->size, f->phoff, phnum * ELF_PHDR_SIZE))
-		return bad(f, "program headers run past the end of the file", EH_PHOFF);
+	if (!inside(f->len, f->phoff, phnum * ELF_PHDR_SIZE))
+		return bad(f, f->len < f->size ? "program headers run past the end of the head"
+					       : "program headers run past the end of the file",
+			   EH_PHOFF);
 	f->phnum = (uint32_t)phnum;
 	return 0;
 }
@@ -106,9 +109,11 @@ static int check_phdrs(struct ds_dump_file *f)
 
 		if (type == PT_LOAD)
 			r = check_load(f, i, &prev_end);
-		else if (type == PT_NOTE && !inside(f->size, ds_get_le(p + PH_OFFSET, 8),
+		else if (type == PT_NOTE && !inside(f->len, ds_get_le(p + PH_OFFSET, 8),
 						     ds_get_le(p + PH_FILESZ, 8)))
-			r = bad(f, "notes run past the end of the file", f->phoff + (uint64_t)i * ELF_PHDR_SIZE);
+			r = bad(f, f->len < f->size ? "notes run past the end of the head"
+						    : "notes run past the end of the file",
+				f->phoff + (uint64_t)i * ELF_PHDR_SIZE);
 		if (r < 0)
 			return r;
 	}
@@ -136,13 +141,15 @@ static int index_notes(struct ds_dump_file *f)
 	return r;
 }
 
-int ds_dump_open(struct ds_dump_file *f, const void *buf, uint64_t size)
+int ds_dump_open_head(struct ds_dump_file *f, const void *head, uint64_t head_len,
+		      uint64_t file_size)
 {
 	int r;
 
 	ds_memset(f, 0, sizeof(*f));
-	f->buf = buf;
-	f->size = size;
+	f->buf = head;
+	f->size = file_size;
+	f->len = head_len < file_size ? head_len : file_size;
 	r = check_header(f);
 	if (r < 0)
 		return r;
@@ -150,6 +157,11 @@ int ds_dump_open(struct ds_dump_file *f, const void *buf, uint64_t size)
 	if (r < 0)
 		return r;
 	return index_notes(f);
+}
+
+int ds_dump_open(struct ds_dump_file *f, const void *buf, uint64_t size)
+{
+	return ds_dump_open_head(f, buf, size, size);
 }
 
 int ds_dump_load(const struct ds_dump_file *f, uint32_t i, struct ds_dump_load *out)

@@ -12,7 +12,8 @@
 
 struct ds_dump_file {
 	const uint8_t *buf;
-	uint64_t size;
+	uint64_t size;        /* of the file */
+	uint64_t len;         /* bytes at buf: size, or fewer after ds_dump_open_head */
 	uint16_t e_machine;
 	uint64_t phoff;
 	uint32_t phnum;
@@ -33,6 +34,14 @@ struct ds_dump_load {
 
 /* 0, or -EBADMSG with f->error and f->error_offset set. */
 int ds_dump_open(struct ds_dump_file *f, const void *buf, uint64_t size);
+
+/* ds_dump_open for the first head_len bytes of a file of file_size bytes
+ * (a collector reading a stream): the head must hold the ELF header, the
+ * program headers and every PT_NOTE, which are checked as ds_dump_open
+ * does; segments are checked against file_size, their bytes are not at
+ * buf.  Everything but segment data works as after ds_dump_open. */
+int ds_dump_open_head(struct ds_dump_file *f, const void *head, uint64_t head_len,
+		      uint64_t file_size);
 
 /* The i-th PT_LOAD (0 <= i < f->nloads); -ERANGE past the end. */
 int ds_dump_load(const struct ds_dump_file *f, uint32_t i, struct ds_dump_load *out);

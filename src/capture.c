@@ -90,6 +90,13 @@ static int check_roots(const struct capture *c)
 	return 0;
 }
 
+/* The walker's own verdicts on the tables, and a PA the source does not
+ * hold: e->what says it all.  Anything else is the source failing. */
+static bool table_verdict(int err)
+{
+	return err == -EINVAL || err == -ELOOP || err == -E2BIG || err == -EFAULT;
+}
+
 static int snapshot_failed(const struct capture *c, int err, const struct capture_options *opt)
 {
 	const struct ds_error *e = &c->snap.error;
@@ -111,9 +118,12 @@ static int snapshot_failed(const struct capture *c, int err, const struct captur
 	if (e->height >= 0)
 		snprintf(where + n, sizeof(where) - (size_t)n, ", level %d of %u (0: top)",
 			 (int)c->pt.levels - 1 - e->height, c->pt.levels);
-	if (c->snap.walk.err || err == -EINVAL)
+	if ((c->snap.walk.err || err == -EINVAL) && table_verdict(err))
 		return log_error("%s tables in %s: %s%s", opt->format, c->src->name,
 				 e->what ? e->what : "walk failed", where), err;
+	if (c->snap.walk.err)
+		return log_error_errno(err, "%s tables in %s: %s%s", opt->format, c->src->name,
+				       e->what ? e->what : "walk failed", where);
 	return log_error_errno(err, "%s%s", e->what ? e->what : "capture failed", where);
 }
 

@@ -12,6 +12,8 @@
 
 #include "dumpview.h"
 #include "json_out.h"
+#include "cleanup.h"
+#include "cli.h"
 #include "log.h"
 #include "units.h"
 #include "verbs.h"
@@ -313,7 +315,11 @@ int verb_diff(int argc, char **argv)
 		"one dump only, and how many bytes changed in each range.  Exit status: 0 same, 1 different, 2 trouble.\n";
 	struct diff d = { 0 };
 	int c, r;
+	_cleanup_free_ char **args = cli_operands_last(&argc, argv, options);
 
+	if (!args)
+		return log_error_errno(-ENOMEM, "cannot parse the arguments"), 2;
+	argv = args;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'h')

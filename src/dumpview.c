@@ -10,13 +10,31 @@
 
 #include "cleanup.h"
 #include "log.h"
+#include "store_read.h"
+
+/* A file, or else a saved dump's ID (store_read.h). */
+static int open_dump(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd >= 0 || errno != ENOENT)
+		return fd < 0 ? log_error_errno(-errno, "cannot open %s", path) : fd;
+	fd = store_id_memfd(path);
+	if (fd == -ENOENT) {
+		log_error("cannot open %s: no such file, nor a saved dump with that ID", path);
+		return -ENOENT;
+	}
+	return fd;
+}
 
 static int map_file(struct dumpview *v)
 {
-	_cleanup_close_ int fd = open(v->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_close_ int fd = open_dump(v->path);
 	struct stat st;
 
-	if (fd < 0 || fstat(fd, &st) < 0)
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0)
 		return log_error_errno(-errno, "cannot open %s", v->path);
 	if (!S_ISREG(st.st_mode))
 		return log_error("%s is not a regular file", v->path);

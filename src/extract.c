@@ -12,6 +12,8 @@
 
 #include "dumpfile.h"
 #include "dumpview.h"
+#include "cleanup.h"
+#include "cli.h"
 #include "log.h"
 #include "parse.h"
 #include "units.h"
@@ -127,7 +129,11 @@ int verb_extract(int argc, char **argv)
 	struct dumpview v;
 	bool quiet = false;
 	int c, r;
+	_cleanup_free_ char **args = cli_operands_last(&argc, argv, options);
 
+	if (!args)
+		return log_error_errno(-ENOMEM, "cannot parse the arguments");
+	argv = args;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:qh", options, NULL)) != -1) {
 		switch (c) {

@@ -4,6 +4,8 @@
 #include <stdio.h>
 
 #include "dumpinfo.h"
+#include "cleanup.h"
+#include "cli.h"
 #include "log.h"
 #include "verbs.h"
 
@@ -23,7 +25,11 @@ int verb_info(int argc, char **argv)
 	};
 	bool json = false;
 	int c, r = 0;
+	_cleanup_free_ char **args = cli_operands_last(&argc, argv, options);
 
+	if (!args)
+		return log_error_errno(-ENOMEM, "cannot parse the arguments");
+	argv = args;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'h')

@@ -16,6 +16,11 @@ static const struct verb verbs[] = {
 	{ "extract", verb_extract, "a device VA range as a flat image, holes zero-filled" },
 	{ "diff", verb_diff, "what changed between two dumps" },
 	{ "verify", verb_verify, "check a dump's structure; exit 0 only if sound" },
+	{ "collect", verb_collect, "save pending devcoredumps into the store, then release them" },
+	{ "list", verb_list, "the saved devcoredumps: time, device, driver, size, state" },
+	{ "show", verb_show, "a saved dump's metadata and what the dump holds" },
+	{ "export", verb_export, "a saved dump's original bytes, to a file or stdout" },
+	{ "remove", verb_remove, "remove saved dumps" },
 	/* verbs: add new entries above this line */
 };
 

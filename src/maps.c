@@ -6,6 +6,8 @@
 
 #include "dumpinfo.h"
 #include "json_out.h"
+#include "cleanup.h"
+#include "cli.h"
 #include "log.h"
 #include "units.h"
 #include "verbs.h"
@@ -82,7 +84,11 @@ int verb_maps(int argc, char **argv)
 	struct dumpview v;
 	bool json = false;
 	int c, r;
+	_cleanup_free_ char **args = cli_operands_last(&argc, argv, options);
 
+	if (!args)
+		return log_error_errno(-ENOMEM, "cannot parse the arguments");
+	argv = args;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'h')

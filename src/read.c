@@ -16,6 +16,7 @@
 #include "dumpfile.h"
 #include "dumpview.h"
 #include "json_out.h"
+#include "cli.h"
 #include "log.h"
 #include "parse.h"
 #include "verbs.h"
@@ -59,7 +60,11 @@ static int parse_args(struct read_args *a, int argc, char **argv, const char *us
 		{}
 	};
 	int c;
+	_cleanup_free_ char **args = cli_operands_last(&argc, argv, options);
 
+	if (!args)
+		return log_error_errno(-ENOMEM, "cannot parse the arguments");
+	argv = args;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
 		if (c == 'h')

@@ -26,7 +26,7 @@ int source_pread(int fd, void *buf, size_t len, uint64_t off)
 		if (n < 0)
 			return -errno;
 		if (n == 0)
-			return -EIO; /* the file shrank under us */
+			return -ENODATA; /* cut short, or shrunk under us */
 		p += n;
 		off += (uint64_t)n;
 		len -= (size_t)n;

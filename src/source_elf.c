@@ -11,21 +11,43 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "log.h"
 
 #define MAX_PHDRS (1u << 20) /* far above any real core; bounds a hostile e_phnum */
 
-static int check_ehdr(const Elf64_Ehdr *eh, const char *path)
+/* Not an ELF file at all, or one cut short, or not a core devsnap reads. */
+static int read_ehdr(int fd, Elf64_Ehdr *eh, const char *path)
 {
-	if (memcmp(eh->e_ident, ELFMAG, SELFMAG))
+	ssize_t n = pread(fd, eh, sizeof(*eh), 0);
+
+	if (n < 0)
+		return log_error_errno(-errno, "cannot read %s", path);
+	if (n < SELFMAG || memcmp(eh->e_ident, ELFMAG, SELFMAG))
 		return log_error("%s is not an ELF file", path);
+	if ((size_t)n < sizeof(*eh))
+		return log_error("%s is cut short: it ends inside the ELF header", path);
 	if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB)
 		return log_error("%s is not a 64-bit little-endian ELF core", path);
 	if (eh->e_phentsize != sizeof(Elf64_Phdr))
 		return log_error("%s: program headers of %u bytes, not %zu", path, eh->e_phentsize,
 				 sizeof(Elf64_Phdr));
+	return 0;
+}
+
+/* A header the file ends inside is a file cut short, not an I/O error. */
+static int read_header(int fd, void *buf, size_t len, uint64_t off, const char *path,
+		       const char *what)
+{
+	int r = source_pread(fd, buf, len, off);
+
+	if (r == -ENODATA)
+		return log_error("%s is cut short: it ends inside %s", path, what);
+	if (r < 0)
+		return log_error_errno(r, "cannot read %s of %s", what, path);
 	return 0;
 }
 
@@ -38,9 +60,9 @@ static int phdr_count(int fd, const Elf64_Ehdr *eh, const char *path, uint32_t *
 	*count = eh->e_phnum;
 	if (eh->e_phnum != PN_XNUM)
 		return 0;
-	r = source_pread(fd, &sh0, sizeof(sh0), eh->e_shoff);
+	r = read_header(fd, &sh0, sizeof(sh0), eh->e_shoff, path, "section header 0 (PN_XNUM)");
 	if (r < 0)
-		return log_error_errno(r, "%s: cannot read section header 0 (PN_XNUM)", path);
+		return r;
 	if (sh0.sh_info > MAX_PHDRS)
 		return log_error("%s claims %u program headers", path, sh0.sh_info);
 	*count = sh0.sh_info;
@@ -80,7 +102,17 @@ static void sort_and_trim(struct elf_phys *e)
 	e->nloads = kept;
 }
 
-static int add_load(struct elf_phys *e, const Elf64_Phdr *ph, const char *path)
+/* A core copied only in part keeps what it has: bytes past the file's
+ * end are, like a tail past p_filesz, not in the file. */
+static uint64_t in_file(const Elf64_Phdr *ph, uint64_t file_size)
+{
+	if (ph->p_offset >= file_size)
+		return 0;
+	return ph->p_filesz < file_size - ph->p_offset ? ph->p_filesz : file_size - ph->p_offset;
+}
+
+static int add_load(struct elf_phys *e, const Elf64_Phdr *ph, uint64_t file_size,
+		    const char *path)
 {
 	if (ph->p_type != PT_LOAD || ph->p_paddr == ~0ULL || !ph->p_memsz)
 		return 0;
@@ -89,24 +121,30 @@ static int add_load(struct elf_phys *e, const Elf64_Phdr *ph, const char *path)
 		return log_error("%s: corrupt PT_LOAD at physical address 0x%llx", path,
 				 (unsigned long long)ph->p_paddr);
 	e->loads[e->nloads++] = (struct elf_phys_load){
-		.pa = ph->p_paddr, .memsz = ph->p_memsz, .filesz = ph->p_filesz,
+		.pa = ph->p_paddr, .memsz = ph->p_memsz, .filesz = in_file(ph, file_size),
 		.offset = ph->p_offset,
 	};
 	return 0;
 }
 
+/* A regular file's size; no limit for others (/proc/kcore's is its own). */
+static uint64_t file_size_of(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : ~0ULL;
+}
+
 int elf_phys_load(struct elf_phys *e, int fd, const char *path)
 {
 	_cleanup_free_ Elf64_Phdr *phdrs = NULL;
+	uint64_t file_size = file_size_of(fd);
 	Elf64_Ehdr eh;
 	uint32_t n;
 	int r;
 
 	*e = (struct elf_phys){ .fd = fd };
-	r = source_pread(fd, &eh, sizeof(eh), 0);
-	if (r < 0)
-		return log_error_errno(r, "cannot read the ELF header of %s", path);
-	r = check_ehdr(&eh, path);
+	r = read_ehdr(fd, &eh, path);
 	if (r == 0)
 		r = phdr_count(fd, &eh, path, &n);
 	if (r < 0)
@@ -115,11 +153,9 @@ int elf_phys_load(struct elf_phys *e, int fd, const char *path)
 	e->loads = calloc(n ? n : 1, sizeof(*e->loads));
 	if (!phdrs || !e->loads)
 		return log_error_errno(-ENOMEM, "cannot index %s", path);
-	r = source_pread(fd, phdrs, n * sizeof(*phdrs), eh.e_phoff);
-	if (r < 0)
-		return log_error_errno(r, "cannot read the program headers of %s", path);
+	r = read_header(fd, phdrs, n * sizeof(*phdrs), eh.e_phoff, path, "the program headers");
 	for (uint32_t i = 0; i < n && r == 0; i++)
-		r = add_load(e, &phdrs[i], path);
+		r = add_load(e, &phdrs[i], file_size, path);
 	if (r < 0)
 		return r;
 	sort_and_trim(e);

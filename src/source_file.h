@@ -8,7 +8,7 @@
 
 #include "dump.h"
 
-/* Reads exactly len bytes at off: 0, -errno, or -EIO at end of file. */
+/* Reads exactly len bytes at off: 0, -errno, or -ENODATA past the end. */
 int source_pread(int fd, void *buf, size_t len, uint64_t off);
 
 /* Classifies for a source holding exactly [base, base + len): RAM

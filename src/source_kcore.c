@@ -170,6 +170,10 @@ static int kcore_classify(void *priv, uint64_t pa, uint64_t size, enum ds_skip_r
 		limit_to_ram(k, pa, reason, run_len);
 	if (*reason != DS_SAVED || k->flags_fd < 0)
 		return 0;
+	/* Flags past size would be read for nothing: the run can reach the
+	 * end of RAM, gigabytes on, and classify is asked once per range. */
+	if (*run_len > size)
+		*run_len = size;
 	return limit_by_flags(k, pa, reason, run_len);
 }
 

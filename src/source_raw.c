@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -48,6 +49,23 @@ static void raw_close(void *priv)
 	free(raw);
 }
 
+/* A regular file's size, or a block device's.  Anything else (a
+ * directory, a pipe) has no size to hold physical memory. */
+static off_t image_size(int fd, const char *path)
+{
+	struct stat st;
+	off_t size;
+
+	if (fstat(fd, &st) < 0)
+		return log_error_errno(-errno, "cannot stat memory image %s", path);
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		return log_error("memory image %s is not a file or a block device", path);
+	size = S_ISREG(st.st_mode) ? st.st_size : lseek(fd, 0, SEEK_END);
+	if (size < 0)
+		return log_error_errno(-errno, "cannot find the size of memory image %s", path);
+	return size;
+}
+
 int source_open_raw(struct source *src, const char *path, uint64_t base)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -56,9 +74,9 @@ int source_open_raw(struct source *src, const char *path, uint64_t base)
 
 	if (fd < 0)
 		return log_error_errno(-errno, "cannot open memory image %s", path);
-	size = lseek(fd, 0, SEEK_END);
+	size = image_size(fd, path);
 	if (size < 0)
-		return log_error_errno(-errno, "cannot find the size of memory image %s", path);
+		return (int)size;
 	if (size == 0)
 		return log_error("memory image %s is empty", path);
 	if ((uint64_t)size - 1 > ~0ULL - base)

@@ -53,14 +53,18 @@ struct kdump_source {
 	kdump_bmp_t *pages; /* file.pagemap: pages the file holds */
 	unsigned page_shift;
 	int fd;
+	bool opened; /* kdump_open_fd succeeded */
 };
 
+/* Machine-physical, as a device sees memory and as the file's page map
+ * counts pfns.  KDUMP_KPHYSADDR would go through the kernel's address
+ * translation, which libkdumpfile cannot set up without VMCOREINFO. */
 static int kdump_phys_read(void *priv, uint64_t pa, void *buf, size_t len)
 {
 	struct kdump_source *k = priv;
 	size_t got = len;
 
-	if (kdump_read(k->ctx, KDUMP_KPHYSADDR, pa, buf, &got) != KDUMP_OK || got != len)
+	if (kdump_read(k->ctx, KDUMP_MACHPHYSADDR, pa, buf, &got) != KDUMP_OK || got != len)
 		return -EFAULT;
 	return 0;
 }
@@ -94,7 +98,12 @@ static void kdump_source_close(void *priv)
 
 	if (k->pages)
 		kdump_bmp_decref(k->pages);
-	kdump_free(k->ctx);
+	/* Once a file is open, kdump_free() reads freed memory in libkdumpfile
+	 * 0.5 (drgn issue #280: diskdump's page-size override is removed after
+	 * the attributes it hangs on) and may crash.  devsnap opens one vmcore
+	 * per run, so that context is left to process exit instead. */
+	if (!k->opened)
+		kdump_free(k->ctx);
 	if (k->fd >= 0)
 		close(k->fd);
 	free(k);
@@ -107,6 +116,7 @@ static int kdump_setup(struct kdump_source *k, const char *path)
 
 	if (kdump_open_fd(k->ctx, k->fd) != KDUMP_OK)
 		return log_error("cannot read %s as a vmcore: %s", path, kdump_get_err(k->ctx));
+	k->opened = true;
 	if (kdump_get_number_attr(k->ctx, KDUMP_ATTR_PAGE_SHIFT, &shift) != KDUMP_OK ||
 	    kdump_get_typed_attr(k->ctx, KDUMP_ATTR_FILE_PAGEMAP, &pagemap) != KDUMP_OK)
 		return log_error("%s: no page map: %s", path, kdump_get_err(k->ctx));
@@ -148,6 +158,8 @@ int source_open_vmcore(struct source *src, const char *path)
 	if (fd < 0)
 		return log_error_errno(-errno, "cannot open vmcore %s", path);
 	r = source_pread(fd, magic, sizeof(magic), 0);
+	if (r == -ENODATA)
+		return log_error("vmcore %s is too short to be a vmcore", path);
 	if (r < 0)
 		return log_error_errno(r, "cannot read vmcore %s", path);
 	if (!memcmp(magic, ELFMAG, SELFMAG))

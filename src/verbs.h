@@ -20,6 +20,11 @@ int verb_hexdump(int argc, char **argv);
 int verb_extract(int argc, char **argv);
 int verb_diff(int argc, char **argv);
 int verb_verify(int argc, char **argv);
+int verb_collect(int argc, char **argv);
+int verb_list(int argc, char **argv);
+int verb_show(int argc, char **argv);
+int verb_export(int argc, char **argv);
+int verb_remove(int argc, char **argv);
 /* verbs: add new declarations above this line */
 
 #endif /* DS_VERBS_H */

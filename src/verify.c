@@ -16,6 +16,7 @@
 #include "dumpinfo.h"
 #include "dumpview.h"
 #include "json_out.h"
+#include "cli.h"
 #include "log.h"
 #include "verbs.h"
 
@@ -243,7 +244,11 @@ int verb_verify(int argc, char **argv)
 		"Exit status 0 only if every dump is sound.\n";
 	bool json = false;
 	int c, r = 0;
+	_cleanup_free_ char **args = cli_operands_last(&argc, argv, options);
 
+	if (!args)
+		return log_error_errno(-ENOMEM, "cannot parse the arguments");
+	argv = args;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (c == 'h')

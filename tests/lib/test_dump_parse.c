@@ -143,6 +143,53 @@ static void damaged_notes(void **state)
 	}
 }
 
+/* The head of a file, up to its last note, opens alone: loads and notes
+ * read as from the whole file, and a head cut short names what it lacks. */
+static void heads_open_without_segment_data(void **state)
+{
+	uint64_t head_len = ds_get_le(dump + 64 + 8, 8) + ds_get_le(dump + 64 + 32, 8);
+	uint8_t *head = malloc(head_len); /* exactly the head: ASan sees any read past it */
+	struct ds_note_iter wit = { 0 }, hit = { 0 };
+	struct ds_dump_file whole, f;
+	struct ds_note wn, hn;
+	struct ds_dump_load wl, hl;
+	int r;
+
+	assert_true(head_len < dump_size);
+	memcpy(head, dump, head_len);
+	assert_int_equal(ds_dump_open(&whole, dump, dump_size), 0);
+	assert_int_equal(ds_dump_open_head(&f, head, head_len, dump_size), 0);
+	assert_int_equal(f.nloads, whole.nloads);
+	for (uint32_t i = 0; i < f.nloads; i++) {
+		assert_int_equal(ds_dump_load(&f, i, &hl), 0);
+		assert_int_equal(ds_dump_load(&whole, i, &wl), 0);
+		assert_true(hl.va == wl.va && hl.pa == wl.pa && hl.memsz == wl.memsz &&
+			    hl.filesz == wl.filesz && hl.offset == wl.offset &&
+			    hl.align == wl.align && hl.flags == wl.flags);
+	}
+	assert_int_equal(ds_dump_skip_reason(&f, 0x20000), DS_SKIP_OFFLINE);
+	while ((r = ds_dump_next_note(&f, &hit, &hn)) == 1) {
+		assert_int_equal(ds_dump_next_note(&whole, &wit, &wn), 1);
+		assert_string_equal(hn.name, wn.name);
+		assert_int_equal(hn.type, wn.type);
+		assert_int_equal(hn.offset, wn.offset);
+		assert_memory_equal(hn.desc, wn.desc, hn.desc_size);
+	}
+	assert_int_equal(r, 0);
+	assert_int_equal(ds_dump_next_note(&whole, &wit, &wn), 0);
+
+	assert_int_equal(ds_dump_open_head(&f, head, head_len - 1, dump_size), -EBADMSG);
+	assert_string_equal(f.error, "notes run past the end of the head");
+	assert_int_equal(ds_dump_open_head(&f, head, 100, dump_size), -EBADMSG);
+	assert_string_equal(f.error, "program headers run past the end of the head");
+	assert_int_equal(ds_dump_open_head(&f, head, 10, dump_size), -EBADMSG);
+	assert_string_equal(f.error, "ELF header cut short by the end of the head");
+	/* Segments are checked against the whole file's size. */
+	assert_int_equal(ds_dump_open_head(&f, head, head_len, dump_size - 1), -EBADMSG);
+	assert_string_equal(f.error, "segment data runs past the end of the file");
+	free(head);
+}
+
 /* An Asahi drm/asahi crash dump as crashdump.rs lays it out. */
 static void asahi_dumps_decode(void **state)
 {
@@ -206,6 +253,7 @@ int main(void)
 		cmocka_unit_test(damaged_segments),
 		cmocka_unit_test(overlapping_segments_are_read_but_not_searched),
 		cmocka_unit_test(damaged_notes),
+		cmocka_unit_test(heads_open_without_segment_data),
 		cmocka_unit_test(asahi_dumps_decode),
 	};
 

@@ -108,7 +108,7 @@ check "a file that is not ELF: exit 1, one line" fails 1 "text: not an ELF file"
 check "an empty file, a directory, a missing file: one line each" sh -c \
 	'for f in "$2/empty" "$2" "$2/missing"; do "$1" maps "$f" 2>>"$2/e3" && exit 1; done
 	 test "$(wc -l <"$2/e3")" = 3 && grep -q "is empty" "$2/e3" && grep -q "not a regular file" "$2/e3" &&
-	 grep -q "cannot open .*: No such file" "$2/e3"' - "$devsnap" "$t"
+	 grep -q "cannot open .*: no such file, nor a saved dump with that ID" "$2/e3"' - "$devsnap" "$t"
 check "every reader verb has --help" sh -c \
 	'for v in info maps read hexdump extract diff verify; do "$1" $v --help | grep -q "^Usage: devsnap $v" || exit 1; done' \
 	- "$devsnap"

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+/*
+ * devsnap capture throughput: 1 GiB mapped as 4K pages and as 2M blocks
+ * (x86_64), each page or block at a scattered PA so that none merge, the
+ * whole pipeline timed (walk, classify, lay out, stream the dump).
+ *
+ *   capture_mem_*: from the image in process memory (the memimage source)
+ *     into /dev/null, against one single-threaded memcpy of the 1 GiB;
+ *   capture_file_*: from the image as a raw file in the page cache into a
+ *     dump file beside it (capture_write: temporary file, fsync, rename),
+ *     against `cat IMAGE > /dev/null`;
+ *   capture_file_*_null: the same capture into /dev/null, against the same
+ *     cat: the source side alone, what is left once the output's cost is
+ *     taken out.
+ *
+ * Files go to a fresh directory under argv[1] (default "."), removed at
+ * the end.  Best of three of everything.
+ */
+#define _GNU_SOURCE /* mkdtemp */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "capture.h"
+#include "memimage.h"
+
+#define BASE 0x100000000ULL
+#define DATA (1ULL << 30)
+#define TABLES (8ULL << 20)
+#define RUNS 3
+#define GOLDEN 0x9e3779b1ULL /* odd: i * GOLDEN mod 2^k is a permutation */
+
+struct bench {
+	struct memimage mem;
+	struct ds_pgtable pt4k, pt2m;
+	char dir[4096], image[4200], dump[4200];
+	uint8_t *copy; /* the memcpy baseline's destination */
+};
+
+static void die(const char *what)
+{
+	fprintf(stderr, "bench_capture: %s\n", what);
+	exit(1);
+}
+
+/* Maps DATA at VA 0 in leaves of 2^shift bytes, leaf i at PA leaf
+ * i * GOLDEN: scattered, none contiguous with the next. */
+static void build(struct bench *b, struct ds_pgtable *pt, unsigned height)
+{
+	struct ds_pgtable_config cfg = {
+		.format = ds_format_find("x86_64"), .nroots = 1,
+		.read_phys = memimage_read, .opaque = &b->mem,
+	};
+	struct ds_attrs attrs = { DS_PROT_PR | DS_PROT_PW, DS_MEM_CACHED };
+	uint64_t leaf, n;
+
+	if (ds_pgtable_init(pt, &cfg, NULL) < 0 ||
+	    ds_build_roots(pt, &memimage_build_ops, &b->mem) < 0)
+		die("cannot build the tables");
+	leaf = ds_leaf_size(pt, height);
+	n = DATA / leaf;
+	for (uint64_t i = 0; i < n; i++)
+		if (ds_build_map(pt, &memimage_build_ops, &b->mem, i * leaf,
+				 BASE + (i * GOLDEN % n) * leaf, leaf, height, &attrs) < 0)
+			die("cannot map");
+}
+
+static void setup(struct bench *b, const char *parent)
+{
+	int fd;
+
+	if (memimage_init(&b->mem, BASE, DATA + TABLES) < 0)
+		die("out of memory");
+	for (uint64_t off = 0; off < DATA; off += 4096)
+		memset(b->mem.bytes + off, (int)(off >> 12), 4096);
+	build(b, &b->pt4k, 0);
+	build(b, &b->pt2m, 1);
+	b->copy = malloc(DATA);
+	if (!b->copy)
+		die("out of memory");
+	memset(b->copy, 1, DATA); /* fault it in: the baseline copies, not faults */
+	snprintf(b->dir, sizeof(b->dir), "%s/devsnap-bench-XXXXXX", parent);
+	if (!mkdtemp(b->dir))
+		die("cannot make a directory");
+	snprintf(b->image, sizeof(b->image), "%s/memory.img", b->dir);
+	snprintf(b->dump, sizeof(b->dump), "%s/capture.core", b->dir);
+	fd = open(b->image, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, b->mem.bytes, b->mem.size) != (ssize_t)b->mem.size)
+		die("cannot write the image");
+	close(fd);
+}
+
+/* One whole capture of pt from src into out (a path), or /dev/null. */
+static double capture_once(struct source *src, const struct ds_pgtable *pt, const char *out)
+{
+	struct capture_options opt = {
+		.format = "x86_64", .roots = { pt->cfg.roots[0] }, .nroots = 1, .va_last = ~0ULL,
+	};
+	double t0 = bench_now();
+	struct capture c;
+	int fd, r = capture_run(&c, src, &opt);
+
+	if (r == 0 && out) {
+		r = capture_write(&c, out, false);
+	} else if (r == 0) {
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		r = capture_stream(&c, fd, false);
+		close(fd);
+	}
+	capture_free(&c);
+	if (r < 0)
+		die("capture failed");
+	if (c.snap.totals.saved != DATA)
+		die("capture saved the wrong amount");
+	return bench_now() - t0;
+}
+
+static double best_capture(struct source *src, const struct ds_pgtable *pt, const char *out)
+{
+	double best = 1e9;
+
+	for (int i = 0; i < RUNS; i++) {
+		double t = capture_once(src, pt, out);
+
+		best = t < best ? t : best;
+		if (out)
+			unlink(out);
+	}
+	return best;
+}
+
+static double best_memcpy(const struct bench *b)
+{
+	double best = 1e9;
+
+	for (int i = 0; i < RUNS; i++) {
+		double t0 = bench_now(), t;
+
+		memcpy(b->copy, b->mem.bytes, DATA);
+		__asm__ volatile("" : : "r"(b->copy) : "memory"); /* keep the copy */
+		t = bench_now() - t0;
+		best = t < best ? t : best;
+	}
+	return best;
+}
+
+static double best_cat(const struct bench *b)
+{
+	char cmd[4300];
+	double best = 1e9;
+
+	snprintf(cmd, sizeof(cmd), "cat '%s' > /dev/null", b->image);
+	for (int i = 0; i < RUNS; i++) {
+		double t0 = bench_now(), t;
+
+		if (system(cmd))
+			die("cat failed");
+		t = bench_now() - t0;
+		best = t < best ? t : best;
+	}
+	return best;
+}
+
+static void report(const char *name, double t, double t_base)
+{
+	const double gib = (double)DATA / (1 << 30);
+
+	bench_report(name, gib / t, "GiB/s", gib / t_base, t, t_base);
+}
+
+int main(int argc, char **argv)
+{
+	static struct bench b;
+	struct source mem_src, file_src;
+	double t_memcpy, t_cat;
+
+	setup(&b, argc > 1 ? argv[1] : ".");
+	source_open_memimage(&mem_src, &b.mem);
+	if (source_open_raw(&file_src, b.image, BASE) < 0)
+		die("cannot open the image");
+	t_cat = best_cat(&b); /* also brings the whole image into the page cache */
+	t_memcpy = best_memcpy(&b);
+
+	report("capture_mem_4k_1g", best_capture(&mem_src, &b.pt4k, NULL), t_memcpy);
+	report("capture_mem_2m_1g", best_capture(&mem_src, &b.pt2m, NULL), t_memcpy);
+	report("capture_file_4k_1g", best_capture(&file_src, &b.pt4k, b.dump), t_cat);
+	report("capture_file_2m_1g", best_capture(&file_src, &b.pt2m, b.dump), t_cat);
+	report("capture_file_4k_1g_null", best_capture(&file_src, &b.pt4k, NULL), t_cat);
+	report("capture_file_2m_1g_null", best_capture(&file_src, &b.pt2m, NULL), t_cat);
+
+	source_close(&file_src);
+	unlink(b.image);
+	rmdir(b.dir);
+	memimage_free(&b.mem);
+	free(b.copy);
+	return 0;
+}

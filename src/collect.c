@@ -1,0 +1,987 @@
+// SPDX-License-Identifier: MIT
+/*
+ * devsnap collect: saves pending devcoredumps into the store, compressed,
+ * with their metadata, then releases them, on success and on failure alike:
+ * while a dump is pending the kernel drops the device's next one.
+ *
+ * sysfs is read through the tree's root directory, and every link in it is
+ * followed only if it stays within that root (openat2 RESOLVE_BENEATH).
+ */
+#define _GNU_SOURCE /* scandirat, signalfd */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <linux/netlink.h>
+#include <linux/openat2.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "cleanup.h"
+#include "collect_conf.h"
+#include "dump_parse.h"
+#include "json_out.h"
+#include "log.h"
+#include "store.h"
+#include "units.h"
+#include "verbs.h"
+
+#define CHUNK (1u << 20)    /* bytes per read of a dump */
+#define HEAD_MAX (16u << 20) /* the most of a dump's start kept for its notes */
+#define ELF_HEADER 64
+#define ZSTD_LEVEL 3
+#define MAX_WORKERS 4
+#define SYSFS_CLASS "/sys/class/devcoredump"
+#define CLASS_REL "class/devcoredump"
+#define UEVENT_MAX 8192
+#define UEVENT_RCVBUF (4 << 20) /* bursts of other devices' uevents must not drop ours */
+
+static const char usage_text[] =
+	"Usage: devsnap collect (devcdN... | --once | --watch) [OPTIONS...]\n\n"
+	"Saves pending devcoredumps into the store, compressed, with their metadata,\n"
+	"then releases them; a dump that cannot be saved is released all the same,\n"
+	"and why is logged.\n\n"
+	"  devcdN...        these dumps (what the udev rule's service runs)\n"
+	"  --once           every pending dump\n"
+	"  --watch          a pass like --once, then each dump the kernel announces\n"
+	"                   (uevent netlink socket), until SIGTERM\n"
+	"  --sysfs DIR      where the dumps are (default " SYSFS_CLASS ");\n"
+	"                   links are followed only within DIR/../.. when DIR ends in\n"
+	"                   class/devcoredump, as /sys's does, else within DIR\n"
+	"  --store DIR      the store (default " STORE_DEFAULT_DIR ")\n"
+	"  --config FILE    limits (default " COLLECT_CONF_PATH ")\n"
+	"  -q, --quiet      log errors only\n";
+
+enum { OPT_ONCE = 256, OPT_WATCH, OPT_SYSFS, OPT_STORE, OPT_CONFIG };
+
+static const struct option long_options[] = {
+	{ "once", no_argument, NULL, OPT_ONCE },
+	{ "watch", no_argument, NULL, OPT_WATCH },
+	{ "sysfs", required_argument, NULL, OPT_SYSFS },
+	{ "store", required_argument, NULL, OPT_STORE },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{}
+};
+
+struct collect_args {
+	bool once, watch;
+	const char *sysfs, *store, *config;
+	char **names; /* devcdN..., NULL-terminated */
+};
+
+struct collector {
+	struct collect_conf conf;
+	struct store store;
+	int rootfd, classfd;
+	const char *class_rel; /* the class directory within the root */
+	char *root;            /* the root, for messages */
+	const char *sysfs;
+};
+
+/* One pending dump. */
+struct devcd {
+	const char *name;      /* "devcd3" */
+	char *rel;             /* its directory within the sysfs root */
+	int dirfd;
+	char device[PATH_MAX]; /* "/sys/devices/...", or "" */
+	char driver[256];      /* from the device's uevent, or "" */
+	uint64_t time_usec;
+};
+
+/* What streaming a dump found. */
+struct stream {
+	uint64_t size, compressed;
+	uint64_t room;  /* the most the compressed dump may take */
+	uint8_t *head;  /* its start, as much as the ELF headers and notes need */
+	size_t head_len, head_want;
+};
+
+static void zstd_freep(ZSTD_CCtx **z)
+{
+	ZSTD_freeCCtx(*z);
+}
+
+/* Text from sysfs or a dump, made safe to log and to store: control and
+ * non-ASCII bytes become '?'. */
+static void clean_text(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			*s = '?';
+}
+
+static bool devcd_name_valid(const char *s)
+{
+	size_t digits;
+
+	if (strncmp(s, "devcd", 5))
+		return false;
+	digits = strspn(s + 5, "0123456789");
+	return digits && digits <= 10 && !s[5 + digits];
+}
+
+/*
+ * base, a directory relative to the root, joined with link, a symlink's
+ * text found in it, resolved lexically: the result relative to the root
+ * ("" for the root itself), or -EXDEV when link is absolute or climbs out.
+ */
+static int resolve_rel(const char *base, const char *link, char **out)
+{
+	size_t cap = strlen(base) + strlen(link) + 2, len = 0;
+	_cleanup_free_ char *joined = malloc(cap), *path = malloc(cap);
+	char *save = NULL;
+
+	if (!joined || !path)
+		return -ENOMEM;
+	if (link[0] == '/')
+		return -EXDEV;
+	snprintf(joined, cap, "%s/%s", base, link);
+	for (char *t = strtok_r(joined, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(t, "."))
+			continue;
+		if (!strcmp(t, "..")) {
+			if (!len)
+				return -EXDEV;
+			while (len && path[len - 1] != '/')
+				len--;
+			len -= len ? 1 : 0;
+			continue;
+		}
+		if (len)
+			path[len++] = '/';
+		memcpy(path + len, t, strlen(t));
+		len += strlen(t);
+	}
+	path[len] = '\0';
+	*out = TAKE_PTR(path);
+	return 0;
+}
+
+/* rel under the sysfs root; the kernel refuses (-EXDEV) any link out of it. */
+static int open_beneath(int rootfd, const char *rel, int flags)
+{
+	struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC),
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+	long fd;
+
+	rel = *rel ? rel : ".";
+	fd = syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
+	/* Before Linux 5.6, or under a seccomp filter that predates it, only
+	 * resolve_rel's check of the links we read holds. */
+	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
+		fd = openat(rootfd, rel, flags | O_CLOEXEC | O_NOFOLLOW);
+	return fd < 0 ? -errno : (int)fd;
+}
+
+static int read_link(int dirfd, const char *name, char *buf, size_t len)
+{
+	ssize_t n = readlinkat(dirfd, name, buf, len);
+
+	if (n < 0)
+		return -errno;
+	if ((size_t)n == len)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return 0;
+}
+
+static const char *describe(const struct devcd *d, char *buf, size_t len)
+{
+	const char *dev = strrchr(d->device, '/');
+
+	snprintf(buf, len, "%s from %s (%s)", d->name, d->driver[0] ? d->driver : "unknown driver",
+		 dev ? dev + 1 : "unknown device");
+	return buf;
+}
+
+/* The class directory, if it is there yet: -ENOENT until the first dump
+ * where devcoredump is not built in. */
+static int open_class(struct collector *c)
+{
+	if (c->classfd < 0)
+		c->classfd = open_beneath(c->rootfd, c->class_rel, O_RDONLY | O_DIRECTORY);
+	if (c->classfd < 0 && c->classfd != -ENOENT)
+		return log_error_errno(c->classfd, "cannot open %s", c->sysfs);
+	return c->classfd < 0 ? c->classfd : 0;
+}
+
+/* The devcdN directory; in /sys, class/devcoredump/devcdN is a link into devices/. */
+static int devcd_open(struct collector *c, struct devcd *d)
+{
+	char link[PATH_MAX];
+	int r = open_class(c);
+
+	if (r == -ENOENT) {
+		log_warn("no pending dump %s: %s does not exist", d->name, c->sysfs);
+		return r;
+	}
+	if (r < 0)
+		return r;
+	r = read_link(c->classfd, d->name, link, sizeof(link));
+	if (r == -EINVAL) /* a plain directory */
+		r = asprintf(&d->rel, "%s%s%s", c->class_rel, *c->class_rel ? "/" : "", d->name) < 0
+			    ? -ENOMEM : 0;
+	else if (r == 0)
+		r = resolve_rel(c->class_rel, link, &d->rel);
+	if (r == -ENOENT) {
+		log_warn("no pending dump %s in %s (collected, released or timed out?)", d->name,
+			 c->sysfs);
+		return r;
+	}
+	if (r == -EXDEV) {
+		log_error("%s/%s points out of %s: not followed", c->sysfs, d->name, c->root);
+		return r;
+	}
+	if (r < 0)
+		return log_error_errno(r, "cannot read %s/%s", c->sysfs, d->name);
+	d->dirfd = open_beneath(c->rootfd, d->rel, O_RDONLY | O_DIRECTORY);
+	if (d->dirfd < 0)
+		return log_error_errno(d->dirfd, "cannot open %s/%s", c->sysfs, d->name);
+	return 0;
+}
+
+static void read_driver(int fd, char *out, size_t len)
+{
+	char buf[4096];
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	for (char *line = buf, *next; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!strncmp(line, "DRIVER=", 7)) {
+			snprintf(out, len, "%s", line + 7);
+			clean_text(out);
+			return;
+		}
+	}
+}
+
+/* failing_device, followed only within the sysfs root: the device's path
+ * and its driver; both stay "" when unknown. */
+static void devcd_identify(struct collector *c, struct devcd *d)
+{
+	_cleanup_free_ char *dev = NULL, *uevent = NULL;
+	char link[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	int r = read_link(d->dirfd, "failing_device", link, sizeof(link));
+
+	if (r < 0) {
+		log_warn("%s: no failing_device link, device and driver unknown", d->name);
+		return;
+	}
+	r = resolve_rel(d->rel, link, &dev);
+	clean_text(link); /* for messages; the path opened is the real one */
+	if (r == -EXDEV) {
+		log_warn("%s: failing_device points out of %s (%s): not followed", d->name, c->root,
+			 link);
+		return;
+	}
+	if (r < 0 || asprintf(&uevent, "%s%s%s", dev, *dev ? "/" : "", "uevent") < 0)
+		return;
+	snprintf(d->device, sizeof(d->device), "/sys%s%s", *dev ? "/" : "", dev);
+	clean_text(d->device);
+	fd = open_beneath(c->rootfd, uevent, O_RDONLY | O_NONBLOCK);
+	if (fd == -EXDEV)
+		log_warn("%s: the path to %s leaves %s: not followed", d->name, link, c->root);
+	else if (fd < 0)
+		log_warn("%s: cannot read the uevent of %s: %s", d->name, d->device, strerror(-fd));
+	else
+		read_driver(fd, d->driver, sizeof(d->driver));
+}
+
+/* Fills buf unless the end comes first: bytes read, or -errno. */
+static ssize_t read_full(int fd, uint8_t *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, buf + got, len - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+static int write_all(int fd, const uint8_t *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* How much of the start of an ELF file its header, program headers and
+ * notes take, as far as h (len bytes of it) tells; len when it is no ELF
+ * file or len is enough. */
+static uint64_t head_need(const uint8_t *h, uint64_t len)
+{
+	uint64_t phoff, phnum, need;
+
+	if (len < ELF_HEADER)
+		return ELF_HEADER;
+	if (memcmp(h, "\177ELF", 4))
+		return len;
+	phoff = ds_get_le(h + 32, 8);
+	phnum = ds_get_le(h + 56, 2);
+	if (phnum == 0xffff) { /* the count is in section header 0 */
+		uint64_t shoff = ds_get_le(h + 40, 8);
+
+		if (shoff > HEAD_MAX)
+			return len;
+		if (len < shoff + 64)
+			return shoff + 64;
+		phnum = ds_get_le(h + shoff + 44, 4);
+	}
+	if (phoff > HEAD_MAX || phnum > HEAD_MAX / 56)
+		return len;
+	need = phoff + phnum * 56;
+	if (len < need)
+		return need;
+	for (uint64_t i = 0; i < phnum; i++) {
+		const uint8_t *ph = h + phoff + i * 56;
+		uint64_t off = ds_get_le(ph + 8, 8), size = ds_get_le(ph + 32, 8);
+
+		/* Notes past HEAD_MAX are left out: the summary is then skipped. */
+		if (ds_get_le(ph, 4) == 4 /* PT_NOTE */ && off <= HEAD_MAX && size <= HEAD_MAX &&
+		    off + size > need)
+			need = off + size;
+	}
+	return need;
+}
+
+/* Keeps the dump's start while the summary may need more of it. */
+static int keep_head(struct stream *st, const uint8_t *buf, size_t n)
+{
+	while (n && st->head_len < st->head_want) {
+		size_t take = (size_t)min_u64(n, st->head_want - st->head_len);
+		uint8_t *p = realloc(st->head, st->head_want);
+
+		if (!p)
+			return -ENOMEM;
+		st->head = p;
+		memcpy(st->head + st->head_len, buf, take);
+		st->head_len += take;
+		buf += take;
+		n -= take;
+		st->head_want = (size_t)min_u64(head_need(st->head, st->head_len), HEAD_MAX);
+	}
+	return 0;
+}
+
+static ZSTD_CCtx *new_cctx(void)
+{
+	ZSTD_CCtx *z = ZSTD_createCCtx();
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (!z)
+		return NULL;
+	ZSTD_CCtx_setParameter(z, ZSTD_c_compressionLevel, ZSTD_LEVEL);
+	ZSTD_CCtx_setParameter(z, ZSTD_c_checksumFlag, 1);
+	/* Workers compress while this thread reads and writes, as zstd(1) does;
+	 * the output does not depend on how many there are.  Without
+	 * multithreading in libzstd this fails and compression runs inline. */
+	ZSTD_CCtx_setParameter(z, ZSTD_c_nbWorkers, (int)min_u64(cpus > 0 ? cpus : 1, MAX_WORKERS));
+	return z;
+}
+
+/* Compresses n bytes of in to fd; -EFBIG, not logged, past st->room. */
+static int compress_chunk(const struct devcd *d, ZSTD_CCtx *z, struct stream *st, int fd,
+			  const uint8_t *in, size_t n, uint8_t *out, size_t out_len)
+{
+	ZSTD_EndDirective mode = n < CHUNK ? ZSTD_e_end : ZSTD_e_continue;
+	ZSTD_inBuffer ib = { in, n, 0 };
+	size_t left;
+	int r;
+
+	do {
+		ZSTD_outBuffer ob = { out, out_len, 0 };
+
+		left = ZSTD_compressStream2(z, &ob, &ib, mode);
+		if (ZSTD_isError(left))
+			return log_error_errno(-EIO, "%s: zstd: %s", d->name, ZSTD_getErrorName(left));
+		if (st->compressed + ob.pos > st->room)
+			return -EFBIG;
+		r = write_all(fd, out, ob.pos);
+		if (r < 0)
+			return log_error_errno(r, "%s: cannot write to the store", d->name);
+		st->compressed += ob.pos;
+	} while (mode == ZSTD_e_end ? left != 0 : ib.pos < ib.size);
+	return 0;
+}
+
+/* data, in CHUNK reads until its end, through zstd into fd. */
+static int stream(struct collector *c, const struct devcd *d, int datafd, int fd,
+		  struct stream *st)
+{
+	size_t out_len = ZSTD_CStreamOutSize();
+	_cleanup_free_ uint8_t *in = malloc(CHUNK), *out = malloc(out_len);
+	_cleanup_(zstd_freep) ZSTD_CCtx *z = new_cctx();
+	char b1[BYTES_BUF], b2[BYTES_BUF];
+	ssize_t n;
+	int r;
+
+	if (!in || !out || !z)
+		return log_error_errno(-ENOMEM, "%s: cannot compress", d->name);
+	do {
+		n = read_full(datafd, in, CHUNK);
+		if (n < 0)
+			return log_error_errno((int)n, "%s: cannot read data", d->name);
+		st->size += (uint64_t)n;
+		if (st->size > c->conf.max_dump_size) {
+			log_error("%s: not saved: larger than MaxDumpSize=%s", d->name,
+				  format_bytes(c->conf.max_dump_size, b1));
+			return -EFBIG;
+		}
+		if (keep_head(st, in, (size_t)n) < 0)
+			return log_error_errno(-ENOMEM, "%s: cannot keep its headers", d->name);
+		r = compress_chunk(d, z, st, fd, in, (size_t)n, out, out_len);
+		if (r == -EFBIG) {
+			log_error("%s: not saved: compressed, it passes %s, the room MaxUse and "
+				  "KeepFree leave in %s", d->name, format_bytes(st->room, b2),
+				  c->store.path);
+			return r;
+		}
+		if (r < 0)
+			return r;
+	} while ((size_t)n == CHUNK);
+	return 0;
+}
+
+/* value, from sysfs or a dump, as clean_text makes it. */
+static void json_add_text(struct json_object *o, const char *key, const char *value)
+{
+	_cleanup_free_ char *copy = strdup(value);
+
+	if (copy) {
+		clean_text(copy);
+		json_add_str(o, key, copy);
+	}
+}
+
+static struct json_object *devsnap_summary(const struct ds_note *n)
+{
+	struct json_object *s;
+	struct ds_note_info info;
+
+	if (ds_note_info_decode(n, &info) < 0 || !(s = json_object_new_object()))
+		return NULL;
+	json_add_text(s, "format", info.format);
+	json_add_text(s, "device", info.device);
+	json_add_text(s, "driver", info.driver);
+	json_add_text(s, "reason", info.reason);
+	json_add_u64(s, "page_size", info.page_size);
+	json_add_u64(s, "mapped", info.mapped);
+	json_add_u64(s, "saved", info.saved);
+	json_add_u64(s, "segments", info.nsegs);
+	json_add_u64(s, "time_ns", info.time_ns);
+	return s;
+}
+
+static struct json_object *asahi_summary(const struct ds_dump_file *f, const struct ds_note *n)
+{
+	struct json_object *s;
+	struct ds_agx_info agx;
+	char chip[16], fw[80];
+	int len = 0;
+
+	if (ds_note_agx_decode(n, &agx) < 0 || !(s = json_object_new_object()))
+		return NULL;
+	snprintf(chip, sizeof(chip), "t%x", agx.chip_id);
+	for (unsigned i = 0; i < 6 && (i < 3 || agx.firmware_version[i]); i++)
+		len += snprintf(fw + len, sizeof(fw) - len, "%s%u", i ? "." : "",
+				agx.firmware_version[i]);
+	json_add_text(s, "format", "apple-uat");
+	json_add_text(s, "chip", chip);
+	json_add_u64(s, "gpu_gen", agx.gpu_gen);
+	json_add_u64(s, "gpu_variant", agx.gpu_variant);
+	json_add_u64(s, "gpu_rev", agx.gpu_rev);
+	json_add_u64(s, "cores", agx.total_active_cores);
+	json_add_text(s, "firmware", fw);
+	json_add_u64(s, "segments", f->nloads);
+	return s;
+}
+
+/* "devsnap", "asahi", "elf" or "raw", and the summary of the first two. */
+static void add_content(struct json_object *meta, const struct devcd *d, const struct stream *st)
+{
+	struct json_object *summary = NULL;
+	const char *content = "raw";
+	struct ds_note_iter it = { 0 };
+	struct ds_dump_file f;
+	struct ds_note n;
+
+	if (st->head_len >= 4 && !memcmp(st->head, "\177ELF", 4)) {
+		content = "elf";
+		if (ds_dump_open_head(&f, st->head, st->head_len, st->size) < 0)
+			log_warn("%s: an ELF file but no core devsnap reads (%s, at offset %llu)",
+				 d->name, f.error, (unsigned long long)f.error_offset);
+		else
+			while (!summary && ds_dump_next_note(&f, &it, &n) == 1) {
+				if (ds_note_is(&n, DS_NOTE_NAME, DS_NT_INFO))
+					summary = devsnap_summary(&n), content = "devsnap";
+				else if (ds_note_is(&n, "AGX", 1))
+					summary = asahi_summary(&f, &n), content = "asahi";
+			}
+	}
+	json_object_object_add(meta, "content", json_object_new_string(content));
+	if (summary)
+		json_object_object_add(meta, "summary", summary);
+}
+
+/* A small text file such as boot_id, without its newline; "" if unreadable. */
+static void read_small(const char *path, char *out, size_t len)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+
+	if (!f || !fgets(out, (int)len, f))
+		out[0] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+}
+
+static struct json_object *make_meta(const struct devcd *d, const struct stream *st)
+{
+	struct json_object *o = json_object_new_object();
+	time_t secs = (time_t)(d->time_usec / 1000000);
+	char buf[256], stamp[64];
+	struct utsname u;
+	struct tm tm;
+
+	if (!o)
+		return NULL;
+	json_add_text(o, "name", "");
+	gmtime_r(&secs, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, sizeof(buf), "%s.%06uZ", stamp, (unsigned)(d->time_usec % 1000000));
+	json_add_text(o, "time", buf);
+	json_add_u64(o, "time_usec", d->time_usec);
+	json_add_text(o, "devcd", d->name);
+	json_add_text(o, "device", d->device);
+	json_add_text(o, "driver", d->driver);
+	json_add_u64(o, "size", st->size);
+	json_add_u64(o, "size_compressed", st->compressed);
+	json_add_text(o, "kernel", uname(&u) == 0 ? u.release : "");
+	read_small("/proc/sys/kernel/random/boot_id", buf, sizeof(buf));
+	json_add_text(o, "boot_id", buf);
+	if (gethostname(buf, sizeof(buf)) < 0)
+		buf[0] = '\0';
+	buf[sizeof(buf) - 1] = '\0';
+	json_add_text(o, "hostname", buf);
+	add_content(o, d, st);
+	return o;
+}
+
+/*
+ * Removes the oldest entries while the store breaks MaxCount, MaxUse or
+ * KeepFree; never keep, the entry just saved.  Errors are logged and leave
+ * the store as it is: a full store must not stop a dump from being released.
+ */
+static void vacuum(struct collector *c, const char *keep)
+{
+	uint64_t used, fs_size, avail, max_use, keep_free, count;
+	struct store_list l;
+	char b1[BYTES_BUF];
+
+	if (store_list(&c->store, &l) < 0)
+		return;
+	if (store_used_bytes(&c->store, &used) < 0 ||
+	    store_fs_space(&c->store, &fs_size, &avail) < 0) {
+		store_list_free(&l);
+		return;
+	}
+	collect_conf_limits(&c->conf, fs_size, &max_use, &keep_free);
+	count = l.n;
+	for (size_t i = 0; i < l.n; i++) {
+		const struct store_entry *e = &l.entries[i];
+		const char *why = count > c->conf.max_count ? "MaxCount"
+				  : used > max_use	     ? "MaxUse"
+				  : avail < keep_free	     ? "KeepFree"
+							     : NULL;
+
+		if (!why)
+			break;
+		if (keep && !strcmp(e->name, keep))
+			continue;
+		if (store_remove(&c->store, e->name) < 0)
+			break;
+		log_info("removed %s (%s from %s, %s) to keep within %s", e->name, e->devcd,
+			 e->driver[0] ? e->driver : "unknown driver",
+			 format_bytes(e->disk_usage, b1), why);
+		count--;
+		used -= min_u64(used, e->disk_usage);
+		avail += e->disk_usage;
+	}
+	store_list_free(&l);
+}
+
+/* The most a compressed dump may take: over MaxUse it could never be
+ * kept, and it must not eat into KeepFree. */
+static int room(struct collector *c, uint64_t *out)
+{
+	uint64_t fs_size, avail, max_use, keep_free;
+	int r = store_fs_space(&c->store, &fs_size, &avail);
+
+	if (r < 0)
+		return r;
+	collect_conf_limits(&c->conf, fs_size, &max_use, &keep_free);
+	*out = min_u64(max_use, avail > keep_free ? avail - keep_free : 0);
+	return 0;
+}
+
+/* A new entry from the dump in datafd; its name in name. */
+static int save_entry(struct collector *c, const struct devcd *d, int datafd, struct stream *st,
+		      char *name, size_t len)
+{
+	_cleanup_json_ struct json_object *meta = NULL;
+	struct store_save sv;
+	char base[NAME_MAX];
+	int r = store_save_begin(&c->store, &sv);
+
+	if (r < 0)
+		return r;
+	r = stream(c, d, datafd, sv.fd, st);
+	if (r == 0) {
+		meta = make_meta(d, st);
+		r = meta ? store_base_name(d->time_usec, d->driver, d->name, base, sizeof(base))
+			 : -ENOMEM;
+		if (r < 0)
+			log_error_errno(r, "%s: cannot describe the dump", d->name);
+	}
+	if (r == 0)
+		r = store_save_commit(&sv, base, meta, name, len);
+	store_save_abort(&sv);
+	return r;
+}
+
+static int save(struct collector *c, const struct devcd *d, char *name, size_t len)
+{
+	_cleanup_close_ int datafd = openat(d->dirfd, "data", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stream st = { .head_want = ELF_HEADER };
+	char what[512], b1[BYTES_BUF], b2[BYTES_BUF];
+	int r;
+
+	if (datafd < 0)
+		return log_error_errno(-errno, "%s: cannot open data", d->name);
+	vacuum(c, NULL);
+	r = room(c, &st.room);
+	if (r < 0)
+		return r;
+	if (!st.room) {
+		log_error("%s: not saved: MaxUse and KeepFree leave no room in %s", d->name,
+			  c->store.path);
+		return -ENOSPC;
+	}
+	r = save_entry(c, d, datafd, &st, name, len);
+	free(st.head);
+	if (r < 0)
+		return r;
+	log_info("saved %s as %s, %s → %s", describe(d, what, sizeof(what)), name,
+		 format_bytes(st.size, b1), format_bytes(st.compressed, b2));
+	vacuum(c, name);
+	return 0;
+}
+
+/* Writing to data frees the dump, and lets the device's next crash be dumped. */
+static int release(const struct devcd *d)
+{
+	_cleanup_close_ int fd = openat(d->dirfd, "data", O_WRONLY | O_TRUNC | O_NONBLOCK |
+							   O_NOFOLLOW | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? write(fd, "1", 1) : -1;
+
+	if (n != 1)
+		return log_error_errno(n < 0 ? -errno : -EIO,
+				       "cannot release %s: the kernel frees it at its timeout",
+				       d->name);
+	return 0;
+}
+
+static int collect_one(struct collector *c, const char *name)
+{
+	struct devcd d = { .name = name, .dirfd = -1 };
+	char what[512], saved[NAME_MAX];
+	struct timespec now;
+	int r, rr;
+
+	if (!devcd_name_valid(name))
+		return log_error("'%s' is not a devcoredump's name (devcdN)", name);
+	clock_gettime(CLOCK_REALTIME, &now);
+	d.time_usec = (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000;
+	r = devcd_open(c, &d);
+	if (r == 0) {
+		devcd_identify(c, &d);
+		r = save(c, &d, saved, sizeof(saved));
+		rr = release(&d);
+		if (r < 0 && rr == 0)
+			log_warn("released %s unsaved", describe(&d, what, sizeof(what)));
+		r = r < 0 ? r : rr;
+	}
+	if (d.dirfd >= 0)
+		close(d.dirfd);
+	free(d.rel);
+	return r;
+}
+
+static int only_devcds(const struct dirent *de)
+{
+	return devcd_name_valid(de->d_name);
+}
+
+/* Every pending dump, oldest (lowest N) first; the first error, after trying all. */
+static int collect_pending(struct collector *c)
+{
+	struct dirent **list = NULL;
+	int n, r = open_class(c);
+
+	if (r == -ENOENT) {
+		log_info("no pending devcoredump: %s does not exist", c->sysfs);
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	n = scandirat(c->classfd, ".", &list, only_devcds, versionsort);
+	if (n < 0)
+		return log_error_errno(-errno, "cannot read %s", c->sysfs);
+	if (n == 0)
+		log_info("no pending devcoredump in %s", c->sysfs);
+	for (int i = 0; i < n; i++) {
+		int rr = collect_one(c, list[i]->d_name);
+
+		r = r < 0 ? r : rr;
+		free(list[i]);
+	}
+	free(list);
+	return r;
+}
+
+static int uevent_socket(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 /* the kernel's */ };
+	int size = UEVENT_RCVBUF, r;
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			NETLINK_KOBJECT_UEVENT);
+
+	if (fd < 0)
+		return log_error_errno(-errno, "cannot open the kernel's uevent socket");
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		r = log_error_errno(-errno, "cannot listen to the kernel's uevents");
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* Collects what "add@/devices/virtual/devcoredump/devcdN" uevents announce. */
+static int read_uevents(struct collector *c, int fd)
+{
+	static const char prefix[] = "add@/devices/virtual/devcoredump/";
+	char buf[UEVENT_MAX + 1];
+
+	for (;;) {
+		struct sockaddr_nl sa = { 0 };
+		struct iovec iov = { buf, UEVENT_MAX };
+		struct msghdr mh = { .msg_name = &sa, .msg_namelen = sizeof(sa), .msg_iov = &iov,
+				     .msg_iovlen = 1 };
+		ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
+
+		if (n < 0 && errno == EAGAIN)
+			return 0;
+		if (n < 0 && errno == ENOBUFS) {
+			log_warn("uevents were lost: looking for pending dumps");
+			collect_pending(c);
+			continue;
+		}
+		if (n < 0)
+			return log_error_errno(-errno, "cannot read the kernel's uevents");
+		/* Only the kernel sends from port 0. */
+		if (sa.nl_pid != 0 || mh.msg_flags & MSG_TRUNC)
+			continue;
+		buf[n] = '\0';
+		if (!strncmp(buf, prefix, sizeof(prefix) - 1) &&
+		    devcd_name_valid(buf + sizeof(prefix) - 1))
+			collect_one(c, buf + sizeof(prefix) - 1);
+	}
+}
+
+static int watch(struct collector *c)
+{
+	struct signalfd_siginfo si;
+	_cleanup_close_ int sfd = -1, ufd = -1;
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sfd < 0)
+		return log_error_errno(-errno, "cannot wait for signals");
+	ufd = uevent_socket();
+	if (ufd < 0)
+		return ufd;
+	log_info("watching for devcoredumps in %s", c->sysfs);
+	/* After the socket is open, so that no dump falls between the two. */
+	collect_pending(c);
+	for (;;) {
+		struct pollfd p[2] = { { .fd = sfd, .events = POLLIN }, { .fd = ufd, .events = POLLIN } };
+		int r;
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return log_error_errno(-errno, "cannot wait for uevents");
+		}
+		if (p[0].revents && read(sfd, &si, sizeof(si)) == sizeof(si)) {
+			log_info("stopping on %s", strsignal((int)si.ssi_signo));
+			return 0;
+		}
+		r = p[1].revents ? read_uevents(c, ufd) : 0;
+		if (r < 0)
+			return r;
+	}
+}
+
+/* DIR/../.. is the root when DIR ends in class/devcoredump, else DIR is. */
+static int open_sysfs(struct collector *c, const char *dir)
+{
+	size_t len = strlen(dir), cl = strlen(CLASS_REL);
+
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	c->class_rel = "";
+	if (len >= cl && !strncmp(dir + len - cl, CLASS_REL, cl) &&
+	    (len == cl || dir[len - cl - 1] == '/')) {
+		c->class_rel = CLASS_REL;
+		len -= cl;
+		while (len > 1 && dir[len - 1] == '/')
+			len--;
+	}
+	c->root = len ? strndup(dir, len) : strdup(".");
+	if (!c->root)
+		return log_error_errno(-ENOMEM, "cannot open %s", dir);
+	c->rootfd = open(c->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c->rootfd < 0)
+		return log_error_errno(-errno, "cannot open %s", c->root);
+	return 0;
+}
+
+static void collector_close(struct collector *c)
+{
+	if (c->classfd >= 0)
+		close(c->classfd);
+	if (c->rootfd >= 0)
+		close(c->rootfd);
+	free(c->root);
+	store_close(&c->store);
+}
+
+static int collector_open(struct collector *c, const struct collect_args *a)
+{
+	int r;
+
+	*c = (struct collector){ .rootfd = -1, .classfd = -1, .sysfs = a->sysfs };
+	c->store.dirfd = -1;
+	collect_conf_init(&c->conf);
+	r = collect_conf_load(&c->conf, a->config ? a->config : COLLECT_CONF_PATH, a->config);
+	if (r == 0)
+		r = open_sysfs(c, a->sysfs);
+	if (r == 0)
+		r = store_open(&c->store, a->store, true);
+	if (r == 0)
+		r = store_recover(&c->store);
+	return r < 0 ? r : 0;
+}
+
+static int parse_args(struct collect_args *a, int argc, char **argv)
+{
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "qh", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(usage_text, stdout);
+			return 1;
+		case OPT_ONCE:
+			a->once = true;
+			break;
+		case OPT_WATCH:
+			a->watch = true;
+			break;
+		case OPT_SYSFS:
+			a->sysfs = optarg;
+			break;
+		case OPT_STORE:
+			a->store = optarg;
+			break;
+		case OPT_CONFIG:
+			a->config = optarg;
+			break;
+		case 'q':
+			log_quiet = true;
+			break;
+		default:
+			return log_error("see 'devsnap collect --help'");
+		}
+	}
+	a->names = argv + optind;
+	if (a->once + a->watch + (optind < argc) != 1)
+		return log_error("give devcdN names, --once or --watch; see 'devsnap collect --help'");
+	return 0;
+}
+
+int verb_collect(int argc, char **argv)
+{
+	struct collect_args a = { .sysfs = SYSFS_CLASS };
+	struct collector c;
+	int r = parse_args(&a, argc, argv);
+
+	if (r != 0)
+		return r < 0 ? r : 0;
+	r = collector_open(&c, &a);
+	if (r == 0 && a.watch)
+		r = watch(&c);
+	else if (r == 0 && a.once)
+		r = collect_pending(&c);
+	else if (r == 0)
+		for (char **n = a.names; *n; n++) {
+			int rr = collect_one(&c, *n);
+
+			r = r < 0 ? r : rr;
+		}
+	collector_close(&c);
+	return r;
+}

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+#include "collect_conf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "log.h"
+#include "parse.h"
+
+#define GIB (1024ULL * 1024 * 1024)
+#define DEFAULT_LIMIT_MAX (4 * GIB) /* MaxUse and KeepFree defaults stop here */
+
+void collect_conf_init(struct collect_conf *c)
+{
+	*c = (struct collect_conf){ .max_dump_size = 2 * GIB, .max_count = 64 };
+}
+
+void collect_conf_limits(const struct collect_conf *c, uint64_t fs_size, uint64_t *max_use,
+			 uint64_t *keep_free)
+{
+	uint64_t use = fs_size / 10, keep = fs_size / 100 * 15;
+
+	*max_use = c->max_use_set ? c->max_use : use < DEFAULT_LIMIT_MAX ? use : DEFAULT_LIMIT_MAX;
+	*keep_free = c->keep_free_set ? c->keep_free
+				      : keep < DEFAULT_LIMIT_MAX ? keep : DEFAULT_LIMIT_MAX;
+}
+
+static char *strip(char *s)
+{
+	char *end = s + strlen(s);
+
+	while (isspace((unsigned char)*s))
+		s++;
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+/* One "Key=Value" of [Collect]. */
+static void set_key(struct collect_conf *c, const char *where, char *key, char *value)
+{
+	bool count;
+	uint64_t v;
+	int r;
+
+	key = strip(key);
+	value = strip(value);
+	count = !strcmp(key, "MaxCount");
+	if (!count && strcmp(key, "MaxDumpSize") && strcmp(key, "MaxUse") && strcmp(key, "KeepFree")) {
+		log_warn("%s: unknown key '%s' in [Collect], ignored", where, key);
+		return;
+	}
+	v = UINT64_MAX;
+	r = !strcmp(value, "infinity") ? 0 : count ? parse_u64(value, &v) : parse_size(value, &v);
+	if (r < 0) {
+		log_warn("%s: %s=%s is not a %s, ignored", where, key, value, count ? "number" : "size");
+		return;
+	}
+	if (count)
+		c->max_count = v;
+	else if (!strcmp(key, "MaxDumpSize"))
+		c->max_dump_size = v;
+	else if (!strcmp(key, "MaxUse"))
+		c->max_use = v, c->max_use_set = true;
+	else
+		c->keep_free = v, c->keep_free_set = true;
+}
+
+static void parse_line(struct collect_conf *c, const char *where, char *line, bool *in_collect)
+{
+	char *eq;
+
+	line = strip(line);
+	if (!*line || *line == '#' || *line == ';')
+		return;
+	if (*line == '[') {
+		*in_collect = !strcmp(line, "[Collect]");
+		if (!*in_collect)
+			log_warn("%s: unknown section %s, ignored", where, line);
+		return;
+	}
+	eq = strchr(line, '=');
+	if (!eq)
+		log_warn("%s: '%s' is not Key=Value, ignored", where, line);
+	else if (!*in_collect)
+		log_warn("%s: '%s' is outside [Collect], ignored", where, line);
+	else
+		*eq = '\0', set_key(c, where, line, eq + 1);
+}
+
+int collect_conf_load(struct collect_conf *c, const char *path, bool must_exist)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	_cleanup_free_ char *line = NULL;
+	bool in_collect = false;
+	size_t cap = 0;
+	unsigned lineno = 0;
+	char where[4096 + 16];
+
+	if (!f && errno == ENOENT && !must_exist)
+		return 0;
+	if (!f)
+		return log_error_errno(-errno, "cannot read the configuration %s", path);
+	while (getline(&line, &cap, f) >= 0) {
+		snprintf(where, sizeof(where), "%s:%u", path, ++lineno);
+		parse_line(c, where, line, &in_collect);
+	}
+	if (ferror(f))
+		return log_error_errno(-EIO, "cannot read the configuration %s", path);
+	return 0;
+}

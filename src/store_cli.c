@@ -1,0 +1,613 @@
+// SPDX-License-Identifier: MIT
+/* devsnap list, show, export, remove: the saved devcoredumps, the way
+ * coredumpctl handles saved cores. */
+#define _GNU_SOURCE /* memfd_create */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "cleanup.h"
+#include "cli.h"
+#include "dumpfile.h"
+#include "dumpinfo.h"
+#include "json_out.h"
+#include "log.h"
+#include "store.h"
+#include "store_read.h"
+#include "units.h"
+#include "verbs.h"
+
+#define FIELD_WIDTH 14 /* as dump_info_print aligns its fields */
+
+#define _cleanup_store_ _cleanup_(store_close)
+#define _cleanup_store_list_ _cleanup_(store_list_free)
+
+static int open_listed(const char *dir, struct store *s, struct store_list *l)
+{
+	int r = store_open(s, dir, false);
+
+	return r < 0 ? r : store_list(s, l);
+}
+
+/* Opens the store and finds the entry id names. */
+static int open_entry(const char *dir, const char *id, struct store *s, struct store_list *l,
+		      size_t *index)
+{
+	int r = open_listed(dir, s, l);
+
+	return r < 0 ? r : store_resolve(l, id, index);
+}
+
+/* Metadata comes from files: print it with control bytes tamed. */
+static void print_tame(const char *s, int width)
+{
+	int n = 0;
+
+	for (; s[n]; n++)
+		putchar(isprint((unsigned char)s[n]) ? s[n] : '?');
+	printf("%*s", width > n ? width - n : 0, "");
+}
+
+static const char *meta_str(const struct store_entry *e, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(e->json, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return "";
+	return json_object_get_string(v);
+}
+
+/* The last component of a sysfs device path: what lspci and dmesg call it. */
+static const char *device_short(const char *device)
+{
+	const char *slash = strrchr(device, '/');
+
+	return slash ? slash + 1 : device;
+}
+
+static const char *state_of(const struct store_entry *e)
+{
+	return e->present ? "present" : "missing";
+}
+
+static const char *local_time(uint64_t usec, char buf[TIME_BUF])
+{
+	time_t secs = (time_t)(usec / 1000000);
+	struct tm tm;
+
+	if (!usec || !localtime_r(&secs, &tm) ||
+	    !strftime(buf, TIME_BUF, "%Y-%m-%d %H:%M:%S %Z", &tm))
+		snprintf(buf, TIME_BUF, "unknown");
+	return buf;
+}
+
+static int parse_relative(const char *s, uint64_t *usec)
+{
+	static const struct {
+		char unit;
+		uint64_t secs;
+	} units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 604800 } };
+	uint64_t now = (uint64_t)time(NULL), n;
+	char *end;
+
+	if (!isdigit((unsigned char)s[1]))
+		return -EINVAL;
+	errno = 0;
+	n = strtoull(s + 1, &end, 10);
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!errno && end[0] == units[i].unit && !end[1]) {
+			n = n > now / units[i].secs ? now : n * units[i].secs;
+			*usec = (now - n) * 1000000;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* "YYYY-MM-DD[ HH:MM[:SS]]" in local time, as journalctl takes it. */
+static int parse_absolute(const char *s, uint64_t *usec)
+{
+	static const char *const formats[] = { "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d" };
+
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		struct tm tm = { .tm_isdst = -1 };
+		const char *end = strptime(s, formats[i], &tm);
+		time_t t;
+
+		if (!end || *end)
+			continue;
+		t = mktime(&tm);
+		if (t < 0)
+			return -ERANGE;
+		*usec = (uint64_t)t * 1000000;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int parse_since(const char *s, uint64_t *usec)
+{
+	if ((s[0] == '-' ? parse_relative(s, usec) : parse_absolute(s, usec)) < 0)
+		return log_error("--since: '%s' is neither YYYY-MM-DD[ HH:MM[:SS]] nor -N with "
+				 "s, m, h, d or w", s);
+	return 0;
+}
+
+enum { OPT_STORE = 256, OPT_JSON, OPT_DRIVER, OPT_DEVICE, OPT_SINCE };
+
+#define STORE_OPTION { "store", required_argument, NULL, OPT_STORE }
+#define HELP_OPTION { "help", no_argument, NULL, 'h' }
+
+struct cli {
+	const char *store, *output, *driver, *device;
+	uint64_t since_usec;
+	bool json;
+	char **args; /* getopt's copy of argv */
+	char **ids;  /* the arguments left, IDs */
+	int nids;
+};
+
+static void cli_done(struct cli *a)
+{
+	free(a->args);
+}
+
+/* Parses a verb's options; 1 after --help, else 0 or -errno. */
+static int parse_cli(int argc, char **argv, const char *shortopts, const struct option *options,
+		     const char *usage, struct cli *a)
+{
+	int c, r = 0;
+
+	a->args = cli_operands_last(&argc, argv, options);
+	if (!a->args)
+		return log_error_errno(-ENOMEM, "cannot parse the arguments");
+	optind = 1;
+	while (r == 0 && (c = getopt_long(argc, a->args, shortopts, options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(usage, stdout);
+			return 1;
+		case 'o':
+			a->output = optarg;
+			break;
+		case OPT_STORE:
+			a->store = optarg;
+			break;
+		case OPT_JSON:
+			a->json = true;
+			break;
+		case OPT_DRIVER:
+			a->driver = optarg;
+			break;
+		case OPT_DEVICE:
+			a->device = optarg;
+			break;
+		case OPT_SINCE:
+			r = parse_since(optarg, &a->since_usec);
+			break;
+		default:
+			return log_error("see 'devsnap %s --help'", argv[0]);
+		}
+	}
+	a->ids = a->args + optind;
+	a->nids = argc - optind;
+	return r;
+}
+
+/* --- list --- */
+
+static const char list_usage[] =
+	"Usage: devsnap list [OPTIONS...]\n\n"
+	"Lists the saved devcoredumps, oldest first.  '#' and NAME (or a unique\n"
+	"prefix of it) are IDs for show, export and remove; -1 is the newest.\n"
+	"Exits 1 when no dump matches.\n\n"
+	"  --driver NAME   only dumps of this driver\n"
+	"  --device DEV    only dumps of this device: its sysfs path or last component\n"
+	"  --since TIME    only dumps saved at or after TIME: YYYY-MM-DD[ HH:MM[:SS]]\n"
+	"                  (local time), or -N with s, m, h, d or w (-1h: an hour ago)\n"
+	"  --json          a JSON array of their metadata, with \"index\" and \"state\"\n"
+	"  --store DIR     the store (default " STORE_DEFAULT_DIR ")\n";
+
+static bool matches(const struct store_entry *e, const struct cli *a)
+{
+	if (a->driver && strcmp(e->driver, a->driver))
+		return false;
+	if (a->device && strcmp(e->device, a->device) && strcmp(device_short(e->device), a->device))
+		return false;
+	return e->time_usec >= a->since_usec;
+}
+
+static const char *or_dash(const char *s)
+{
+	return *s ? s : "-";
+}
+
+enum { COL_INDEX, COL_TIME, COL_DEVICE, COL_DRIVER, COL_SIZE, COL_STATE, COL_NAME, COL_COUNT };
+
+/* The cells of row i (0-based) as the table prints them. */
+static void row_cells(const struct store_list *l, size_t i, const char *cell[COL_COUNT],
+		      char index[24], char t[TIME_BUF], char size[BYTES_BUF])
+{
+	const struct store_entry *e = &l->entries[i];
+
+	snprintf(index, 24, "%zu", i + 1);
+	cell[COL_INDEX] = index;
+	cell[COL_TIME] = local_time(e->time_usec, t);
+	cell[COL_DEVICE] = or_dash(device_short(e->device));
+	cell[COL_DRIVER] = or_dash(e->driver);
+	cell[COL_SIZE] = format_bytes(e->size, size);
+	cell[COL_STATE] = state_of(e);
+	cell[COL_NAME] = e->name;
+}
+
+/* Left-aligned columns but for the numbers; the last one unpadded. */
+static void print_row(const char *cell[COL_COUNT], const int width[COL_COUNT])
+{
+	for (int c = 0; c < COL_COUNT; c++) {
+		bool right = c == COL_INDEX || c == COL_SIZE;
+
+		if (right)
+			printf("%*s", width[c] - (int)strlen(cell[c]), "");
+		print_tame(cell[c], right || c == COL_COUNT - 1 ? 0 : width[c]);
+		fputs(c == COL_COUNT - 1 ? "\n" : "  ", stdout);
+	}
+}
+
+static void list_table(const struct store_list *l, const struct cli *a)
+{
+	static const char *const head[COL_COUNT] = { "#", "TIME", "DEVICE", "DRIVER",
+						     "SIZE", "STATE", "NAME" };
+	int width[COL_COUNT];
+	const char *cell[COL_COUNT];
+	char index[24], t[TIME_BUF], size[BYTES_BUF];
+
+	for (int c = 0; c < COL_COUNT; c++)
+		width[c] = (int)strlen(head[c]);
+	for (size_t i = 0; i < l->n; i++) {
+		if (!matches(&l->entries[i], a))
+			continue;
+		row_cells(l, i, cell, index, t, size);
+		for (int c = 0; c < COL_COUNT; c++)
+			if ((int)strlen(cell[c]) > width[c])
+				width[c] = (int)strlen(cell[c]);
+	}
+	print_row((const char **)head, width);
+	for (size_t i = 0; i < l->n; i++)
+		if (matches(&l->entries[i], a)) {
+			row_cells(l, i, cell, index, t, size);
+			print_row(cell, width);
+		}
+}
+
+static int list_json(const struct store_list *l, const struct cli *a)
+{
+	_cleanup_json_ struct json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < l->n; i++) {
+		struct store_entry *e = &l->entries[i];
+
+		if (!matches(e, a))
+			continue;
+		json_add_u64(e->json, "index", i + 1);
+		json_add_str(e->json, "state", state_of(e));
+		json_object_array_add(arr, json_object_get(e->json));
+	}
+	return json_print(arr) < 0 ? log_error_errno(-EIO, "cannot write the list") : 0;
+}
+
+int verb_list(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "driver", required_argument, NULL, OPT_DRIVER },
+		{ "device", required_argument, NULL, OPT_DEVICE },
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "json", no_argument, NULL, OPT_JSON },
+		STORE_OPTION,
+		HELP_OPTION,
+		{}
+	};
+	_cleanup_(cli_done) struct cli a = { 0 };
+	_cleanup_store_ struct store s = { .dirfd = -1 };
+	_cleanup_store_list_ struct store_list l = { 0 };
+	size_t n = 0;
+	int r = parse_cli(argc, argv, "h", options, list_usage, &a);
+
+	if (r)
+		return r < 0 ? r : 0;
+	if (a.nids)
+		return log_error("list takes no IDs; see 'devsnap list --help'");
+	r = open_listed(a.store, &s, &l);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < l.n; i++)
+		n += matches(&l.entries[i], &a);
+	if (!n) { /* as coredumpctl: scripts test the exit status */
+		log_error("no devcoredumps %sin %s",
+			  a.driver || a.device || a.since_usec ? "match " : "", s.path);
+		return -ENOENT;
+	}
+	if (a.json)
+		return list_json(&l, &a);
+	list_table(&l, &a);
+	return fflush(stdout) ? log_error_errno(-errno, "cannot write the list") : 0;
+}
+
+/* --- show --- */
+
+static const char show_usage[] =
+	"Usage: devsnap show [--store DIR] ID\n\n"
+	"Shows a saved dump's metadata and, for dumps 'devsnap info' reads\n"
+	"(devsnap's and Asahi's), what it shows of them, decompressing only the\n"
+	"dump's headers and notes.  ID: '#' or NAME (or a unique prefix) from\n"
+	"'devsnap list'; -1 is the newest, -2 the one before.\n\n"
+	"  --store DIR   the store (default " STORE_DEFAULT_DIR ")\n";
+
+static void field(const char *key, const char *value)
+{
+	printf("%*s: ", FIELD_WIDTH, key);
+	print_tame(or_dash(value), 0);
+	putchar('\n');
+}
+
+static void print_meta(const struct store *s, const struct store_entry *e, size_t index)
+{
+	char buf[512], t[TIME_BUF], a[BYTES_BUF];
+
+	field("Name", e->name);
+	snprintf(buf, sizeof(buf), "%zu", index + 1);
+	field("Index", buf);
+	field("Time", local_time(e->time_usec, t));
+	field("Device", e->device);
+	field("Driver", e->driver);
+	field("Devcd", e->devcd);
+	snprintf(buf, sizeof(buf), "%s (%" PRIu64 " bytes)", format_bytes(e->size, a), e->size);
+	field("Size", buf);
+	snprintf(buf, sizeof(buf), "%s (%.1f%%)", format_bytes(e->size_compressed, a),
+		 e->size ? 100.0 * (double)e->size_compressed / (double)e->size : 0.0);
+	field("Compressed", buf);
+	field("Kernel", meta_str(e, "kernel"));
+	field("Boot ID", meta_str(e, "boot_id"));
+	field("Hostname", meta_str(e, "hostname"));
+	field("Content", meta_str(e, "content"));
+	snprintf(buf, sizeof(buf), "%s/%s.zst (%s)", s->path, e->name, state_of(e));
+	field("Storage", buf);
+}
+
+/* What the collector read from the dump's notes, for when the dump itself
+ * cannot be read. */
+static void print_summary(const struct store_entry *e)
+{
+	struct json_object *sum;
+
+	if (!json_object_object_get_ex(e->json, "summary", &sum) ||
+	    !json_object_is_type(sum, json_type_object))
+		return;
+	json_object_object_foreach(sum, key, val) {
+		bool str = json_object_is_type(val, json_type_string);
+
+		field(key, str ? json_object_get_string(val) : json_object_to_json_string(val));
+	}
+}
+
+struct mapping {
+	uint8_t *p;
+	size_t len;
+};
+
+static void unmapp(struct mapping *m)
+{
+	if (m->p)
+		munmap(m->p, m->len);
+}
+
+/*
+ * The dump in a sparse memfd of its full size, decompressed only as far as
+ * its ELF headers and notes reach (the head ds_dump_open_head accepts):
+ * what dump_info_print reads, without paying for the pages.  -EMEDIUMTYPE
+ * for a dump devsnap cannot read, without a message.
+ */
+static int head_memfd(struct store *s, const struct store_entry *e)
+{
+	_cleanup_close_ int zfd = store_open_dump(s, e->name), mfd = -1;
+	_cleanup_(unzstd_done) struct unzstd u = { 0 };
+	_cleanup_(unmapp) struct mapping m = { .len = e->size };
+	uint64_t pos = 0, want = 1 << 16;
+	struct ds_dump_file f;
+	const void *buf;
+	size_t n;
+	int r;
+
+	if (zfd < 0)
+		return zfd;
+	if (e->size < 4 || e->size > SIZE_MAX)
+		return -EMEDIUMTYPE;
+	mfd = memfd_create("devsnap-show", MFD_CLOEXEC);
+	if (mfd < 0 || ftruncate(mfd, (off_t)e->size) < 0)
+		return log_error_errno(-errno, "cannot make room to read %s", e->name);
+	m.p = mmap(NULL, m.len, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	if (m.p == MAP_FAILED) {
+		m.p = NULL;
+		return log_error_errno(-errno, "cannot make room to read %s", e->name);
+	}
+	r = unzstd_init(&u, zfd, e->name);
+	while (r >= 0 && (r = unzstd_next(&u, &buf, &n)) == 1) {
+		if (n > e->size - pos) {
+			log_error("%s.zst holds more than the %" PRIu64 " bytes its metadata says",
+				  e->name, e->size);
+			return -EBADMSG;
+		}
+		memcpy(m.p + pos, buf, n);
+		pos += n;
+		if (pos >= 4 && memcmp(m.p, "\177ELF", 4))
+			return -EMEDIUMTYPE;
+		if (pos < want && pos < e->size)
+			continue;
+		if (ds_dump_open_head(&f, m.p, pos, e->size) == 0)
+			return TAKE_FD(mfd);
+		want = pos * 2;
+	}
+	if (r < 0)
+		return r;
+	if (pos != e->size) {
+		log_error("%s.zst holds %" PRIu64 " bytes, its metadata says %" PRIu64, e->name,
+			  pos, e->size);
+		return -EBADMSG;
+	}
+	return -EMEDIUMTYPE;
+}
+
+static int show_dump(struct store *s, const struct store_entry *e)
+{
+	_cleanup_close_ int fd = e->present ? head_memfd(s, e) : -EMEDIUMTYPE;
+	char path[32];
+	struct dumpview v;
+	int r;
+
+	if (fd == -EMEDIUMTYPE) {
+		print_summary(e);
+		return 0;
+	}
+	if (fd < 0)
+		return fd;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	r = dumpview_open(&v, path);
+	if (r < 0)
+		return r;
+	v.path = e->name; /* what "File:" shows */
+	putchar('\n');
+	r = dump_info_print(&v, false);
+	dumpview_close(&v);
+	return r;
+}
+
+int verb_show(int argc, char **argv)
+{
+	static const struct option options[] = { STORE_OPTION, HELP_OPTION, {} };
+	_cleanup_(cli_done) struct cli a = { 0 };
+	_cleanup_store_ struct store s = { .dirfd = -1 };
+	_cleanup_store_list_ struct store_list l = { 0 };
+	size_t i;
+	int r = parse_cli(argc, argv, "h", options, show_usage, &a);
+
+	if (r)
+		return r < 0 ? r : 0;
+	if (a.nids != 1)
+		return log_error("give one ID; see 'devsnap show --help'");
+	r = open_entry(a.store, a.ids[0], &s, &l, &i);
+	if (r < 0)
+		return r;
+	print_meta(&s, &l.entries[i], i);
+	r = show_dump(&s, &l.entries[i]);
+	if (fflush(stdout))
+		return log_error_errno(-errno, "cannot write to standard output");
+	return r;
+}
+
+/* --- export --- */
+
+static const char export_usage[] =
+	"Usage: devsnap export [--store DIR] ID -o FILE\n\n"
+	"Writes a saved dump's original bytes to FILE, whole or not at all, mode\n"
+	"0600.  ID: '#' or NAME (or a unique prefix) from 'devsnap list'; -1 is\n"
+	"the newest.\n\n"
+	"  -o, --output FILE  where to write it; '-': standard output\n"
+	"  --store DIR        the store (default " STORE_DEFAULT_DIR ")\n";
+
+static int export_file(struct store *s, const struct store_entry *e, const char *path)
+{
+	struct dumpfile df;
+	int r = dumpfile_create(&df, path, 0600);
+
+	if (r < 0)
+		return r;
+	r = store_copy_dump(s, e, df.fd, path);
+	if (r < 0) {
+		dumpfile_discard(&df);
+		return r;
+	}
+	return dumpfile_commit(&df);
+}
+
+int verb_export(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "output", required_argument, NULL, 'o' },
+		STORE_OPTION,
+		HELP_OPTION,
+		{}
+	};
+	_cleanup_(cli_done) struct cli a = { 0 };
+	_cleanup_store_ struct store s = { .dirfd = -1 };
+	_cleanup_store_list_ struct store_list l = { 0 };
+	size_t i;
+	int r = parse_cli(argc, argv, "ho:", options, export_usage, &a);
+
+	if (r)
+		return r < 0 ? r : 0;
+	if (a.nids != 1 || !a.output)
+		return log_error("give one ID and -o FILE; see 'devsnap export --help'");
+	if (!strcmp(a.output, "-") && isatty(STDOUT_FILENO))
+		return log_error("refusing to write a dump to a terminal; redirect it or give -o");
+	r = open_entry(a.store, a.ids[0], &s, &l, &i);
+	if (r < 0)
+		return r;
+	if (!strcmp(a.output, "-"))
+		return store_copy_dump(&s, &l.entries[i], STDOUT_FILENO, "standard output");
+	return export_file(&s, &l.entries[i], a.output);
+}
+
+/* --- remove --- */
+
+static const char remove_usage[] =
+	"Usage: devsnap remove [--store DIR] ID...\n\n"
+	"Removes saved dumps, their metadata first.  Every ID is resolved before\n"
+	"anything is removed: one that names nothing, or more than one dump,\n"
+	"removes nothing.  ID: '#' or NAME (or a unique prefix) from 'devsnap\n"
+	"list'; -1 is the newest.\n\n"
+	"  --store DIR   the store (default " STORE_DEFAULT_DIR ")\n";
+
+int verb_remove(int argc, char **argv)
+{
+	static const struct option options[] = { STORE_OPTION, HELP_OPTION, {} };
+	_cleanup_(cli_done) struct cli a = { 0 };
+	_cleanup_store_ struct store s = { .dirfd = -1 };
+	_cleanup_store_list_ struct store_list l = { 0 };
+	_cleanup_free_ bool *chosen = NULL;
+	int r = parse_cli(argc, argv, "h", options, remove_usage, &a);
+
+	if (r)
+		return r < 0 ? r : 0;
+	if (!a.nids)
+		return log_error("give the IDs to remove; see 'devsnap remove --help'");
+	r = open_listed(a.store, &s, &l);
+	if (r < 0)
+		return r;
+	chosen = calloc(l.n ? l.n : 1, sizeof(*chosen));
+	if (!chosen)
+		return log_error_errno(-ENOMEM, "cannot remove dumps");
+	for (int k = 0; k < a.nids; k++) {
+		size_t i;
+
+		r = store_resolve(&l, a.ids[k], &i);
+		if (r < 0)
+			return r;
+		chosen[i] = true;
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		int q = chosen[i] ? store_remove(&s, l.entries[i].name) : 0;
+
+		if (chosen[i] && q == 0)
+			log_info("removed %s", l.entries[i].name);
+		r = r < 0 ? r : q;
+	}
+	return r;
+}

@@ -1,0 +1,117 @@
+#!/bin/sh
+# meson install into a scratch DESTDIR: every packaging file and man page lands
+# where udev, systemd, systemd-tmpfiles and man look, the units run the
+# installed binary, the collector takes the installed config without a
+# warning, and systemd-analyze finds the units sound and hardened.  TAP.
+set -u
+build=$1 src=$2 udevdir=$3 unitdir=$4 bindir=$5 sysconfdir=$6 mandir=$7
+t=$(mktemp -d)
+trap 'rm -rf "$t"' EXIT
+d=$t/dest
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+check() { # description, command...
+	desc=$1; shift
+	if "$@" >"$t/out" 2>"$t/err"; then ok "$desc"; else
+		not_ok "$desc"; sed 's/^/# /' "$t/out" "$t/err"; fi
+}
+# FILE stays quiet: the previous command printed nothing there.
+quiet() { [ ! -s "$1" ]; }
+
+units="devsnap-collect@.service devsnap-collect-once.service devsnap-collect.service"
+rule=$d$udevdir/rules.d/60-devsnap.rules
+conf=$d$sysconfdir/devsnap/collect.conf
+tmpfiles=$d/usr/lib/tmpfiles.d/devsnap.conf
+
+check "meson install into DESTDIR" env DESTDIR="$d" meson install -C "$build" --no-rebuild
+check "devsnap installed in $bindir runs" "$d$bindir/devsnap" --version
+
+# --- udev rule, tmpfiles, config ------------------------------------------
+check "udev rule installed in $udevdir/rules.d as written" \
+	cmp "$src/packaging/udev/60-devsnap.rules" "$rule"
+want='ACTION=="add", SUBSYSTEM=="devcoredump", TAG+="systemd", '
+want=$want'ENV{SYSTEMD_WANTS}+="devsnap-collect@%k.service"'
+check "the rule starts devsnap-collect@devcdN.service on a devcoredump's add event" \
+	grep -qxF "$want" "$rule"
+check "the rule runs nothing itself (udev kills long workers)" \
+	sh -c '! grep -q "^[^#]*RUN" "$1"' - "$rule"
+check "tmpfiles entry installed in /usr/lib/tmpfiles.d as written" \
+	cmp "$src/packaging/tmpfiles.d/devsnap.conf" "$tmpfiles"
+check "tmpfiles creates the store 0700 root" \
+	grep -qx 'd /var/lib/devsnap 0700 root root -' "$tmpfiles"
+check "config installed in $sysconfdir/devsnap as written" cmp "$src/packaging/collect.conf" "$conf"
+check "config: every key commented out, showing its default" sh -c '
+	grep -qx "\[Collect\]" "$1" && grep -qx "#MaxDumpSize=2G" "$1" &&
+	grep -qx "#MaxUse=" "$1" && grep -qx "#KeepFree=" "$1" && grep -qx "#MaxCount=64" "$1" &&
+	! grep -qE "^[A-Za-z]+=" "$1"' - "$conf"
+mkdir "$t/sysfs"
+check "the collector reads the installed config" "$d$bindir/devsnap" collect --once \
+	--config "$conf" --sysfs "$t/sysfs" --store "$t/store"
+check "... without a warning" sh -c '! grep -v "no pending devcoredump" "$1"' - "$t/err"
+
+# --- systemd units ----------------------------------------------------------
+for u in $units; do
+	f=$d$unitdir/$u
+	check "$u installed in $unitdir" test -s "$f"
+	check "$u: @bindir@ replaced by the installed devsnap" sh -c '
+		! grep -q "@[a-z]*@" "$1" && grep -q "^ExecStart=$2/devsnap collect " "$1" &&
+		test -x "$3$2/devsnap"' - "$f" "$bindir" "$d"
+done
+check "devsnap-collect-once.service enabled through sysinit.target.wants" test \
+	"$(readlink -f "$d$unitdir/sysinit.target.wants/devsnap-collect-once.service")" = \
+	"$(readlink -f "$d$unitdir/devsnap-collect-once.service")"
+check "the template's timeout is under the kernel's 5-minute hold" \
+	grep -qx 'TimeoutSec=2min' "$d$unitdir/devsnap-collect@.service"
+
+# --- man pages ----------------------------------------------------------------
+for m in man8/devsnap-collect.8 man5/collect.conf.5; do
+	check "$m installed in $mandir, as roff" grep -q '^\.TH' "$d$mandir/$m"
+done
+
+# --- the units' CapabilityBoundingSet= (empty) ---------------------------------
+# Root without capabilities still owns the kernel's data file (0600) and the
+# store (0700), as the installed binary finds in a fake tree owned by root.
+nocaps="setpriv --bounding-set=-all --inh-caps=-all --no-new-privs"
+if [ "$(id -u)" = 0 ] && $nocaps true 2>/dev/null; then
+	mkdir -p "$t/caps/devcd1"
+	head -c 100000 /dev/urandom >"$t/caps/devcd1/data"
+	cp "$t/caps/devcd1/data" "$t/caps-orig"
+	chmod 600 "$t/caps/devcd1/data"
+	echo secret >"$t/nobodys" && chmod 600 "$t/nobodys" && chown 65534 "$t/nobodys"
+	check "without capabilities, root cannot read another user's 0600 file" \
+		sh -c '! $1 cat "$2"' - "$nocaps" "$t/nobodys"
+	check "without capabilities, collect saves a dump" $nocaps "$d$bindir/devsnap" collect \
+		--once --config "$conf" --sysfs "$t/caps" --store "$t/caps-store"
+	check "... whole" sh -c 'zstd -q -dc "$1"/*-devcd1.zst | cmp - "$2"' - "$t/caps-store" \
+		"$t/caps-orig"
+	check "... and releases it" test "$(cat "$t/caps/devcd1/data")" = 1
+else
+	for c in "another user's file" "saves a dump" "... whole" "... releases it"; do
+		skip "without capabilities: $c" "not root, or no setpriv"
+	done
+fi
+
+# --- systemd-analyze ----------------------------------------------------------
+# The template as an instance; MANPATH: Documentation= must name installed pages.
+paths="$unitdir/devsnap-collect@devcd0.service $unitdir/devsnap-collect-once.service
+$unitdir/devsnap-collect.service"
+if command -v systemd-analyze >/dev/null; then
+	# shellcheck disable=SC2086
+	check "systemd-analyze verify: no complaint about any unit" env MANPATH="$d$mandir" \
+		systemd-analyze verify --root="$d" $paths
+	check "... not even a warning" quiet "$t/err"
+else
+	skip "systemd-analyze verify" "no systemd-analyze"
+	skip "... not even a warning" "no systemd-analyze"
+fi
+for u in devsnap-collect@devcd0.service devsnap-collect-once.service devsnap-collect.service; do
+	if systemd-analyze security --help 2>/dev/null | grep -q -- --offline; then
+		check "systemd-analyze security: $u exposure at most 1.0" systemd-analyze security \
+			--offline=true --threshold=10 --root="$d" "$u"
+	else
+		skip "systemd-analyze security: $u" "no offline systemd-analyze security"
+	fi
+done
+echo "1..$n"
