@@ -328,7 +328,8 @@ static void put_notes(const struct ds_dump_writer *w, struct window *win)
 }
 
 /* The saved segment holding file offset off (data region only). */
-static const struct ds_segment *segment_at(const struct ds_dump_writer *w, uint64_t off)
+/* The last segment whose data starts at or before off. */
+static size_t segment_index_at(const struct ds_dump_writer *w, uint64_t off)
 {
 	size_t lo = 0, hi = w->nsegs;
 
@@ -340,17 +341,31 @@ static const struct ds_segment *segment_at(const struct ds_dump_writer *w, uint6
 		else
 			hi = mid;
 	}
-	/* Unsaved segments share the offset of the data after them, and the
-	 * last segment at or before off is that saved one. */
-	return w->segs[lo].skip == DS_SAVED ? &w->segs[lo] : NULL;
+	return lo;
+}
+
+/* The saved segment holding file offset off, searching forward from i:
+ * one binary search per read, then a step per segment, so reading many
+ * small segments costs what copying them does. */
+static const struct ds_segment *saved_segment(const struct ds_dump_writer *w, size_t *i,
+					      uint64_t off)
+{
+	for (; *i < w->nsegs; (*i)++) {
+		const struct ds_segment *s = &w->segs[*i];
+
+		if (s->skip == DS_SAVED && off - s->file_offset < s->size)
+			return off >= s->file_offset ? s : NULL;
+	}
+	return NULL;
 }
 
 static int put_data(const struct ds_dump_writer *w, struct window *win)
 {
 	uint64_t off = win->start > w->data_off ? win->start : w->data_off;
+	size_t i = w->nsegs ? segment_index_at(w, off) : 0;
 
 	while (off < win->end && off < w->size) {
-		const struct ds_segment *s = segment_at(w, off);
+		const struct ds_segment *s = saved_segment(w, &i, off);
 		uint64_t in, n;
 		int r;
 

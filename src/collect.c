@@ -45,6 +45,7 @@
 #define SYSFS_CLASS "/sys/class/devcoredump"
 #define CLASS_REL "class/devcoredump"
 #define UEVENT_MAX 8192
+#define OPENAT2_TRIES 32
 #define UEVENT_RCVBUF (4 << 20) /* bursts of other devices' uevents must not drop ours */
 
 static const char usage_text[] =
@@ -178,7 +179,12 @@ static int open_beneath(int rootfd, const char *rel, int flags)
 	long fd;
 
 	rel = *rel ? rel : ".";
-	fd = syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
+	/* EAGAIN: a rename elsewhere raced a ".." in a link; the kernel asks for a retry. */
+	for (int i = 0; i < OPENAT2_TRIES; i++) {
+		fd = syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
+		if (fd >= 0 || errno != EAGAIN)
+			break;
+	}
 	/* Before Linux 5.6, or under a seccomp filter that predates it, only
 	 * resolve_rel's check of the links we read holds. */
 	if (fd < 0 && (errno == ENOSYS || errno == EPERM))

@@ -21,6 +21,21 @@
 
 const char *cfx_devsnap;
 
+/* The byte physical address pa holds wherever a test put data. */
+static uint8_t pattern(uint64_t pa)
+{
+	return (uint8_t)(pa ^ pa >> 9 ^ pa >> 17 ^ pa >> 29 ^ 0xa5);
+}
+
+/* The byte the last source written holds at pa: the image's inside it,
+ * else zero in a raw file's holes or the pattern in an ELF load. */
+static uint8_t source_byte(const struct cfx *fx, uint64_t pa)
+{
+	if (pa >= fx->mem.base && pa - fx->mem.base < fx->mem.size)
+		return fx->mem.bytes[pa - fx->mem.base];
+	return fx->holes_zero ? 0 : pattern(pa);
+}
+
 void cfx_setup(struct cfx *fx, const char *format, uint64_t base, uint64_t size,
 	       unsigned nroots, unsigned va_bits, bool upper_half)
 {
@@ -37,7 +52,7 @@ void cfx_setup(struct cfx *fx, const char *format, uint64_t base, uint64_t size,
 	assert_non_null(cfg.format);
 	assert_int_equal(memimage_init(&fx->mem, base, size), 0);
 	for (uint64_t i = 0; i < size; i++)
-		fx->mem.bytes[i] = cfx_byte(base + i);
+		fx->mem.bytes[i] = pattern(base + i);
 	if (ds_pgtable_init(&fx->pt, &cfg, &err) < 0)
 		fail_msg("%s: %s", format, err.what);
 	assert_int_equal(ds_build_roots(&fx->pt, &memimage_build_ops, &fx->mem), 0);
@@ -130,13 +145,6 @@ void cfx_write_raw(struct cfx *fx, const char *name, uint64_t file_base, uint64_
 	fx->holes_zero = true;
 }
 
-uint8_t cfx_source_byte(const struct cfx *fx, uint64_t pa)
-{
-	if (pa >= fx->mem.base && pa - fx->mem.base < fx->mem.size)
-		return fx->mem.bytes[pa - fx->mem.base];
-	return fx->holes_zero ? 0 : cfx_byte(pa);
-}
-
 /* A note: 4-byte aligned name and desc. */
 static size_t put_note(uint8_t *p, const char *name, uint32_t type, size_t desc)
 {
@@ -172,7 +180,7 @@ static void write_load_data(struct cfx *fx, int fd, const struct cfx_load *l, ui
 	buf = malloc(l->filesz ? l->filesz : 1);
 	assert_non_null(buf);
 	for (uint64_t i = 0; i < l->filesz; i++)
-		buf[i] = l->fill ? (uint8_t)(l->fill - 1) : cfx_source_byte(fx, l->paddr + i);
+		buf[i] = l->fill ? (uint8_t)(l->fill - 1) : source_byte(fx, l->paddr + i);
 	pwrite_all(fd, buf, l->filesz, off);
 	free(buf);
 }
@@ -181,7 +189,8 @@ void cfx_write_elf(struct cfx *fx, const char *name, uint16_t machine, const str
 		   unsigned n, bool qemu_note)
 {
 	Elf64_Ehdr eh = {
-		.e_ident = { ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS64, ELFDATA2LSB, EV_CURRENT },
+		.e_ident = { ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS64, ELFDATA2LSB,
+			     EV_CURRENT },
 		.e_type = ET_CORE, .e_machine = machine, .e_version = EV_CURRENT,
 		.e_phoff = sizeof(Elf64_Ehdr), .e_ehsize = sizeof(Elf64_Ehdr),
 		.e_phentsize = sizeof(Elf64_Phdr), .e_phnum = (uint16_t)(n + 1),
@@ -311,8 +320,9 @@ void cfx_assert_no_output(struct cfx *fx, const char *name)
 	closedir(d);
 }
 
-void cfx_open_dump_path(struct cfx *fx, const char *path)
+void cfx_open_dump(struct cfx *fx, const char *name)
 {
+	const char *path = cfx_path(fx, name);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	int r;
@@ -331,20 +341,15 @@ void cfx_open_dump_path(struct cfx *fx, const char *path)
 			 (unsigned long long)fx->file.error_offset);
 }
 
-void cfx_open_dump(struct cfx *fx, const char *name)
-{
-	cfx_open_dump_path(fx, cfx_path(fx, name));
-}
-
 static void assert_saved_bytes(const struct cfx *fx, const struct ds_dump_load *l)
 {
 	const uint8_t *d = fx->dump + l->offset;
 
 	for (uint64_t i = 0; i < l->filesz; i++)
-		if (d[i] != cfx_source_byte(fx, l->pa + i))
+		if (d[i] != source_byte(fx, l->pa + i))
 			fail_msg("VA %#llx (PA %#llx): %#x in the dump, %#x in the source",
 				 (unsigned long long)(l->va + i), (unsigned long long)(l->pa + i),
-				 d[i], cfx_source_byte(fx, l->pa + i));
+				 d[i], source_byte(fx, l->pa + i));
 }
 
 void cfx_assert_load(struct cfx *fx, uint32_t i, uint64_t va, uint64_t pa, uint64_t size,

@@ -3,7 +3,8 @@
  * What the capture tests share: device tables built in a memory image,
  * written out as the files `devsnap capture` reads (raw images, ELF
  * vmcores, kcore copies), the CLI run as a child with its output kept, and
- * the dump it wrote read back with lib/dump_parse.h.
+ * the dump it wrote read back with lib/dump_parse.h and checked byte for
+ * byte against the source.
  */
 #ifndef DS_CAPTURE_FIXTURE_H
 #define DS_CAPTURE_FIXTURE_H
@@ -34,19 +35,13 @@ struct cfx {
 };
 
 /*
- * A memory image of size bytes at PA base filled with cfx_byte(), an empty
- * table of the given format in it (va_bits 0: the format's), and a fresh
- * directory.  Asserts on failure.
+ * A memory image of size bytes at PA base, each byte a function of its
+ * address; an empty table of the given format in it (va_bits 0: the
+ * format's); a fresh directory.  Asserts on failure.
  */
 void cfx_setup(struct cfx *fx, const char *format, uint64_t base, uint64_t size,
 	       unsigned nroots, unsigned va_bits, bool upper_half);
 void cfx_teardown(struct cfx *fx);
-
-/* The byte physical address pa holds wherever a test put data. */
-static inline uint8_t cfx_byte(uint64_t pa)
-{
-	return (uint8_t)(pa ^ pa >> 9 ^ pa >> 17 ^ pa >> 29 ^ 0xa5);
-}
 
 /* ds_build_map on the fixture's table; asserts it succeeds. */
 void cfx_map(struct cfx *fx, uint64_t va, uint64_t pa, uint64_t size, unsigned height,
@@ -66,7 +61,7 @@ const char *cfx_at(const char *name, uint64_t base);
 void cfx_write_raw(struct cfx *fx, const char *name, uint64_t file_base, uint64_t file_size);
 
 /* One PT_LOAD of a synthetic ELF core.  Bytes come from the image, or
- * cfx_byte() outside it; fill, if set, replaces them (to tell apart two
+ * the same pattern outside it; fill, if set, replaces them (to tell apart two
  * loads of the same PA) or, CFX_SPARSE, leaves holes outside the image
  * (for loads of many GiB). */
 struct cfx_load {
@@ -100,7 +95,6 @@ void cfx_assert_no_output(struct cfx *fx, const char *name);
 
 /* Reads dir/name and opens it as a dump; asserts it parses. */
 void cfx_open_dump(struct cfx *fx, const char *name);
-void cfx_open_dump_path(struct cfx *fx, const char *path);
 
 /* Asserts PT_LOAD i of the open dump maps [va, va + size) to pa, and
  * either holds the source's bytes (why DS_SAVED) or is empty with that
@@ -110,9 +104,5 @@ void cfx_assert_load(struct cfx *fx, uint32_t i, uint64_t va, uint64_t pa, uint6
 
 /* The open dump's DEVSNAP INFO note; asserts there is one. */
 void cfx_info(struct cfx *fx, struct ds_note_info *out);
-
-/* The byte the last source written holds at pa: the image's inside it,
- * else zero in a raw file's holes or cfx_byte() in an ELF load. */
-uint8_t cfx_source_byte(const struct cfx *fx, uint64_t pa);
 
 #endif /* DS_CAPTURE_FIXTURE_H */

@@ -32,6 +32,7 @@
 #define M2 0x200000ULL
 #define G1 0x40000000ULL
 #define NO_PA (~0ULL)
+#define INFO_UPPER_HALF 1u /* DEVSNAP INFO flags: the tables map the upper half */
 
 static struct cfx fx;
 
@@ -201,6 +202,7 @@ static void raw_apple_uat_upper_half(void **state)
 	assert_string_equal(info.format, "apple-uat");
 	assert_int_equal(info.page_size, K16);
 	assert_int_equal(info.va_bits, 39);
+	assert_int_equal(info.flags & INFO_UPPER_HALF, INFO_UPPER_HALF);
 	assert_int_equal(info.roots[0], root());
 
 	/* Upper-half VAs in --va-range select as the device sees them. */
@@ -255,8 +257,8 @@ static void raw_riscv_sv39(void **state)
 	cfx_assert_load(&fx, 3, 0xffffffffc0000000, base + M2, K4, DS_SAVED);
 }
 
-/* A DART with two TTBRs: each root serves its quarter... half of a
- * 37-bit space, and both are walked. */
+/* A DART with two TTBRs: with 37 VA bits each root serves one half of
+ * the space, and both are walked. */
 static void raw_dart_two_ttbrs(void **state)
 {
 	const uint64_t base = 0x10000000, ttbr1 = 1ULL << 36;
@@ -317,6 +319,7 @@ static void qemu_dump_guest_memory(void **state)
 		{ 0, M1, 7 * M1, 7 * M1, 0 },
 		{ 0, 0x100000000, 4 * M1, 4 * M1, 0 },
 	};
+	struct ds_note_info info;
 
 	cfx_setup(&fx, "x86_64", high, 4 * M1, 1, 0, false);
 	cfx_map(&fx, 0x1000, 0x9f000, K4, 0, DS_MEM_CACHED);
@@ -333,6 +336,9 @@ static void qemu_dump_guest_memory(void **state)
 	cfx_assert_load(&fx, 2, 0x3000, 8 * M1 - K4, K4, DS_SAVED);
 	cfx_assert_load(&fx, 3, M2, high, M2, DS_SAVED);
 	cfx_assert_load(&fx, 4, 2 * M2, 0xfee00000, K4, DS_SKIP_NOT_RAM);
+	cfx_info(&fx, &info);
+	assert_string_equal(info.device, "virtio-gpu");
+	assert_string_equal(info.reason, "hang");
 }
 
 /* /proc/kcore's shape: vmalloc and module segments without a physical
@@ -472,9 +478,10 @@ static void kcore_bad_inputs(void **state)
 	capture_fails("--kcore", "iomem", "--iomem iomem", "iomem is not an ELF file");
 }
 
-/* makedumpfile's kdump-compressed format (zlib, zero pages folded into
- * one), made from an ELF vmcore without VMCOREINFO, read through
- * libkdumpfile.  A hole between the PT_LOADs is not in the file. */
+/* makedumpfile's kdump-compressed format (zlib; -d 1 keeps one copy of
+ * the zero page, which still reads as zeros), made from an ELF vmcore
+ * without VMCOREINFO, read through libkdumpfile.  A hole between the
+ * PT_LOADs is not in the file. */
 static void kdump_compressed_vmcore(void **state)
 {
 	static const struct cfx_load loads[] = {
@@ -483,8 +490,6 @@ static void kdump_compressed_vmcore(void **state)
 	};
 	char cmd[256];
 
-	if (system("command -v makedumpfile >/dev/null 2>&1"))
-		skip(); /* Debian's makedumpfile is not installed */
 	cfx_setup(&fx, "x86_64", 0, 8 * M1, 1, 0, false);
 	memset(fx.mem.bytes + 0x5000, 0, K4);
 	cfx_map(&fx, 0x1000, 0x2000, K4, 0, DS_MEM_CACHED);
@@ -493,8 +498,8 @@ static void kdump_compressed_vmcore(void **state)
 	cfx_map(&fx, 0x4000, 3 * M1, 2 * K4, 0, DS_MEM_CACHED);
 	cfx_map(&fx, M2, 2 * M2, M2, 1, DS_MEM_CACHED);
 	cfx_write_elf(&fx, "vmcore", EM_X86_64, loads, DS_ARRAY_SIZE(loads), false);
-	snprintf(cmd, sizeof(cmd), "cd '%s' && makedumpfile -c -d 1 vmcore vmcore.kdump >/dev/null 2>&1",
-		 fx.dir);
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && makedumpfile -c -d 1 vmcore vmcore.kdump >/dev/null 2>&1", fx.dir);
 	assert_int_equal(system(cmd), 0);
 	capture_ok("--vmcore", "vmcore.kdump", NULL);
 
@@ -749,9 +754,11 @@ static void bad_options(void **state)
 	cfx_write_raw(&fx, "mem.img", 0, M1);
 	capture_fails("--memory", "mem.img", "--budget 12X", "--budget: '12X' is not a size");
 	capture_fails("--memory", "mem.img", "--partial", "--partial needs a --budget");
-	capture_fails("--memory", "mem.img", "--va-bits 99", "--va-bits: 99 is not between 1 and 64");
+	capture_fails("--memory", "mem.img", "--va-bits 99",
+		      "--va-bits: 99 is not between 1 and 64");
 	capture_fails("--memory", "mem.img", "--va-range 0x5000-0x3000", "--va-range");
-	capture_fails("--memory", "mem.img", "--va-bits 40", "VA width outside what the format allows");
+	capture_fails("--memory", "mem.img", "--va-bits 40",
+		      "VA width outside what the format allows");
 	capture_fails("--memory", "mem.img", "--upper-half", "no upper-half address space");
 	capture_fails("--memory", "mem.img", "--kcore", "give one memory source");
 	assert_int_equal(cfx_run(&fx, "capture", "--memory", "mem.img", "--format", "x86_64",
@@ -781,7 +788,6 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_teardown(kcore_reads_only_the_flags_it_needs, teardown),
 	cmocka_unit_test_teardown(kcore_device_pages_larger_than_host_pages, teardown),
 	cmocka_unit_test_teardown(kcore_bad_inputs, teardown),
-	cmocka_unit_test_teardown(kdump_compressed_vmcore, teardown),
 	cmocka_unit_test_teardown(device_memory_arm64_mair, teardown),
 	cmocka_unit_test_teardown(device_memory_apple_uat_memattr, teardown),
 	cmocka_unit_test_teardown(failing_source_leaves_no_output, teardown),
@@ -793,16 +799,24 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_teardown(unreadable_sources, teardown),
 	cmocka_unit_test_teardown(truncated_vmcore, teardown),
 	cmocka_unit_test_teardown(bad_options, teardown),
+	cmocka_unit_test_teardown(kdump_compressed_vmcore, teardown), /* stays last */
 };
 
 int main(int argc, char **argv)
 {
 	static char devsnap[PATH_MAX];
+	size_t n = DS_ARRAY_SIZE(tests);
 
 	if (argc < 2 || !realpath(argv[1], devsnap)) {
 		fprintf(stderr, "usage: %s PATH-TO-DEVSNAP\n", argv[0]);
 		return 2;
 	}
 	cfx_devsnap = devsnap;
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	/* Without Debian's makedumpfile the kdump-compressed test is left out:
+	 * cmocka reports skip() as "not ok # SKIP", which TAP readers fail. */
+	if (system("command -v makedumpfile >/dev/null 2>&1")) {
+		puts("# makedumpfile is not installed: kdump-compressed vmcores untested");
+		n--;
+	}
+	return _cmocka_run_group_tests("capture", tests, n, NULL, NULL);
 }
