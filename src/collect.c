@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -745,7 +746,12 @@ static int collect_one(struct collector *c, const char *name)
 	clock_gettime(CLOCK_REALTIME, &now);
 	d.time_usec = (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000;
 	r = devcd_open(c, &d);
-	if (r == 0) {
+	/* The udev-started unit and a --watch daemon may both see it. */
+	if (r == 0 && flock(d.dirfd, LOCK_EX | LOCK_NB) < 0) {
+		r = errno == EWOULDBLOCK ? 0 : log_error_errno(-errno, "cannot lock %s", name);
+		if (r == 0)
+			log_info("%s: another collector is saving it", name);
+	} else if (r == 0) {
 		devcd_identify(c, &d);
 		r = save(c, &d, saved, sizeof(saved));
 		rr = release(&d);

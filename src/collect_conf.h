@@ -18,7 +18,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Where meson installs it (sysconfdir): /etc/devsnap/collect.conf for
+ * prefix /usr. */
+#ifndef COLLECT_CONF_PATH
 #define COLLECT_CONF_PATH "/etc/devsnap/collect.conf"
+#endif
 
 struct collect_conf {
 	uint64_t max_dump_size;

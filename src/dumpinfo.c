@@ -321,10 +321,10 @@ static struct json_object *json_notes(const struct dumpview *v)
 	return arr;
 }
 
-static int print_json(const struct dumpview *v)
+struct json_object *dump_info_json(const struct dumpview *v)
 {
 	static const char *const producers[] = { "unknown", "devsnap", "asahi" };
-	_cleanup_json_ struct json_object *o = json_object_new_object();
+	struct json_object *o = json_object_new_object();
 
 	json_add_str(o, "file", v->path);
 	json_add_u64(o, "file_size", v->size);
@@ -339,6 +339,13 @@ static int print_json(const struct dumpview *v)
 	json_add_u64(o, "e_machine", v->f.e_machine);
 	json_object_object_add(o, "totals", json_totals(v));
 	json_object_object_add(o, "notes", json_notes(v));
+	return o;
+}
+
+static int print_json(const struct dumpview *v)
+{
+	_cleanup_json_ struct json_object *o = dump_info_json(v);
+
 	return json_print(o);
 }
 

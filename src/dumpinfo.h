@@ -19,6 +19,9 @@ void dump_totals(const struct dumpview *v, struct dump_totals *t);
  * aligned list or, with json, one JSON object.  0 or -errno. */
 int dump_info_print(const struct dumpview *v, bool json);
 
+/* What info --json prints, as an object the caller owns. */
+struct json_object *dump_info_json(const struct dumpview *v);
+
 /* One row per segment in VA order: VA, PA, size, permissions, PTE bits,
  * saved or why not; or, with json, a JSON array.  0 or -errno. */
 int dump_maps_print(const struct dumpview *v, bool json);

@@ -344,11 +344,12 @@ int verb_list(int argc, char **argv)
 /* --- show --- */
 
 static const char show_usage[] =
-	"Usage: devsnap show [--store DIR] ID\n\n"
+	"Usage: devsnap show [--json] [--store DIR] ID\n\n"
 	"Shows a saved dump's metadata and, for dumps 'devsnap info' reads\n"
 	"(devsnap's and Asahi's), what it shows of them, decompressing only the\n"
 	"dump's headers and notes.  ID: '#' or NAME (or a unique prefix) from\n"
 	"'devsnap list'; -1 is the newest, -2 the one before.\n\n"
+	"  --json        the metadata as JSON, with the dump's info under \"info\"\n"
 	"  --store DIR   the store (default " STORE_DEFAULT_DIR ")\n";
 
 static void field(const char *key, const char *value)
@@ -465,33 +466,66 @@ static int head_memfd(struct store *s, const struct store_entry *e)
 	return -EMEDIUMTYPE;
 }
 
-static int show_dump(struct store *s, const struct store_entry *e)
+/* The dump behind e opened far enough for dump_info_print, or -EMEDIUMTYPE
+ * (without a message) when it is not a dump devsnap reads. */
+static int open_shown(struct store *s, const struct store_entry *e, struct dumpview *v)
 {
 	_cleanup_close_ int fd = e->present ? head_memfd(s, e) : -EMEDIUMTYPE;
 	char path[32];
-	struct dumpview v;
 	int r;
 
-	if (fd == -EMEDIUMTYPE) {
-		print_summary(e);
-		return 0;
-	}
 	if (fd < 0)
 		return fd;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	r = dumpview_open(&v, path);
+	r = dumpview_open(v, path);
+	v->path = e->name; /* what "File:" shows */
+	return r;
+}
+
+static int show_text(struct store *s, const struct store_list *l, size_t i)
+{
+	const struct store_entry *e = &l->entries[i];
+	struct dumpview v;
+	int r;
+
+	print_meta(s, e, i);
+	r = open_shown(s, e, &v);
+	if (r == -EMEDIUMTYPE) {
+		print_summary(e);
+		return 0;
+	}
 	if (r < 0)
 		return r;
-	v.path = e->name; /* what "File:" shows */
 	putchar('\n');
 	r = dump_info_print(&v, false);
 	dumpview_close(&v);
 	return r;
 }
 
+/* The metadata object, with the dump's info under "info" where devsnap
+ * reads the dump. */
+static int show_json(struct store *s, const struct store_entry *e)
+{
+	_cleanup_json_ struct json_object *o = NULL;
+	struct dumpview v;
+	int r = json_object_deep_copy(e->json, &o, NULL) < 0 ? -ENOMEM : 0;
+
+	if (r == 0)
+		r = open_shown(s, e, &v);
+	if (r == 0) {
+		json_object_object_add(o, "info", dump_info_json(&v));
+		dumpview_close(&v);
+	}
+	if (r < 0 && r != -EMEDIUMTYPE)
+		return r;
+	return json_print(o);
+}
+
 int verb_show(int argc, char **argv)
 {
-	static const struct option options[] = { STORE_OPTION, HELP_OPTION, {} };
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, OPT_JSON }, STORE_OPTION, HELP_OPTION, {}
+	};
 	_cleanup_(cli_done) struct cli a = { 0 };
 	_cleanup_store_ struct store s = { .dirfd = -1 };
 	_cleanup_store_list_ struct store_list l = { 0 };
@@ -505,8 +539,7 @@ int verb_show(int argc, char **argv)
 	r = open_entry(a.store, a.ids[0], &s, &l, &i);
 	if (r < 0)
 		return r;
-	print_meta(&s, &l.entries[i], i);
-	r = show_dump(&s, &l.entries[i]);
+	r = a.json ? show_json(&s, &l.entries[i]) : show_text(&s, &l, i);
 	if (fflush(stdout))
 		return log_error_errno(-errno, "cannot write to standard output");
 	return r;

@@ -419,5 +419,17 @@ else
 	skip "--watch ignores a forged uevent" "needs python3 and unshare -rn (a network namespace)"
 fi
 
+# --- two collectors, one dump: the second leaves it to the first ---------------
+tree=$t/lock
+s=$t/store-lock
+mkdcd "$tree" 1 "$t/text.bin"
+check "a dump another collector holds is left alone, not saved twice nor released" sh -c '
+	flock "$2/sys/devices/virtual/devcoredump/devcd1" \
+		"$1" collect devcd1 --sysfs "$2/sys/class/devcoredump" --store "$3" --config "$4" \
+		2>"$5" &&
+	grep -q "devcd1: another collector is saving it" "$5" && ! ls "$3"/*.json 2>/dev/null &&
+	cmp -s "$2/orig1" "$2/sys/devices/virtual/devcoredump/devcd1/data"' \
+	- "$devsnap" "$tree" "$s" "$t/empty.conf" "$t/lock.err"
+
 check "collect --help" sh -c '"$1" collect --help | grep -q "^Usage: devsnap collect"' - "$devsnap"
 echo "1..$n"

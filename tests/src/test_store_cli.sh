@@ -224,6 +224,10 @@ assert "... its content and producer" sh -c 'grep -q "Content: asahi" "$1" &&
 assert "... the GPU and the firmware's crash message" sh -c 'grep -q "GPU: chip 0x6000" "$1" &&
 	grep -q "Crash message: ASSERT" "$1"' - "$t/out"
 
+check "show --json: the metadata with the dump's info" sh -c \
+	'test "$("$1" show --json -1 --store "$2" | jq -c "[.content, .info.producer, .info.agx.chip_id]")" = \
+	 "[\"asahi\",\"asahi\",\"0x6000\"]"' - "$devsnap" "$t/store2"
+
 # --- reader verbs take store IDs, from $DEVSNAP_STORE --------------------------------
 check "info -1 reads the newest saved dump" env DEVSNAP_STORE="$t/store2" "$devsnap" info -1
 assert "... decompressed from the store" has "$t/out" "GPU: chip 0x6000"
