@@ -102,14 +102,16 @@ static int build_buffers(struct demo *d)
 		uint64_t page_pa = pa + (14 - 2 * i) * P;
 
 		fill_ring_page(d, page_pa, i * P / 64);
-		r = demo_map(d, "command ring (pages scattered in RAM)", va + (16 + i) * P, page_pa, P, 0, DS_MEM_CACHED);
+		r = demo_map(d, "command ring (pages scattered in RAM)", va + (16 + i) * P, page_pa,
+			     P, 0, DS_MEM_CACHED);
 	}
 	if (r == 0) {
 		fill_framebuffer(d, pa + 32 * P, 16 * P);
 		r = demo_map(d, "framebuffer (uncached)", va + 32 * P, pa + 32 * P, 16 * P, 0, DS_MEM_UNCACHED);
 	}
 	if (r == 0)
-		r = demo_map(d, "MMIO registers (device memory: never read)", va + 64 * P, DEMO_MMIO_PA, P, 0, DS_MEM_DEVICE);
+		r = demo_map(d, "MMIO registers (device memory: never read)", va + 64 * P,
+			     DEMO_MMIO_PA, P, 0, DS_MEM_DEVICE);
 	if (r == 0)
 		r = demo_map(d, "a page outside RAM", va + 66 * P, DEMO_HOLE_PA, P, 0, DS_MEM_CACHED);
 	return r;

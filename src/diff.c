@@ -312,7 +312,8 @@ int verb_diff(int argc, char **argv)
 		"Usage: devsnap diff [--json] A B\n\n"
 		"Compares two dumps by device VA: ranges added in B, removed from A,\n"
 		"remapped to another PA, given other permissions or PTE bits, saved in\n"
-		"one dump only, and how many bytes changed in each range.  Exit status: 0 same, 1 different, 2 trouble.\n";
+		"one dump only, and how many bytes changed in each range.\n"
+		"Exit status: 0 same, 1 different, 2 trouble.\n";
 	struct diff d = { 0 };
 	int c, r;
 	_cleanup_free_ char **args = cli_operands_last(&argc, argv, options);

@@ -54,7 +54,8 @@ static void print_tame(const char *s, size_t len)
 		putchar(isprint((unsigned char)s[i]) ? s[i] : '?');
 }
 
-static void print_field(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void print_field(const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void print_field(const char *key, const char *fmt, ...)
 {
 	va_list ap;
