@@ -13,6 +13,7 @@
 
 #include "cleanup.h"
 #include "dumpfile.h"
+#include "fdio.h"
 #include "log.h"
 #include "units.h"
 
@@ -226,21 +227,6 @@ static void progress_end(const struct progress *p)
 		fputs("\r\033[K", stderr);
 }
 
-static int write_full(int fd, const uint8_t *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* With writeback, each chunk goes to disk as soon as it is written: the
  * disk works while the capture goes on, and the final fsync finds little
  * left (on a 1 GiB capture, the whole write took ~40% less). */
@@ -258,7 +244,7 @@ static int stream_chunks(struct capture *c, int fd, uint8_t *buf, struct progres
 			return log_error_errno(-EIO, "the dump ended at %llu of %llu bytes",
 					       (unsigned long long)off,
 					       (unsigned long long)c->writer.size);
-		r = write_full(fd, buf, (size_t)n);
+		r = write_all(fd, buf, (size_t)n);
 		if (r < 0)
 			return log_error_errno(r, "cannot write the dump");
 		if (writeback)

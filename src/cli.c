@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "cli.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "log.h"
 
 /* Whether arg is an option whose value is the next argument. */
 static bool takes_next(const char *arg, const struct option *options)
@@ -45,4 +49,35 @@ char **cli_operands_last(int *argc, char **argv, const struct option *options)
 			out[n++] = argv[i];
 	*argc = n;
 	return out;
+}
+
+int cli_parse_json(struct cli_json *c, int argc, char **argv, const char *usage)
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	int opt;
+
+	*c = (struct cli_json){ .nargs = argc };
+	c->args = cli_operands_last(&c->nargs, argv, options);
+	if (!c->args)
+		return log_error_errno(-ENOMEM, "cannot parse the arguments");
+	optind = 1;
+	while ((opt = getopt_long(c->nargs, c->args, "h", options, NULL)) != -1) {
+		if (opt == 'h')
+			return fputs(usage, stdout), 1;
+		if (opt != 'j')
+			return log_error("see 'devsnap %s --help'", argv[0]);
+		c->json = true;
+	}
+	c->first = optind;
+	return 0;
+}
+
+void cli_json_done(struct cli_json *c)
+{
+	free(c->args);
+	c->args = NULL;
 }

@@ -4,6 +4,7 @@
 #define DS_CLI_H
 
 #include <getopt.h>
+#include <stdbool.h>
 
 /*
  * A copy of argv (free() it; NULL when out of memory) with every operand
@@ -13,5 +14,18 @@
  * of the option before it.  Unchanged if the user wrote "--" already.
  */
 char **cli_operands_last(int *argc, char **argv, const struct option *options);
+
+/* The verbs that take only --json and --help before their operands. */
+struct cli_json {
+	char **args;   /* argv with operands last (cli_operands_last) */
+	int nargs;
+	int first;     /* index in args of the first operand */
+	bool json;
+};
+
+/* 0, 1 after printing usage for --help, or -errno after one line that
+ * points at 'devsnap VERB --help'.  Then operands are args[first..nargs). */
+int cli_parse_json(struct cli_json *c, int argc, char **argv, const char *usage);
+void cli_json_done(struct cli_json *c);
 
 #endif /* DS_CLI_H */

@@ -33,6 +33,7 @@
 #include "collect_conf.h"
 #include "dump_parse.h"
 #include "json_out.h"
+#include "fdio.h"
 #include "log.h"
 #include "store.h"
 #include "units.h"
@@ -328,21 +329,6 @@ static ssize_t read_full(int fd, uint8_t *buf, size_t len)
 		got += (size_t)n;
 	}
 	return (ssize_t)got;
-}
-
-static int write_all(int fd, const uint8_t *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 static uint64_t min_u64(uint64_t a, uint64_t b)

@@ -5,7 +5,6 @@
  * either changes, so dumps that split the same memory differently still
  * line up.  Exit status as diff(1): 0 same, 1 different, 2 trouble.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -303,35 +302,22 @@ static int run_diff(struct diff *d, const char *path_a, const char *path_b)
 
 int verb_diff(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
 	static const char usage[] =
 		"Usage: devsnap diff [--json] A B\n\n"
 		"Compares two dumps by device VA: ranges added in B, removed from A,\n"
 		"remapped to another PA, given other permissions or PTE bits, saved in\n"
 		"one dump only, and how many bytes changed in each range.\n"
 		"Exit status: 0 same, 1 different, 2 trouble.\n";
+	_cleanup_(cli_json_done) struct cli_json a;
 	struct diff d = { 0 };
-	int c, r;
-	_cleanup_free_ char **args = cli_operands_last(&argc, argv, options);
+	int r = cli_parse_json(&a, argc, argv, usage);
 
-	if (!args)
-		return log_error_errno(-ENOMEM, "cannot parse the arguments"), 2;
-	argv = args;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (c == 'h')
-			return fputs(usage, stdout), 0;
-		if (c != 'j')
-			return log_error("see 'devsnap diff --help'"), 2;
-		d.json = true;
-	}
-	if (argc - optind != 2)
+	if (r)
+		return r < 0 ? 2 : 0;
+	if (a.nargs - a.first != 2)
 		return log_error("give two dumps; see 'devsnap diff --help'"), 2;
-	r = run_diff(&d, argv[optind], argv[optind + 1]);
+	d.json = a.json;
+	r = run_diff(&d, a.args[a.first], a.args[a.first + 1]);
 	for (unsigned i = 0; i < NCHANGES; i++)
 		json_putp(&d.rows[i]);
 	if (r < 0)

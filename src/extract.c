@@ -14,6 +14,7 @@
 #include "dumpview.h"
 #include "cleanup.h"
 #include "cli.h"
+#include "fdio.h"
 #include "log.h"
 #include "parse.h"
 #include "units.h"
@@ -32,22 +33,6 @@ struct extract {
 	uint64_t copied;
 };
 
-static int pwrite_full(int fd, const uint8_t *p, uint64_t n, uint64_t off)
-{
-	while (n) {
-		ssize_t w = pwrite(fd, p, n, (off_t)off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w;
-		n -= (uint64_t)w;
-		off += (uint64_t)w;
-	}
-	return 0;
-}
-
 static int copy_saved(const struct dumpview *v, struct extract *x, int fd)
 {
 	struct ds_dump_load l;
@@ -63,7 +48,7 @@ static int copy_saved(const struct dumpview *v, struct extract *x, int fd)
 		to = l.va + l.filesz < x->end ? l.va + l.filesz : x->end;
 		if (from >= to)
 			continue;
-		r = pwrite_full(fd, (const uint8_t *)v->map + l.offset + (from - l.va), to - from,
+		r = pwrite_all(fd, (const uint8_t *)v->map + l.offset + (from - l.va), to - from,
 				from - x->start);
 		if (r < 0)
 			return log_error_errno(r, "cannot write the bytes at 0x%" PRIx64, from);

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* devsnap info DUMP...: what a dump holds, at a glance. */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "dumpinfo.h"
@@ -18,36 +17,21 @@ static const char usage_text[] =
 
 int verb_info(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	bool json = false;
-	int c, r = 0;
-	_cleanup_free_ char **args = cli_operands_last(&argc, argv, options);
+	_cleanup_(cli_json_done) struct cli_json a;
+	int r = cli_parse_json(&a, argc, argv, usage_text);
 
-	if (!args)
-		return log_error_errno(-ENOMEM, "cannot parse the arguments");
-	argv = args;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (c == 'h')
-			return fputs(usage_text, stdout), 0;
-		if (c != 'j')
-			return log_error("see 'devsnap info --help'");
-		json = true;
-	}
-	if (optind == argc)
+	if (r)
+		return r < 0 ? r : 0;
+	if (a.first == a.nargs)
 		return log_error("no dump given; see 'devsnap info --help'");
-	for (int i = optind; i < argc; i++) {
+	for (int i = a.first; i < a.nargs; i++) {
 		struct dumpview v;
-		int q = dumpview_open(&v, argv[i]);
+		int q = dumpview_open(&v, a.args[i]);
 
 		if (q == 0) {
-			if (i > optind && !json)
+			if (i > a.first && !a.json)
 				putchar('\n');
-			q = dump_info_print(&v, json);
+			q = dump_info_print(&v, a.json);
 			dumpview_close(&v);
 		}
 		r = r < 0 ? r : q;

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 /* devsnap maps DUMP: every mapped range, and whether its bytes were saved. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -76,33 +75,18 @@ int dump_maps_print(const struct dumpview *v, bool json)
 
 int verb_maps(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
+	_cleanup_(cli_json_done) struct cli_json a;
 	struct dumpview v;
-	bool json = false;
-	int c, r;
-	_cleanup_free_ char **args = cli_operands_last(&argc, argv, options);
+	int r = cli_parse_json(&a, argc, argv, usage_text);
 
-	if (!args)
-		return log_error_errno(-ENOMEM, "cannot parse the arguments");
-	argv = args;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (c == 'h')
-			return fputs(usage_text, stdout), 0;
-		if (c != 'j')
-			return log_error("see 'devsnap maps --help'");
-		json = true;
-	}
-	if (argc - optind != 1)
+	if (r)
+		return r < 0 ? r : 0;
+	if (a.nargs - a.first != 1)
 		return log_error("give one dump; see 'devsnap maps --help'");
-	r = dumpview_open(&v, argv[optind]);
+	r = dumpview_open(&v, a.args[a.first]);
 	if (r < 0)
 		return r;
-	r = dump_maps_print(&v, json);
+	r = dump_maps_print(&v, a.json);
 	dumpview_close(&v);
 	return r;
 }

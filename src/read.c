@@ -17,6 +17,7 @@
 #include "dumpview.h"
 #include "json_out.h"
 #include "cli.h"
+#include "fdio.h"
 #include "log.h"
 #include "parse.h"
 #include "verbs.h"
@@ -89,20 +90,9 @@ static int parse_args(struct read_args *a, int argc, char **argv, const char *us
 
 static int write_span(void *ctx, uint64_t va, const uint8_t *bytes, uint64_t n)
 {
-	int fd = *(int *)ctx;
+	int r = write_all(*(int *)ctx, bytes, n);
 
-	while (n) {
-		ssize_t w = write(fd, bytes, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return log_error_errno(-errno, "cannot write the bytes at 0x%" PRIx64, va);
-		bytes += w;
-		n -= (uint64_t)w;
-		va += (uint64_t)w;
-	}
-	return 0;
+	return r < 0 ? log_error_errno(r, "cannot write the bytes at 0x%" PRIx64, va) : 0;
 }
 
 static int read_to_file(const struct dumpview *v, const struct read_args *a)

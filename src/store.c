@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fdio.h"
 #include "log.h"
 
 #define META_MAX (1 << 20) /* metadata is a few hundred bytes; refuse anything huge */
@@ -556,21 +557,6 @@ void store_save_abort(struct store_save *sv)
 	if (sv->fd >= 0)
 		close(sv->fd);
 	sv->fd = -1;
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 /* NAME.json from meta, whole or not at all. */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fdio.h"
 #include "log.h"
 
 void unzstd_done(struct unzstd *u)
@@ -68,21 +69,6 @@ int unzstd_next(struct unzstd *u, const void **out, size_t *n)
 	if (u->hint) {
 		log_error("%s.zst is truncated", u->name);
 		return -EBADMSG;
-	}
-	return 0;
-}
-
-static int write_all(int fd, const void *buf, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, buf, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -errno;
-		buf = (const uint8_t *)buf + k;
-		n -= (size_t)k;
 	}
 	return 0;
 }

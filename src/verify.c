@@ -6,7 +6,6 @@
  * to their page size, file data that overlaps nothing, and DEVSNAP notes
  * whose totals and skipped ranges agree with the segments.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -231,36 +230,21 @@ static int verify_file(const char *path, bool json)
 
 int verb_verify(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
 	static const char usage[] =
 		"Usage: devsnap verify [--json] DUMP...\n\n"
 		"Checks each dump's structure: ELF headers, segments in VA order without\n"
 		"overlaps and aligned to their page size, file data used once, notes well\n"
 		"formed, DEVSNAP totals and skipped ranges matching the segments.\n"
 		"Exit status 0 only if every dump is sound.\n";
-	bool json = false;
-	int c, r = 0;
-	_cleanup_free_ char **args = cli_operands_last(&argc, argv, options);
+	_cleanup_(cli_json_done) struct cli_json a;
+	int r = cli_parse_json(&a, argc, argv, usage);
 
-	if (!args)
-		return log_error_errno(-ENOMEM, "cannot parse the arguments");
-	argv = args;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		if (c == 'h')
-			return fputs(usage, stdout), 0;
-		if (c != 'j')
-			return log_error("see 'devsnap verify --help'");
-		json = true;
-	}
-	if (optind == argc)
+	if (r)
+		return r < 0 ? r : 0;
+	if (a.first == a.nargs)
 		return log_error("no dump given; see 'devsnap verify --help'");
-	for (int i = optind; i < argc; i++) {
-		int q = verify_file(argv[i], json);
+	for (int i = a.first; i < a.nargs; i++) {
+		int q = verify_file(a.args[i], a.json);
 
 		r = r < 0 ? r : q;
 	}

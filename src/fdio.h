@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* Whole writes: the loops around write(2) and pwrite(2) that short writes
+ * and signals call for. */
+#ifndef DS_FDIO_H
+#define DS_FDIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* All len bytes to fd: 0 or -errno. */
+int write_all(int fd, const void *buf, size_t len);
+
+/* All len bytes to fd at off: 0 or -errno. */
+int pwrite_all(int fd, const void *buf, size_t len, uint64_t off);
+
+#endif /* DS_FDIO_H */
