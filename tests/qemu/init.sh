@@ -1,0 +1,255 @@
+#!/bin/busybox sh
+# /init of the QEMU test guest (tests/qemu/run.sh builds the initramfs):
+# devsnap against a real kernel.  /proc/kcore capture of the test module's
+# device page tables, then real devcoredumps through the collector.  Prints
+# TAP on the console between "DEVSNAP-TAP-BEGIN" and "DEVSNAP-TAP-END", then
+# powers off.
+/bin/busybox mkdir -p /proc /sys /dev /tmp /usr/bin /sbin /usr/sbin
+/bin/busybox --install -s
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug
+exec </dev/console >/dev/console 2>&1
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+diag() { sed 's/^/# /' "$@"; }
+check() { # description, command...
+	desc=$1; shift
+	if "$@" >/tmp/out 2>/tmp/err; then ok "$desc"; else
+		not_ok "$desc"; diag /tmp/out /tmp/err; fi
+}
+has() { grep -q -- "$2" "$1"; }
+finish() {
+	echo "1..$n"
+	if [ "$failed" -ne 0 ]; then
+		echo "# kernel log, last lines:"
+		dmesg | tail -n 40 | diag
+	fi
+	echo DEVSNAP-TAP-END
+	sync
+	poweroff -f
+}
+# Centiseconds since boot, for timings.
+now_cs() { read -r up _ </proc/uptime; echo "${up%.*}${up#*.}"; }
+# wait_for SECONDS COMMAND...: polls every 10 ms until COMMAND succeeds.
+wait_for() {
+	limit=$(($1 * 100)); shift
+	while ! "$@" 2>/dev/null; do
+		limit=$((limit - 1))
+		[ "$limit" -gt 0 ] || return 1
+		usleep 10000
+	done
+}
+
+# maps --json DUMP as lines: VA PA SIZE STATE (saved, or why not)
+maps_lines() {
+	devsnap maps --json "$1" | awk -F'"' '
+		/"va":/ { va = $4 } /"pa":/ { pa = $4 }
+		/"size":/ { sz = $3; gsub(/[^0-9]/, "", sz) }
+		/"saved": true/ { print va, pa, sz, "saved" }
+		/"skipped":/ { print va, pa, sz, $4 }'
+}
+# seg_of LINES VA: the PA of VA by the segment holding it, and its state
+seg_of() {
+	while read -r sva spa ssz sst; do
+		if [ $(($2)) -ge $((sva)) ] && [ $(($2)) -lt $((sva + ssz)) ]; then
+			echo "$((spa + $2 - sva)) $sst"; return
+		fi
+	done <"$1"
+}
+
+# After the firmware's and the kernel's own lines, which may not end in one.
+echo
+echo DEVSNAP-TAP-BEGIN
+dbg=/sys/kernel/debug/devsnap_qemu_test
+
+# --- /proc/kcore capture of the module's device page tables (issue 4) ----
+if ! insmod /modules/devsnap_qemu_test.ko 2>/tmp/err; then
+	not_ok "the test module loads"; diag /tmp/err; finish
+fi
+ok "the test module loads"
+root=$(cat $dbg/root)
+# layout: NAME VA PA SIZE, one line per mapping
+layout() { awk -v n="$1" -v f="$2" '$1 == n { print $f }' $dbg/layout; }
+diag $dbg/layout
+
+check "capture --kcore of the device's x86_64 tables at $root" \
+	devsnap capture --kcore --format x86_64 --root "$root" -q -o /tmp/k.core \
+	--device devsnap_qemu_test --driver devsnap_qemu_test
+check "verify passes on the kcore capture" devsnap verify /tmp/k.core
+devsnap maps /tmp/k.core 2>&1 | diag
+maps_lines /tmp/k.core >/tmp/maps.txt
+
+# Every RAM mapping: the dump's bytes at its device VA are exactly what the
+# kernel sees in the page (the module's blob), and not all the same byte.
+for m in page0 page1 page2 page3 poison block; do
+	va=$(layout $m 2); size=$(layout $m 4)
+	if devsnap read /tmp/k.core "$va" "$size" -o /tmp/$m.bin 2>/tmp/err &&
+	   cmp /tmp/$m.bin $dbg/$m >/tmp/out 2>>/tmp/err &&
+	   [ "$(head -n 1 /tmp/$m.bin)" = "devsnap-qemu $m page 0" ]; then
+		ok "$m: $size bytes at device VA $va match the kernel's page"
+	else
+		not_ok "$m: $size bytes at device VA $va match the kernel's page"
+		diag /tmp/out /tmp/err
+	fi
+done
+last=$(($(layout block 4) / 4096 - 1))
+check "block: its last 4K page holds its own header" \
+	sh -c "devsnap read /tmp/k.core $(($(layout block 2) + last * 4096)) 32 |
+	       grep -qx 'devsnap-qemu block page $last'"
+
+# The dump's segment holding each mapping's VA is at the PA in the module's
+# PTE, and saved, or not-ram for the page outside RAM.
+segments_match() { # MAPS-LINES STATE-OF-POISON
+	bad=
+	for m in page0 page1 page2 page3 mmio poison block; do
+		want=saved
+		[ $m = mmio ] && want=not-ram
+		[ $m = poison ] && want=$2
+		got=$(seg_of "$1" "$(layout $m 2)")
+		[ "$got" = "$(($(layout $m 3))) $want" ] || bad="$bad $m($got)"
+	done
+	[ -z "$bad" ] || { echo "wrong:$bad"; cat "$1"; false; }
+}
+check "every mapping is in the dump at the PA in its PTE, saved or not-ram" \
+	segments_match /tmp/maps.txt saved
+count() { [ "$(grep -c -- "$2" "$1")" -eq "$3" ]; } # FILE REGEX N
+check "the 4 scattered pages and the poison page are 5 one-page segments" \
+	count /tmp/maps.txt ' 4096 saved$' 5
+check "the page at PA 0xfee00000 is the only one skipped" count /tmp/maps.txt ' saved$' 6
+devsnap info /tmp/k.core >/tmp/info 2>&1
+info_is() { grep -q "^ *$1: $2\$" /tmp/info || { cat /tmp/info; false; }; }
+check "info: 7 segments, 6 saved" info_is Segments "7, 6 saved"
+check "info: 4.0 KiB skipped as not-ram" info_is Skipped "4.0 KiB not-ram"
+check "info: device and driver as given" \
+	sh -c "grep -q '^ *Device: devsnap_qemu_test$' /tmp/info &&
+	       grep -q '^ *Driver: devsnap_qemu_test$' /tmp/info"
+refused() { # DUMP VA REASON: reading VA fails, naming REASON
+	! devsnap read "$1" "$2" 16 >/dev/null 2>/tmp/e && grep -q -- "$3" /tmp/e ||
+		{ cat /tmp/e; false; }
+}
+mmio_va=$(layout mmio 2)
+check "reading the not-ram page is refused, naming why" refused /tmp/k.core "$mmio_va" not-ram
+
+# Bonus: a hwpoisoned page is skipped as hwpoison, its bytes never read.
+poison_va=$(layout poison 2)
+poison_pfn=$(($(layout poison 3) / 4096))
+load_hwpoison() {
+	for k in $(cat /modules/hwpoison/order); do insmod /modules/hwpoison/"$k" || return 1; done
+}
+if [ ! -f /modules/hwpoison/order ]; then
+	skip "hwpoisoned page skipped" "no hwpoison-inject module in the kernel's tree"
+elif ! load_hwpoison 2>/tmp/err; then
+	not_ok "hwpoison-inject loads"; diag /tmp/err
+else
+	echo "$poison_pfn" >/sys/kernel/debug/hwpoison/corrupt-pfn 2>/tmp/err
+	# KPF_HWPOISON is bit 19 of the page's 64-bit /proc/kpageflags word.
+	flags=$(dd if=/proc/kpageflags bs=8 skip="$poison_pfn" count=1 2>/dev/null |
+		od -An -tu8 | tr -d ' ')
+	if [ $((flags >> 19 & 1)) -ne 1 ]; then
+		skip "hwpoisoned page skipped" "corrupt-pfn did not poison pfn $poison_pfn ($flags)"
+		diag /tmp/err
+	else
+		ok "pfn $poison_pfn is hwpoisoned through corrupt-pfn"
+		check "capture --kcore after the poisoning" \
+			devsnap capture --kcore --format x86_64 --root "$root" -q -o /tmp/p.core
+		maps_lines /tmp/p.core >/tmp/pmaps.txt
+		check "the poisoned page is skipped as hwpoison, the rest as before" \
+			segments_match /tmp/pmaps.txt hwpoison
+		devsnap info /tmp/p.core >/tmp/info 2>&1
+		check "info: 4.0 KiB not-ram and 4.0 KiB hwpoison skipped, 5 saved" \
+			sh -c "grep -q 'Skipped: 4.0 KiB not-ram, 4.0 KiB hwpoison$' /tmp/info &&
+			       grep -q 'Segments: 7, 5 saved$' /tmp/info || { cat /tmp/info; false; }"
+		check "reading the poisoned page is refused, naming why" \
+			refused /tmp/p.core "$poison_va" hwpoison
+		check "the poisoned page's bytes are nowhere in the dump" \
+			sh -c "! grep -q 'devsnap-qemu poison' /tmp/p.core && grep -q 'devsnap-qemu page0' /tmp/p.core"
+		check "verify passes on the capture with a poisoned page" devsnap verify /tmp/p.core
+		check "page0 reads back the same after the poisoning" \
+			sh -c "devsnap read /tmp/p.core $(layout page0 2) 4096 | cmp - $dbg/page0"
+	fi
+fi
+
+# --- Real devcoredumps through the collector (issue 5) -------------------
+dcd=/sys/class/devcoredump
+devsnap demo -q -o /tmp/demo.core >/dev/null 2>&1
+# A crash of the module's device: it hands these bytes to dev_coredumpv().
+trigger() { cat /tmp/demo.core >$dbg/coredump; }
+has_entry() { for f in "$1"/*.json; do [ -e "$f" ] && return 0; done; false; }
+gone() { [ ! -e "$1" ]; }
+show_has() { # STORE LINE: devsnap show -1 prints LINE
+	devsnap show -1 --store "$1" >/tmp/show 2>&1 && grep -qx " *$2" /tmp/show ||
+		{ cat /tmp/show; false; }
+}
+kernel=$(uname -r)
+
+trigger
+if ! wait_for 10 test -e $dcd/devcd1/data; then
+	not_ok "a devcoredump appears as $dcd/devcd1/data"; ls $dcd 2>&1 | diag
+else
+	ok "a devcoredump appears as $dcd/devcd1/data"
+	check "failing_device is the module's platform device" \
+		sh -c "[ \"\$(basename \"\$(readlink $dcd/devcd1/failing_device)\")\" = devsnap_qemu_test ]"
+	cp $dcd/devcd1/data /tmp/orig
+	check "cp of data gives the dump the module was given" cmp /tmp/orig /tmp/demo.core
+	check "collect --once saves it" devsnap collect --once --store /tmp/store
+	diag /tmp/err
+	check "the dump is released: devcd1 is gone" wait_for 10 gone $dcd/devcd1
+	check "export -1 is byte-identical to the cp of data" \
+		sh -c "devsnap export -1 -o /tmp/exp --store /tmp/store && cmp /tmp/exp /tmp/orig"
+	devsnap list --store /tmp/store >/tmp/list 2>&1
+	diag /tmp/list
+	check "list shows one dump, of devsnap_qemu_test" \
+		sh -c "[ \$(grep -c ' devsnap_qemu_test  *devsnap_qemu_test  *2.1 MiB  *present ' /tmp/list) -eq 1 ]"
+	check "list --driver devsnap_qemu_test --device devsnap_qemu_test finds it" \
+		devsnap list --driver devsnap_qemu_test --device devsnap_qemu_test --store /tmp/store
+	check "list --driver of another driver finds nothing" \
+		sh -c "! devsnap list --driver i915 --store /tmp/store"
+	check "metadata: the device's sysfs path" \
+		show_has /tmp/store "Device: /sys/devices/platform/devsnap_qemu_test"
+	check "metadata: driver devsnap_qemu_test" show_has /tmp/store "Driver: devsnap_qemu_test"
+	check "metadata: devcd1, the running kernel, the boot id" \
+		sh -c "grep -qx ' *Devcd: devcd1' /tmp/show && grep -qx ' *Kernel: $kernel' /tmp/show &&
+		       grep -qx \" *Boot ID: \$(cat /proc/sys/kernel/random/boot_id)\" /tmp/show"
+	check "metadata: the devsnap dump's own summary (demo-gpu, 9 segments)" \
+		sh -c "grep -qx ' *Content: devsnap' /tmp/show && grep -qx ' *Device: demo-gpu' /tmp/show &&
+		       grep -qx ' *Segments: 9, 7 saved' /tmp/show"
+fi
+
+# The daemon: a dump announced by uevent is saved and released by itself.
+devsnap collect --watch --store /tmp/store2 2>/tmp/watch.log &
+watcher=$!
+if ! wait_for 30 grep -q 'watching for devcoredumps' /tmp/watch.log; then
+	not_ok "collect --watch starts"; diag /tmp/watch.log
+else
+	ok "collect --watch starts"
+	t0=$(now_cs)
+	trigger
+	if wait_for 30 has_entry /tmp/store2; then
+		t1=$(now_cs)
+		ok "collect --watch saves the next dump by itself"
+		echo "# uevent to saved: $(((t1 - t0) * 10)) ms (TCG, not a performance figure)"
+		check "it is byte-identical to the dump given" \
+			sh -c "devsnap export -1 -o /tmp/exp2 --store /tmp/store2 &&
+			       cmp /tmp/exp2 /tmp/demo.core"
+		check "its metadata: devcd2" show_has /tmp/store2 "Devcd: devcd2"
+		check "its metadata: driver devsnap_qemu_test" \
+			show_has /tmp/store2 "Driver: devsnap_qemu_test"
+		check "and released: devcd2 is gone" wait_for 10 gone $dcd/devcd2
+	else
+		not_ok "collect --watch saves the next dump by itself"; ls $dcd | diag
+	fi
+fi
+kill -TERM $watcher 2>/dev/null
+wait $watcher
+rc=$?
+check "collect --watch exits 0 on SIGTERM" [ $rc -eq 0 ]
+diag /tmp/watch.log
+
+finish
