@@ -3,9 +3,8 @@
  * devsnap collect: saves pending devcoredumps into the store, compressed,
  * with their metadata, then releases them, on success and on failure alike:
  * while a dump is pending the kernel drops the device's next one.
- *
- * sysfs is read through the tree's root directory, and every link in it is
- * followed only if it stays within that root (openat2 RESOLVE_BENEATH).
+ * Finding and releasing the dumps is devcd.c's; their metadata,
+ * dump_meta.c's; the store, store.c's.
  */
 #define _GNU_SOURCE /* scandirat, signalfd */
 #include <dirent.h>
@@ -14,7 +13,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <linux/netlink.h>
-#include <linux/openat2.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,17 +21,17 @@
 #include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 #include <zstd.h>
 
 #include "cleanup.h"
 #include "collect_conf.h"
+#include "devcd.h"
+#include "dump_meta.h"
 #include "dump_parse.h"
-#include "json_out.h"
 #include "fdio.h"
+#include "json_out.h"
 #include "log.h"
 #include "store.h"
 #include "units.h"
@@ -45,9 +43,7 @@
 #define ZSTD_LEVEL 3
 #define MAX_WORKERS 4
 #define SYSFS_CLASS "/sys/class/devcoredump"
-#define CLASS_REL "class/devcoredump"
 #define UEVENT_MAX 8192
-#define OPENAT2_TRIES 32
 #define UEVENT_RCVBUF (4 << 20) /* bursts of other devices' uevents must not drop ours */
 
 static const char usage_text[] =
@@ -88,20 +84,7 @@ struct collect_args {
 struct collector {
 	struct collect_conf conf;
 	struct store store;
-	int rootfd, classfd;
-	const char *class_rel; /* the class directory within the root */
-	char *root;            /* the root, for messages */
-	const char *sysfs;
-};
-
-/* One pending dump. */
-struct devcd {
-	const char *name;      /* "devcd3" */
-	char *rel;             /* its directory within the sysfs root */
-	int dirfd;
-	char device[PATH_MAX]; /* "/sys/devices/...", or "" */
-	char driver[256];      /* from the device's uevent, or "" */
-	uint64_t time_usec;
+	struct sysfs_root sys;
 };
 
 /* What streaming a dump found. */
@@ -115,201 +98,6 @@ struct stream {
 static void zstd_freep(ZSTD_CCtx **z)
 {
 	ZSTD_freeCCtx(*z);
-}
-
-/* Text from sysfs or a dump, made safe to log and to store: control and
- * non-ASCII bytes become '?'. */
-static void clean_text(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
-			*s = '?';
-}
-
-static bool devcd_name_valid(const char *s)
-{
-	size_t digits;
-
-	if (strncmp(s, "devcd", 5))
-		return false;
-	digits = strspn(s + 5, "0123456789");
-	return digits && digits <= 10 && !s[5 + digits];
-}
-
-/*
- * base, a directory relative to the root, joined with link, a symlink's
- * text found in it, resolved lexically: the result relative to the root
- * ("" for the root itself), or -EXDEV when link is absolute or climbs out.
- */
-static int resolve_rel(const char *base, const char *link, char **out)
-{
-	size_t cap = strlen(base) + strlen(link) + 2, len = 0;
-	_cleanup_free_ char *joined = malloc(cap), *path = malloc(cap);
-	char *save = NULL;
-
-	if (!joined || !path)
-		return -ENOMEM;
-	if (link[0] == '/')
-		return -EXDEV;
-	snprintf(joined, cap, "%s/%s", base, link);
-	for (char *t = strtok_r(joined, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(t, "."))
-			continue;
-		if (!strcmp(t, "..")) {
-			if (!len)
-				return -EXDEV;
-			while (len && path[len - 1] != '/')
-				len--;
-			len -= len ? 1 : 0;
-			continue;
-		}
-		if (len)
-			path[len++] = '/';
-		memcpy(path + len, t, strlen(t));
-		len += strlen(t);
-	}
-	path[len] = '\0';
-	*out = TAKE_PTR(path);
-	return 0;
-}
-
-/* rel under the sysfs root; the kernel refuses (-EXDEV) any link out of it. */
-static int open_beneath(int rootfd, const char *rel, int flags)
-{
-	struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC),
-				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
-	long fd;
-
-	rel = *rel ? rel : ".";
-	/* EAGAIN: a rename elsewhere raced a ".." in a link; the kernel asks for a retry. */
-	for (int i = 0; i < OPENAT2_TRIES; i++) {
-		fd = syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
-		if (fd >= 0 || errno != EAGAIN)
-			break;
-	}
-	/* Before Linux 5.6, or under a seccomp filter that predates it, only
-	 * resolve_rel's check of the links we read holds. */
-	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
-		fd = openat(rootfd, rel, flags | O_CLOEXEC | O_NOFOLLOW);
-	return fd < 0 ? -errno : (int)fd;
-}
-
-static int read_link(int dirfd, const char *name, char *buf, size_t len)
-{
-	ssize_t n = readlinkat(dirfd, name, buf, len);
-
-	if (n < 0)
-		return -errno;
-	if ((size_t)n == len)
-		return -ENAMETOOLONG;
-	buf[n] = '\0';
-	return 0;
-}
-
-static const char *describe(const struct devcd *d, char *buf, size_t len)
-{
-	const char *dev = strrchr(d->device, '/');
-
-	snprintf(buf, len, "%s from %s (%s)", d->name, d->driver[0] ? d->driver : "unknown driver",
-		 dev ? dev + 1 : "unknown device");
-	return buf;
-}
-
-/* The class directory, if it is there yet: -ENOENT until the first dump
- * where devcoredump is not built in. */
-static int open_class(struct collector *c)
-{
-	if (c->classfd < 0)
-		c->classfd = open_beneath(c->rootfd, c->class_rel, O_RDONLY | O_DIRECTORY);
-	if (c->classfd < 0 && c->classfd != -ENOENT)
-		return log_error_errno(c->classfd, "cannot open %s", c->sysfs);
-	return c->classfd < 0 ? c->classfd : 0;
-}
-
-/* The devcdN directory; in /sys, class/devcoredump/devcdN is a link into devices/. */
-static int devcd_open(struct collector *c, struct devcd *d)
-{
-	char link[PATH_MAX];
-	int r = open_class(c);
-
-	if (r == -ENOENT) {
-		log_warn("no pending dump %s: %s does not exist", d->name, c->sysfs);
-		return r;
-	}
-	if (r < 0)
-		return r;
-	r = read_link(c->classfd, d->name, link, sizeof(link));
-	if (r == -EINVAL) /* a plain directory */
-		r = asprintf(&d->rel, "%s%s%s", c->class_rel, *c->class_rel ? "/" : "", d->name) < 0
-			    ? -ENOMEM : 0;
-	else if (r == 0)
-		r = resolve_rel(c->class_rel, link, &d->rel);
-	if (r == -ENOENT) {
-		log_warn("no pending dump %s in %s (collected, released or timed out?)", d->name,
-			 c->sysfs);
-		return r;
-	}
-	if (r == -EXDEV) {
-		log_error("%s/%s points out of %s: not followed", c->sysfs, d->name, c->root);
-		return r;
-	}
-	if (r < 0)
-		return log_error_errno(r, "cannot read %s/%s", c->sysfs, d->name);
-	d->dirfd = open_beneath(c->rootfd, d->rel, O_RDONLY | O_DIRECTORY);
-	if (d->dirfd < 0)
-		return log_error_errno(d->dirfd, "cannot open %s/%s", c->sysfs, d->name);
-	return 0;
-}
-
-static void read_driver(int fd, char *out, size_t len)
-{
-	char buf[4096];
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-
-	buf[n > 0 ? n : 0] = '\0';
-	for (char *line = buf, *next; line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		if (!strncmp(line, "DRIVER=", 7)) {
-			snprintf(out, len, "%s", line + 7);
-			clean_text(out);
-			return;
-		}
-	}
-}
-
-/* failing_device, followed only within the sysfs root: the device's path
- * and its driver; both stay "" when unknown. */
-static void devcd_identify(struct collector *c, struct devcd *d)
-{
-	_cleanup_free_ char *dev = NULL, *uevent = NULL;
-	char link[PATH_MAX];
-	_cleanup_close_ int fd = -1;
-	int r = read_link(d->dirfd, "failing_device", link, sizeof(link));
-
-	if (r < 0) {
-		log_warn("%s: no failing_device link, device and driver unknown", d->name);
-		return;
-	}
-	r = resolve_rel(d->rel, link, &dev);
-	clean_text(link); /* for messages; the path opened is the real one */
-	if (r == -EXDEV) {
-		log_warn("%s: failing_device points out of %s (%s): not followed", d->name, c->root,
-			 link);
-		return;
-	}
-	if (r < 0 || asprintf(&uevent, "%s%s%s", dev, *dev ? "/" : "", "uevent") < 0)
-		return;
-	snprintf(d->device, sizeof(d->device), "/sys%s%s", *dev ? "/" : "", dev);
-	clean_text(d->device);
-	fd = open_beneath(c->rootfd, uevent, O_RDONLY | O_NONBLOCK);
-	if (fd == -EXDEV)
-		log_warn("%s: the path to %s leaves %s: not followed", d->name, link, c->root);
-	else if (fd < 0)
-		log_warn("%s: cannot read the uevent of %s: %s", d->name, d->device, strerror(-fd));
-	else
-		read_driver(fd, d->driver, sizeof(d->driver));
 }
 
 /* Fills buf unless the end comes first: bytes read, or -errno. */
@@ -473,129 +261,6 @@ static int stream(struct collector *c, const struct devcd *d, int datafd, int fd
 	return 0;
 }
 
-/* value, from sysfs or a dump, as clean_text makes it. */
-static void json_add_text(struct json_object *o, const char *key, const char *value)
-{
-	_cleanup_free_ char *copy = strdup(value);
-
-	if (copy) {
-		clean_text(copy);
-		json_add_str(o, key, copy);
-	}
-}
-
-static struct json_object *devsnap_summary(const struct ds_note *n)
-{
-	struct json_object *s;
-	struct ds_note_info info;
-
-	if (ds_note_info_decode(n, &info) < 0 || !(s = json_object_new_object()))
-		return NULL;
-	json_add_text(s, "format", info.format);
-	json_add_text(s, "device", info.device);
-	json_add_text(s, "driver", info.driver);
-	json_add_text(s, "reason", info.reason);
-	json_add_u64(s, "page_size", info.page_size);
-	json_add_u64(s, "mapped", info.mapped);
-	json_add_u64(s, "saved", info.saved);
-	json_add_u64(s, "segments", info.nsegs);
-	json_add_u64(s, "time_ns", info.time_ns);
-	return s;
-}
-
-static struct json_object *asahi_summary(const struct ds_dump_file *f, const struct ds_note *n)
-{
-	struct json_object *s;
-	struct ds_agx_info agx;
-	char chip[16], fw[80];
-	int len = 0;
-
-	if (ds_note_agx_decode(n, &agx) < 0 || !(s = json_object_new_object()))
-		return NULL;
-	snprintf(chip, sizeof(chip), "t%x", agx.chip_id);
-	for (unsigned i = 0; i < 6 && (i < 3 || agx.firmware_version[i]); i++)
-		len += snprintf(fw + len, sizeof(fw) - len, "%s%u", i ? "." : "",
-				agx.firmware_version[i]);
-	json_add_text(s, "format", "apple-uat");
-	json_add_text(s, "chip", chip);
-	json_add_u64(s, "gpu_gen", agx.gpu_gen);
-	json_add_u64(s, "gpu_variant", agx.gpu_variant);
-	json_add_u64(s, "gpu_rev", agx.gpu_rev);
-	json_add_u64(s, "cores", agx.total_active_cores);
-	json_add_text(s, "firmware", fw);
-	json_add_u64(s, "segments", f->nloads);
-	return s;
-}
-
-/* "devsnap", "asahi", "elf" or "raw", and the summary of the first two. */
-static void add_content(struct json_object *meta, const struct devcd *d, const struct stream *st)
-{
-	struct json_object *summary = NULL;
-	const char *content = "raw";
-	struct ds_note_iter it = { 0 };
-	struct ds_dump_file f;
-	struct ds_note n;
-
-	if (st->head_len >= 4 && !memcmp(st->head, "\177ELF", 4)) {
-		content = "elf";
-		if (ds_dump_open_head(&f, st->head, st->head_len, st->size) < 0)
-			log_warn("%s: an ELF file but no core devsnap reads (%s, at offset %llu)",
-				 d->name, f.error, (unsigned long long)f.error_offset);
-		else
-			while (!summary && ds_dump_next_note(&f, &it, &n) == 1) {
-				if (ds_note_is(&n, DS_NOTE_NAME, DS_NT_INFO))
-					summary = devsnap_summary(&n), content = "devsnap";
-				else if (ds_note_is(&n, "AGX", 1))
-					summary = asahi_summary(&f, &n), content = "asahi";
-			}
-	}
-	json_object_object_add(meta, "content", json_object_new_string(content));
-	if (summary)
-		json_object_object_add(meta, "summary", summary);
-}
-
-/* A small text file such as boot_id, without its newline; "" if unreadable. */
-static void read_small(const char *path, char *out, size_t len)
-{
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-
-	if (!f || !fgets(out, (int)len, f))
-		out[0] = '\0';
-	out[strcspn(out, "\n")] = '\0';
-}
-
-static struct json_object *make_meta(const struct devcd *d, const struct stream *st)
-{
-	struct json_object *o = json_object_new_object();
-	time_t secs = (time_t)(d->time_usec / 1000000);
-	char buf[256], stamp[64];
-	struct utsname u;
-	struct tm tm;
-
-	if (!o)
-		return NULL;
-	json_add_text(o, "name", "");
-	gmtime_r(&secs, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, sizeof(buf), "%s.%06uZ", stamp, (unsigned)(d->time_usec % 1000000));
-	json_add_text(o, "time", buf);
-	json_add_u64(o, "time_usec", d->time_usec);
-	json_add_text(o, "devcd", d->name);
-	json_add_text(o, "device", d->device);
-	json_add_text(o, "driver", d->driver);
-	json_add_u64(o, "size", st->size);
-	json_add_u64(o, "size_compressed", st->compressed);
-	json_add_text(o, "kernel", uname(&u) == 0 ? u.release : "");
-	read_small("/proc/sys/kernel/random/boot_id", buf, sizeof(buf));
-	json_add_text(o, "boot_id", buf);
-	if (gethostname(buf, sizeof(buf)) < 0)
-		buf[0] = '\0';
-	buf[sizeof(buf) - 1] = '\0';
-	json_add_text(o, "hostname", buf);
-	add_content(o, d, st);
-	return o;
-}
-
 /*
  * Removes the oldest entries while the store breaks MaxCount, MaxUse or
  * KeepFree; never keep, the entry just saved.  Errors are logged and leave
@@ -666,7 +331,7 @@ static int save_entry(struct collector *c, const struct devcd *d, int datafd, st
 		return r;
 	r = stream(c, d, datafd, sv.fd, st);
 	if (r == 0) {
-		meta = make_meta(d, st);
+		meta = dump_meta_new(d, st->size, st->compressed, st->head, st->head_len);
 		r = meta ? store_base_name(d->time_usec, d->driver, d->name, base, sizeof(base))
 			 : -ENOMEM;
 		if (r < 0)
@@ -700,23 +365,9 @@ static int save(struct collector *c, const struct devcd *d, char *name, size_t l
 	free(st.head);
 	if (r < 0)
 		return r;
-	log_info("saved %s as %s, %s → %s", describe(d, what, sizeof(what)), name,
+	log_info("saved %s as %s, %s → %s", devcd_describe(d, what, sizeof(what)), name,
 		 format_bytes(st.size, b1), format_bytes(st.compressed, b2));
 	vacuum(c, name);
-	return 0;
-}
-
-/* Writing to data frees the dump, and lets the device's next crash be dumped. */
-static int release(const struct devcd *d)
-{
-	_cleanup_close_ int fd = openat(d->dirfd, "data", O_WRONLY | O_TRUNC | O_NONBLOCK |
-							   O_NOFOLLOW | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? write(fd, "1", 1) : -1;
-
-	if (n != 1)
-		return log_error_errno(n < 0 ? -errno : -EIO,
-				       "cannot release %s: the kernel frees it at its timeout",
-				       d->name);
 	return 0;
 }
 
@@ -731,23 +382,21 @@ static int collect_one(struct collector *c, const char *name)
 		return log_error("'%s' is not a devcoredump's name (devcdN)", name);
 	clock_gettime(CLOCK_REALTIME, &now);
 	d.time_usec = (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000;
-	r = devcd_open(c, &d);
+	r = devcd_open(&c->sys, &d);
 	/* The udev-started unit and a --watch daemon may both see it. */
 	if (r == 0 && flock(d.dirfd, LOCK_EX | LOCK_NB) < 0) {
 		r = errno == EWOULDBLOCK ? 0 : log_error_errno(-errno, "cannot lock %s", name);
 		if (r == 0)
 			log_info("%s: another collector is saving it", name);
 	} else if (r == 0) {
-		devcd_identify(c, &d);
+		devcd_identify(&c->sys, &d);
 		r = save(c, &d, saved, sizeof(saved));
-		rr = release(&d);
+		rr = devcd_release(&d);
 		if (r < 0 && rr == 0)
-			log_warn("released %s unsaved", describe(&d, what, sizeof(what)));
+			log_warn("released %s unsaved", devcd_describe(&d, what, sizeof(what)));
 		r = r < 0 ? r : rr;
 	}
-	if (d.dirfd >= 0)
-		close(d.dirfd);
-	free(d.rel);
+	devcd_close(&d);
 	return r;
 }
 
@@ -760,19 +409,19 @@ static int only_devcds(const struct dirent *de)
 static int collect_pending(struct collector *c)
 {
 	struct dirent **list = NULL;
-	int n, r = open_class(c);
+	int n, r = sysfs_open_class(&c->sys);
 
 	if (r == -ENOENT) {
-		log_info("no pending devcoredump: %s does not exist", c->sysfs);
+		log_info("no pending devcoredump: %s does not exist", c->sys.sysfs);
 		return 0;
 	}
 	if (r < 0)
 		return r;
-	n = scandirat(c->classfd, ".", &list, only_devcds, versionsort);
+	n = scandirat(c->sys.classfd, ".", &list, only_devcds, versionsort);
 	if (n < 0)
-		return log_error_errno(-errno, "cannot read %s", c->sysfs);
+		return log_error_errno(-errno, "cannot read %s", c->sys.sysfs);
 	if (n == 0)
-		log_info("no pending devcoredump in %s", c->sysfs);
+		log_info("no pending devcoredump in %s", c->sys.sysfs);
 	for (int i = 0; i < n; i++) {
 		int rr = collect_one(c, list[i]->d_name);
 
@@ -850,7 +499,7 @@ static int watch(struct collector *c)
 	ufd = uevent_socket();
 	if (ufd < 0)
 		return ufd;
-	log_info("watching for devcoredumps in %s", c->sysfs);
+	log_info("watching for devcoredumps in %s", c->sys.sysfs);
 	/* After the socket is open, so that no dump falls between the two. */
 	collect_pending(c);
 	for (;;) {
@@ -872,37 +521,9 @@ static int watch(struct collector *c)
 	}
 }
 
-/* DIR/../.. is the root when DIR ends in class/devcoredump, else DIR is. */
-static int open_sysfs(struct collector *c, const char *dir)
-{
-	size_t len = strlen(dir), cl = strlen(CLASS_REL);
-
-	while (len > 1 && dir[len - 1] == '/')
-		len--;
-	c->class_rel = "";
-	if (len >= cl && !strncmp(dir + len - cl, CLASS_REL, cl) &&
-	    (len == cl || dir[len - cl - 1] == '/')) {
-		c->class_rel = CLASS_REL;
-		len -= cl;
-		while (len > 1 && dir[len - 1] == '/')
-			len--;
-	}
-	c->root = len ? strndup(dir, len) : strdup(".");
-	if (!c->root)
-		return log_error_errno(-ENOMEM, "cannot open %s", dir);
-	c->rootfd = open(c->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (c->rootfd < 0)
-		return log_error_errno(-errno, "cannot open %s", c->root);
-	return 0;
-}
-
 static void collector_close(struct collector *c)
 {
-	if (c->classfd >= 0)
-		close(c->classfd);
-	if (c->rootfd >= 0)
-		close(c->rootfd);
-	free(c->root);
+	sysfs_root_close(&c->sys);
 	store_close(&c->store);
 }
 
@@ -910,12 +531,12 @@ static int collector_open(struct collector *c, const struct collect_args *a)
 {
 	int r;
 
-	*c = (struct collector){ .rootfd = -1, .classfd = -1, .sysfs = a->sysfs };
+	*c = (struct collector){ .sys = { .rootfd = -1, .classfd = -1 } };
 	c->store.dirfd = -1;
 	collect_conf_init(&c->conf);
 	r = collect_conf_load(&c->conf, a->config ? a->config : COLLECT_CONF_PATH, a->config);
 	if (r == 0)
-		r = open_sysfs(c, a->sysfs);
+		r = sysfs_root_open(&c->sys, a->sysfs);
 	if (r == 0)
 		r = store_open(&c->store, a->store, true);
 	if (r == 0)
