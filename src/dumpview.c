@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#define _GNU_SOURCE /* qsort_r */
 #include "dumpview.h"
 
 #include <errno.h>
@@ -74,14 +75,13 @@ static void decode_notes(struct dumpview *v)
 								  : PRODUCER_UNKNOWN;
 }
 
-static const struct dumpview *sort_view; /* qsort has no context argument */
-
-static int by_va_cmp(const void *a, const void *b)
+static int by_va_cmp(const void *a, const void *b, void *view)
 {
+	const struct dumpview *v = view;
 	struct ds_dump_load la, lb;
 
-	ds_dump_load(&sort_view->f, *(const uint32_t *)a, &la);
-	ds_dump_load(&sort_view->f, *(const uint32_t *)b, &lb);
+	ds_dump_load(&v->f, *(const uint32_t *)a, &la);
+	ds_dump_load(&v->f, *(const uint32_t *)b, &lb);
 	return la.va < lb.va ? -1 : la.va > lb.va;
 }
 
@@ -95,8 +95,7 @@ static int index_loads(struct dumpview *v)
 		return log_error_errno(-ENOMEM, "cannot index the segments of %s", v->path);
 	for (uint32_t i = 0; i < v->f.nloads; i++)
 		v->by_va[i] = i;
-	sort_view = v;
-	qsort(v->by_va, v->f.nloads, sizeof(*v->by_va), by_va_cmp);
+	qsort_r(v->by_va, v->f.nloads, sizeof(*v->by_va), by_va_cmp, v);
 	return 0;
 }
 
