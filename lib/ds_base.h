@@ -10,6 +10,7 @@
 #ifdef __KERNEL__
 #include <linux/types.h>
 #include <linux/errno.h>
+#include <linux/string.h>
 #else
 #include <stdbool.h>
 #include <stddef.h>
@@ -69,10 +70,18 @@
 #endif
 #endif /* __KERNEL__ */
 
-/* Builtins, not libc calls: the kernel and any C runtime provide these. */
+#ifdef __KERNEL__
+/* The kernel's own, so that FORTIFY_SOURCE and KASAN check lib/'s copies
+ * as they do every other caller's. */
+#define ds_memcpy(d, s, n) memcpy((d), (s), (n))
+#define ds_memset(d, c, n) memset((d), (c), (n))
+#define ds_memcmp(a, b, n) memcmp((a), (b), (n))
+#else
+/* Builtins, not libc calls: any C runtime provides these. */
 #define ds_memcpy(d, s, n) __builtin_memcpy((d), (s), (n))
 #define ds_memset(d, c, n) __builtin_memset((d), (c), (n))
 #define ds_memcmp(a, b, n) __builtin_memcmp((a), (b), (n))
+#endif
 
 /* Page-table entries are little-endian in every format devsnap knows. */
 static inline uint64_t ds_le64(uint64_t v)

@@ -37,8 +37,11 @@ log "kernel $rel ready in $(elapsed "$t0")"
 t0=$(secs)
 rm -rf "$work/module"
 mkdir -p "$work/module"
-cp "$here/module/devsnap_qemu_test.c" "$here/module/Kbuild" "$work/module/"
-make -C "/usr/src/linux-headers-$rel" M="$work/module" modules >"$work/module.log" 2>&1 ||
+cp "$here/module/devsnap_qemu_main.c" "$here/module/Kbuild" "$work/module/"
+# lib/ is built into the module from a copy: Kbuild writes its objects next
+# to the sources, which must not land in the repository.
+cp -R "$here/../../lib" "$work/module/lib"
+make -j"$(nproc 2>/dev/null || echo 2)" -C "/usr/src/linux-headers-$rel" M="$work/module" modules >"$work/module.log" 2>&1 ||
 	{ sed 's/^/# /' "$work/module.log"; bail "the test module does not build"; }
 log "module built in $(elapsed "$t0")"
 
