@@ -21,17 +21,7 @@ static int add_segment(void *opaque, const struct ds_segment *seg)
 {
 	struct capture *c = opaque;
 
-	if (c->nsegs == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 256;
-		struct ds_segment *more = reallocarray(c->segs, cap, sizeof(*more));
-
-		if (!more)
-			return -ENOMEM;
-		c->segs = more;
-		c->cap = cap;
-	}
-	c->segs[c->nsegs++] = *seg;
-	return 0;
+	return seglist_add(&c->segs, seg);
 }
 
 /* The snapshot has one opaque, ours; the source keeps its own. */
@@ -158,12 +148,12 @@ static int layout(struct capture *c)
 	int r;
 
 	c->writer = (struct ds_dump_writer){
-		.info = &c->info, .segs = c->segs, .nsegs = c->nsegs,
+		.info = &c->info, .segs = c->segs.segs, .nsegs = c->segs.n,
 		.read_data = read_data, .opaque = c,
 	};
 	r = ds_dump_layout(&c->writer);
 	if (r < 0)
-		return log_error_errno(r, "cannot lay out a dump of %zu segments", c->nsegs);
+		return log_error_errno(r, "cannot lay out a dump of %zu segments", c->segs.n);
 	return 0;
 }
 
@@ -178,6 +168,7 @@ int capture_run(struct capture *c, struct source *src, const struct capture_opti
 
 	memset(c, 0, sizeof(*c));
 	c->src = src;
+	seglist_init(&c->segs, opt->spill_dir, opt->spill_after);
 	r = init_pgtable(c, opt);
 	if (r == 0)
 		r = check_roots(c);
@@ -293,9 +284,7 @@ int capture_write(struct capture *c, const char *path, bool progress)
 
 void capture_free(struct capture *c)
 {
-	free(c->segs);
-	c->segs = NULL;
-	c->nsegs = c->cap = 0;
+	seglist_free(&c->segs);
 }
 
 void capture_print_summary(const struct capture *c, const char *path)
@@ -304,7 +293,7 @@ void capture_print_summary(const struct capture *c, const char *path)
 	char a[16], b[16];
 
 	printf("%s: %s tables, %llu segments, %s mapped, %s saved\n", path, c->pt.fmt->name,
-	       (unsigned long long)c->nsegs, format_bytes(t->mapped, a), format_bytes(t->saved, b));
+	       (unsigned long long)c->segs.n, format_bytes(t->mapped, a), format_bytes(t->saved, b));
 	for (unsigned why = DS_SAVED + 1; why < DS_SKIP_REASON_COUNT; why++)
 		if (t->skipped[why])
 			printf("  skipped %s: %s\n", ds_skip_reason_name(why),

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "dump.h"
+#include "seglist.h"
 #include "snapshot.h"
 #include "source.h"
 
@@ -28,14 +29,15 @@ struct capture_options {
 	uint64_t budget;    /* 0: no limit */
 	bool partial;
 	const char *device, *driver, *reason;
+	const char *spill_dir; /* a long segment list goes to a file here (seglist.h) */
+	size_t spill_after;    /* segments kept in memory first; 0: the default */
 };
 
 struct capture {
 	struct source *src;
 	struct ds_pgtable pt;
 	struct ds_snapshot snap; /* totals of the last run */
-	struct ds_segment *segs;
-	size_t nsegs, cap;
+	struct seglist segs;
 	struct ds_dump_info info;
 	struct ds_dump_writer writer;
 	uint64_t bad_pa; /* where the source last failed a read */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* devsnap capture: a device's address space from a memory source, as a dump. */
+#include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,12 +237,17 @@ static int open_source(struct source *src, struct capture_args *a)
 int verb_capture(int argc, char **argv)
 {
 	struct capture_args a = { .opt = { .va_last = ~0ULL } };
+	_cleanup_free_ char *out_dir = NULL;
 	struct source src = { 0 };
 	struct capture c;
 	int r = parse_args(&a, argc, argv);
 
 	if (r != 0)
 		return r < 0 ? r : 0;
+	out_dir = strdup(a.output);
+	if (!out_dir)
+		return log_error_errno(-ENOMEM, "cannot capture");
+	a.opt.spill_dir = dirname(out_dir); /* beside the output, on its filesystem */
 	r = open_source(&src, &a);
 	if (r < 0)
 		return r;

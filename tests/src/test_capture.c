@@ -566,6 +566,43 @@ static int capture_watched(void *arg)
 	return r;
 }
 
+/* capture_run with a memory allowance of 16 segments and the fixture's
+ * directory to spill to; -EPROTO if the list never left memory. */
+static int capture_spilling(void *arg)
+{
+	struct capture_options opt = {
+		.format = fx.pt.fmt->name, .roots = { root() }, .nroots = 1, .va_last = ~0ULL,
+		.spill_dir = fx.dir, .spill_after = 16,
+	};
+	struct source src;
+	struct capture c;
+	bool spilled;
+	int r;
+
+	source_open_memimage(&src, &fx.mem);
+	r = capture_run(&c, &src, &opt);
+	spilled = c.segs.fd >= 0;
+	if (r == 0)
+		r = capture_write(&c, cfx_path(&fx, "out.core"), false);
+	capture_free(&c);
+	source_close(&src);
+	return r == 0 && !spilled ? -EPROTO : r;
+}
+
+/* 64 pages that cannot merge (a VA gap after each): a segment list past
+ * the allowance moves to a file, and the dump is the same. */
+static void long_segment_lists_spill_to_a_file(void **state)
+{
+	cfx_setup(&fx, "x86_64", 0, 4 * M1, 1, 0, false);
+	for (uint64_t i = 0; i < 64; i++)
+		cfx_map(&fx, 0x400000 + 2 * i * K4, M1 + i * K4, K4, 0, DS_MEM_CACHED);
+	assert_int_equal(cfx_call(&fx, capture_spilling, NULL), 0);
+	cfx_open_dump(&fx, "out.core");
+	assert_int_equal(fx.file.nloads, 64);
+	for (uint32_t i = 0; i < 64; i++)
+		cfx_assert_load(&fx, i, 0x400000 + 2 * i * K4, M1 + i * K4, K4, DS_SAVED);
+}
+
 /* Two device pages inside RAM between two RAM pages: neither read nor
  * even classified, and kept as device memory. */
 static void device_pages_are_never_touched(const char *format, uint64_t va, bool upper_half)
@@ -799,6 +836,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_teardown(unreadable_sources, teardown),
 	cmocka_unit_test_teardown(truncated_vmcore, teardown),
 	cmocka_unit_test_teardown(bad_options, teardown),
+	cmocka_unit_test_teardown(long_segment_lists_spill_to_a_file, teardown),
 	cmocka_unit_test_teardown(kdump_compressed_vmcore, teardown), /* stays last */
 };
 
