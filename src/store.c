@@ -59,6 +59,23 @@ static bool valid_name(const char *name)
 	return name[0] && name[0] != '.' && !strchr(name, '/') && strlen(name) < NAME_MAX - 5;
 }
 
+/* Dumps hold other people's data: the collector's store is never open to
+ * all, even where someone made it so (0750 with a group is fine). */
+static int close_to_others(struct store *s)
+{
+	struct stat st;
+
+	if (fstat(s->dirfd, &st) < 0)
+		return log_error_errno(-errno, "cannot check the store %s", s->path);
+	if (!(st.st_mode & 0007))
+		return 0;
+	log_warn("the store %s was open to all (mode %04o): closing it", s->path,
+		 (unsigned)(st.st_mode & 07777));
+	if (fchmod(s->dirfd, st.st_mode & 07770) < 0)
+		return log_error_errno(-errno, "cannot close the store %s to others", s->path);
+	return 0;
+}
+
 int store_open(struct store *s, const char *dir, bool create)
 {
 	struct stat st;
@@ -86,7 +103,10 @@ int store_open(struct store *s, const char *dir, bool create)
 		store_close(s);
 		return r;
 	}
-	return 0;
+	r = create ? close_to_others(s) : 0;
+	if (r < 0)
+		store_close(s);
+	return r;
 }
 
 void store_close(struct store *s)

@@ -419,6 +419,16 @@ else
 	skip "--watch ignores a forged uevent" "needs python3 and unshare -rn (a network namespace)"
 fi
 
+# --- a store someone left open to all is closed before anything goes in ---
+tree=$t/open
+s=$t/store-open
+mkdir -m 0755 "$s"
+mkdcd "$tree" 1 "$t/text.bin"
+check "a store left world-readable is closed to others, saying so" sh -c '
+	"$1" collect --once --sysfs "$2/sys/class/devcoredump" --store "$3" --config "$4" 2>"$5" &&
+	test "$(stat -c %a "$3")" = 750 && grep -q "was open to all (mode 0755): closing it" "$5" &&
+	test "$(stat -c %a "$3"/*.zst)" = 600' - "$devsnap" "$tree" "$s" "$t/empty.conf" "$t/open.err"
+
 # --- two collectors, one dump: the second leaves it to the first ---------------
 tree=$t/lock
 s=$t/store-lock
