@@ -160,21 +160,37 @@ static int limit_by_flags(struct kcore_source *k, uint64_t pa, enum ds_skip_reas
 	return 0;
 }
 
+/*
+ * iomem decides RAM or not, kpageflags online and healthy or not, and only
+ * then kcore whether it has the bytes: it leaves out memory blocks that
+ * were offline when it built its list, which are RAM all the same.
+ */
 static int kcore_classify(void *priv, uint64_t pa, uint64_t size, enum ds_skip_reason *reason,
 			  uint64_t *run_len)
 {
 	struct kcore_source *k = priv;
+	enum ds_skip_reason in_kcore;
+	int r;
 
-	elf_phys_classify(&k->elf, pa, size, reason, run_len);
-	if (*reason == DS_SAVED)
-		limit_to_ram(k, pa, reason, run_len);
-	if (*reason != DS_SAVED || k->flags_fd < 0)
+	elf_phys_classify(&k->elf, pa, size, &in_kcore, run_len);
+	*reason = DS_SAVED;
+	limit_to_ram(k, pa, reason, run_len);
+	if (*reason != DS_SAVED)
 		return 0;
-	/* Flags past size would be read for nothing: the run can reach the
-	 * end of RAM, gigabytes on, and classify is asked once per range. */
-	if (*run_len > size)
-		*run_len = size;
-	return limit_by_flags(k, pa, reason, run_len);
+	if (k->flags_fd >= 0) {
+		/* Flags past size would be read for nothing: the run can
+		 * reach the end of RAM, gigabytes on, and classify is asked
+		 * once per range. */
+		if (*run_len > size)
+			*run_len = size;
+		r = limit_by_flags(k, pa, reason, run_len);
+		if (r < 0 || *reason != DS_SAVED)
+			return r;
+	}
+	/* Online RAM the kernel does not show through kcore. */
+	if (in_kcore != DS_SAVED)
+		*reason = DS_SKIP_READ_ERROR;
+	return 0;
 }
 
 static int kcore_read(void *priv, uint64_t pa, void *buf, size_t len)

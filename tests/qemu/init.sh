@@ -70,7 +70,32 @@ echo DEVSNAP-TAP-BEGIN
 dbg=/sys/kernel/debug/devsnap_qemu_test
 
 # --- /proc/kcore capture of the module's device page tables (issue 4) ----
-if ! insmod /modules/devsnap_qemu_test.ko 2>/tmp/err; then
+# The first page of a memory block the kernel left offline: run.sh's DIMM.
+offline_block_pa() {
+	bs=$((0x$(cat /sys/devices/system/memory/block_size_bytes)))
+	for d in /sys/devices/system/memory/memory*; do
+		[ "$(cat "$d/state")" = offline ] || continue
+		n=${d##*memory}
+		echo $((n * bs)); return 0
+	done
+	false
+}
+in_system_ram() { # PA: /proc/iomem lists it as System RAM
+	sed -n 's/^ *\([0-9a-f]*\)-\([0-9a-f]*\) : System RAM$/\1 \2/p' /proc/iomem >/tmp/ram
+	while read -r first last; do
+		[ "$1" -ge $((0x$first)) ] && [ "$1" -le $((0x$last)) ] && return 0
+	done </tmp/ram
+	grep 'System RAM' /proc/iomem; false
+}
+if offline_pa=$(offline_block_pa); then
+	ok "memory block at $(printf %#x "$offline_pa") is offline"
+	check "it is System RAM in /proc/iomem all the same" in_system_ram "$offline_pa"
+else
+	not_ok "a memory block is offline (run.sh's DIMM)"
+	ls /sys/devices/system/memory | diag
+	offline_pa=0
+fi
+if ! insmod /modules/devsnap_qemu_test.ko offline_pa="$offline_pa" 2>/tmp/err; then
 	not_ok "the test module loads"; diag /tmp/err; finish
 fi
 ok "the test module loads"
@@ -105,28 +130,32 @@ check "block: its last 4K page holds its own header" \
 	       grep -qx 'devsnap-qemu block page $last'"
 
 # The dump's segment holding each mapping's VA is at the PA in the module's
-# PTE, and saved, or not-ram for the page outside RAM.
+# PTE, and saved, or not-ram for the page outside RAM, offline for the page
+# in the offline block.
 segments_match() { # MAPS-LINES STATE-OF-POISON
 	bad=
-	for m in page0 page1 page2 page3 mmio poison block; do
+	for m in $(cut -d' ' -f1 $dbg/layout); do
 		want=saved
 		[ $m = mmio ] && want=not-ram
+		[ $m = offline ] && want=offline
 		[ $m = poison ] && want=$2
 		got=$(seg_of "$1" "$(layout $m 2)")
 		[ "$got" = "$(($(layout $m 3))) $want" ] || bad="$bad $m($got)"
 	done
 	[ -z "$bad" ] || { echo "wrong:$bad"; cat "$1"; false; }
 }
-check "every mapping is in the dump at the PA in its PTE, saved or not-ram" \
+check "every mapping is in the dump at the PA in its PTE, saved, not-ram or offline" \
 	segments_match /tmp/maps.txt saved
 count() { [ "$(grep -c -- "$2" "$1")" -eq "$3" ]; } # FILE REGEX N
 check "the 4 scattered pages and the poison page are 5 one-page segments" \
 	count /tmp/maps.txt ' 4096 saved$' 5
-check "the page at PA 0xfee00000 is the only one skipped" count /tmp/maps.txt ' saved$' 6
+check "only the pages at PA 0xfee00000 and in the offline block are skipped" \
+	count /tmp/maps.txt ' saved$' 6
 devsnap info /tmp/k.core >/tmp/info 2>&1
 info_is() { grep -q "^ *$1: $2\$" /tmp/info || { cat /tmp/info; false; }; }
-check "info: 7 segments, 6 saved" info_is Segments "7, 6 saved"
-check "info: 4.0 KiB skipped as not-ram" info_is Skipped "4.0 KiB not-ram"
+check "info: 8 segments, 6 saved" info_is Segments "8, 6 saved"
+check "info: 4.0 KiB skipped as not-ram, 4.0 KiB as offline" \
+	info_is Skipped "4.0 KiB not-ram, 4.0 KiB offline"
 check "info: device and driver as given" \
 	sh -c "grep -q '^ *Device: devsnap_qemu_test$' /tmp/info &&
 	       grep -q '^ *Driver: devsnap_qemu_test$' /tmp/info"
@@ -136,6 +165,8 @@ refused() { # DUMP VA REASON: reading VA fails, naming REASON
 }
 mmio_va=$(layout mmio 2)
 check "reading the not-ram page is refused, naming why" refused /tmp/k.core "$mmio_va" not-ram
+check "reading the offline page is refused, naming why" \
+	refused /tmp/k.core "$(layout offline 2)" offline
 
 # --- lib/ inside the kernel: the module walks and dumps its own tables --
 # The same walker, compiled into the module, over the same tables: each
@@ -165,16 +196,17 @@ else
 	ok "the module wrote a dump of its tables in the kernel (selfdump)"
 	check "verify passes on the in-kernel dump" devsnap verify /tmp/self.core
 	maps_lines /tmp/self.core >/tmp/selfmaps.txt
-	check "its segments are the kcore capture's: va, pa, size, saved or not-ram" \
+	check "its segments are the kcore capture's: va, pa, size, saved, not-ram or offline" \
 		sh -c "cmp -s /tmp/selfmaps.txt /tmp/maps.txt || { diff /tmp/selfmaps.txt /tmp/maps.txt; false; }"
 	check "page0 and the 2M block read back from it as the kernel's pages" \
 		sh -c "devsnap read /tmp/self.core $(layout page0 2) 4096 | cmp - $dbg/page0 &&
 		       devsnap read /tmp/self.core $(layout block 2) $(layout block 4) | cmp - $dbg/block"
 	devsnap info /tmp/self.core >/tmp/info 2>&1
-	check "info: x86_64, the module's root, 7 segments, 6 saved, 4.0 KiB not-ram" \
+	check "info: x86_64, the module's root, 8 segments, 6 saved, 4.0 KiB not-ram and offline" \
 		sh -c "grep -q '^ *Format: x86_64, 48-bit VA, root 0x$(printf %x $((root)))$' /tmp/info &&
-		       grep -q '^ *Segments: 7, 6 saved$' /tmp/info &&
-		       grep -q '^ *Skipped: 4.0 KiB not-ram$' /tmp/info || { cat /tmp/info; false; }"
+		       grep -q '^ *Segments: 8, 6 saved$' /tmp/info &&
+		       grep -q '^ *Skipped: 4.0 KiB not-ram, 4.0 KiB offline$' /tmp/info ||
+		       { cat /tmp/info; false; }"
 fi
 
 # Bonus: a hwpoisoned page is skipped as hwpoison, its bytes never read.
@@ -203,9 +235,9 @@ else
 		check "the poisoned page is skipped as hwpoison, the rest as before" \
 			segments_match /tmp/pmaps.txt hwpoison
 		devsnap info /tmp/p.core >/tmp/info 2>&1
-		check "info: 4.0 KiB not-ram and 4.0 KiB hwpoison skipped, 5 saved" \
-			sh -c "grep -q 'Skipped: 4.0 KiB not-ram, 4.0 KiB hwpoison$' /tmp/info &&
-			       grep -q 'Segments: 7, 5 saved$' /tmp/info || { cat /tmp/info; false; }"
+		check "info: 4.0 KiB each not-ram, offline and hwpoison skipped, 5 saved" \
+			sh -c "grep -q 'Skipped: 4.0 KiB not-ram, 4.0 KiB offline, 4.0 KiB hwpoison$' /tmp/info &&
+			       grep -q 'Segments: 8, 5 saved$' /tmp/info || { cat /tmp/info; false; }"
 		check "reading the poisoned page is refused, naming why" \
 			refused /tmp/p.core "$poison_va" hwpoison
 		check "the poisoned page's bytes are nowhere in the dump" \

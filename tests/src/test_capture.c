@@ -426,6 +426,38 @@ static void kcore_with_iomem_and_kpageflags(void **state)
 	assert_non_null(strstr(fx.out, "offline"));
 }
 
+/* RAM that /proc/kcore leaves out: a memory block offline when the kernel
+ * listed its segments (seen in the QEMU guest), and online RAM it does not
+ * show, which is RAM all the same, not "not-ram". */
+static void kcore_ram_outside_its_segments(void **state)
+{
+	const uint64_t npfns = 12 * M1 / K4, offline_pfn = 0x800;
+	uint64_t nopage[0x200];
+	int fd;
+
+	cfx_setup(&fx, "x86_64", 0, 8 * M1, 1, 0, false);
+	cfx_map(&fx, 0x1000, 0x5000, K4, 0, DS_MEM_CACHED);
+	cfx_map(&fx, 0x70000, 0x800000, 2 * K4, 0, DS_MEM_CACHED);
+	cfx_map(&fx, 0x80000, 0xa00000, K4, 0, DS_MEM_CACHED);
+	write_kcore(npfns);
+	cfx_write_text(&fx, "iomem", "00001000-0009efff : System RAM\n"
+				     "00100000-003fffff : System RAM\n"
+				     "00500000-007fffff : System RAM\n"
+				     "00800000-00bfffff : System RAM\n");
+	for (size_t i = 0; i < DS_ARRAY_SIZE(nopage); i++)
+		nopage[i] = 1ULL << KPF_NOPAGE;
+	fd = open(cfx_path(&fx, "kpageflags"), O_WRONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, nopage, sizeof(nopage), offline_pfn * 8), sizeof(nopage));
+	close(fd);
+	capture_ok("--kcore", "kcore", "--iomem iomem --kpageflags kpageflags");
+
+	assert_int_equal(fx.file.nloads, 3);
+	cfx_assert_load(&fx, 0, 0x1000, 0x5000, K4, DS_SAVED);
+	cfx_assert_load(&fx, 1, 0x70000, 0x800000, 2 * K4, DS_SKIP_OFFLINE);
+	cfx_assert_load(&fx, 2, 0x80000, 0xa00000, K4, DS_SKIP_READ_ERROR);
+}
+
 /* Flags are read for the pages mapped, not for all the RAM after them:
  * with 16 GiB of RAM, a kpageflags covering only the first 8 MiB holds
  * every flag this capture needs. */
@@ -822,6 +854,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_teardown(elf_vmcore, teardown),
 	cmocka_unit_test_teardown(qemu_dump_guest_memory, teardown),
 	cmocka_unit_test_teardown(kcore_with_iomem_and_kpageflags, teardown),
+	cmocka_unit_test_teardown(kcore_ram_outside_its_segments, teardown),
 	cmocka_unit_test_teardown(kcore_reads_only_the_flags_it_needs, teardown),
 	cmocka_unit_test_teardown(kcore_device_pages_larger_than_host_pages, teardown),
 	cmocka_unit_test_teardown(kcore_bad_inputs, teardown),

@@ -4,10 +4,11 @@
  *
  * On load it builds an x86-64 4-level page table in kernel memory, the way a
  * device with an x86-format IOMMU would see memory, and maps into it pages
- * filled with known bytes, one 2 MiB block, a page that is not RAM and a
- * page the test may hwpoison.  userspace reads the root's physical address
- * and the layout from debugfs, captures through /proc/kcore and compares the
- * bytes with the blobs exposed here.
+ * filled with known bytes, one 2 MiB block, a page that is not RAM, a page
+ * the test may hwpoison and, given offline_pa=, a page of an offline memory
+ * block.  userspace reads the root's physical address and the layout from
+ * debugfs, captures through /proc/kcore and compares the bytes with the
+ * blobs exposed here.
  *
  * devsnap's lib/ is compiled into this module (see Kbuild), so the same
  * walker and dump writer run here, in the kernel, over the same tables: the
@@ -33,6 +34,7 @@
 #include <linux/gfp.h>
 #include <linux/highmem.h>
 #include <linux/io.h>
+#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/page-flags.h>
@@ -63,11 +65,23 @@
 
 #define COREDUMP_MAX (16 << 20)
 
+/* A PA in a memory block the guest keeps offline (run.sh adds a DIMM that
+ * the kernel does not online); 0: no such mapping. */
+static unsigned long offline_pa;
+module_param(offline_pa, ulong, 0400);
+MODULE_PARM_DESC(offline_pa, "physical address of a page in an offline memory block");
+
+enum backing {
+	BACKING_PAGE,    /* pages this module allocates and fills */
+	BACKING_NOT_RAM, /* NOT_RAM_PA */
+	BACKING_OFFLINE, /* offline_pa */
+};
+
 struct mapping {
 	const char *name;
 	u64 va;
 	unsigned int order; /* 0: a 4K leaf in the PT; 9: a 2M leaf in the PD */
-	bool not_ram;
+	enum backing backing;
 	struct page *page;
 	u64 pa;
 	struct debugfs_blob_wrapper blob;
@@ -82,10 +96,17 @@ static struct mapping maps[] = {
 	{ "page1", DEV_VA_BASE + 0x2000, 0 },
 	{ "page2", DEV_VA_BASE + 0x1000, 0 },
 	{ "page3", DEV_VA_BASE + 0x0000, 0 },
-	{ "mmio", DEV_VA_BASE + 0x10000, 0, true },
+	{ "mmio", DEV_VA_BASE + 0x10000, 0, BACKING_NOT_RAM },
 	{ "poison", DEV_VA_BASE + 0x20000, 0 },
+	{ "offline", DEV_VA_BASE + 0x30000, 0, BACKING_OFFLINE },
 	{ "block", DEV_VA_BASE + 0x200000, 9 },
 };
+
+/* Without offline_pa the offline mapping is left out, of the layout too. */
+static bool mapped(const struct mapping *m)
+{
+	return m->backing != BACKING_OFFLINE || offline_pa;
+}
 
 /* The four table levels, one page each: enough for the layout above. */
 static u64 *pml4, *pdpt, *pd, *pt;
@@ -178,7 +199,7 @@ static int build_tables(void)
 	pd[DEV_VA_INDEX(DEV_VA_BASE, 1)] = virt_to_phys(pt) | PTE_P | PTE_RW;
 
 	for (i = 0; i < ARRAY_SIZE(maps); i++) {
-		if (maps[i].not_ram)
+		if (maps[i].backing != BACKING_PAGE)
 			continue;
 		/* The buddy allocator aligns an order-9 block to 2 MiB, as a
 		 * PD leaf requires. */
@@ -191,8 +212,12 @@ static int build_tables(void)
 	for (i = 0; i < ARRAY_SIZE(maps); i++) {
 		struct mapping *m = &maps[i];
 
-		if (m->not_ram) {
+		if (!mapped(m))
+			continue;
+		if (m->backing == BACKING_NOT_RAM) {
 			m->pa = NOT_RAM_PA;
+		} else if (m->backing == BACKING_OFFLINE) {
+			m->pa = offline_pa & PAGE_MASK;
 		} else {
 			m->pa = page_to_phys(m->page);
 			fill(m, i);
@@ -209,20 +234,32 @@ static int build_tables(void)
 }
 
 /*
- * lib's view of physical memory.  A PTE may point anywhere, MMIO included,
- * and a read there can have side effects, so only RAM with a struct page is
- * read, through its page (kmap, as highmem would need), and never a
- * hwpoisoned page, whose read would machine-check.
+ * What the page at pa is, the way a driver's crash-time copy must decide
+ * it: a PTE may point anywhere, MMIO included, where a read can have side
+ * effects; an offline block's memmap is not initialised, so its struct
+ * page is not looked at (pfn_to_online_page()); a hwpoisoned page's read
+ * would machine-check.
  */
-static struct page *ram_page(u64 pa)
+static enum ds_skip_reason ram_state(u64 pa, struct page **page)
 {
 	unsigned long pfn = PHYS_PFN(pa);
+
+	*page = NULL;
+	if (!page_is_ram(pfn))
+		return DS_SKIP_NOT_RAM;
+	*page = pfn_to_online_page(pfn);
+	if (!*page || PageOffline(*page))
+		return DS_SKIP_OFFLINE;
+	return PageHWPoison(*page) ? DS_SKIP_HWPOISON : DS_SAVED;
+}
+
+/* lib's view of physical memory: saved-class RAM only, read through its
+ * page (kmap, as highmem would need). */
+static struct page *ram_page(u64 pa)
+{
 	struct page *page;
 
-	if (!pfn_valid(pfn) || !page_is_ram(pfn))
-		return NULL;
-	page = pfn_to_page(pfn);
-	return PageHWPoison(page) ? NULL : page;
+	return ram_state(pa, &page) == DS_SAVED ? page : NULL;
 }
 
 static int read_ram(void *opaque, uint64_t pa, void *buf, size_t len)
@@ -303,18 +340,15 @@ DEFINE_SHOW_ATTRIBUTE(walk);
 static int classify_ram(void *opaque, uint64_t pa, uint64_t size, enum ds_skip_reason *reason,
 			uint64_t *run_len)
 {
-	unsigned long pfn = PHYS_PFN(pa);
+	struct page *page;
 
-	if (pfn_valid(pfn) && page_is_ram(pfn))
-		*reason = PageHWPoison(pfn_to_page(pfn)) ? DS_SKIP_HWPOISON : DS_SAVED;
-	else
-		*reason = DS_SKIP_NOT_RAM;
+	*reason = ram_state(pa, &page);
 	/* One page at a time: the layout is a handful of pages and a block. */
 	*run_len = PAGE_SIZE - offset_in_page(pa);
 	return 0;
 }
 
-/* Far more than the layout's 7 ranges can split into. */
+/* Far more than the layout's 8 ranges can split into. */
 #define SELFDUMP_MAX_SEGS 32
 
 struct selfdump_ctx {
@@ -419,8 +453,9 @@ static int layout_show(struct seq_file *s, void *unused)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(maps); i++)
-		seq_printf(s, "%s %#llx %#llx %#lx\n", maps[i].name, maps[i].va, maps[i].pa,
-			   PAGE_SIZE << maps[i].order);
+		if (mapped(&maps[i]))
+			seq_printf(s, "%s %#llx %#llx %#lx\n", maps[i].name, maps[i].va,
+				   maps[i].pa, PAGE_SIZE << maps[i].order);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(layout);
