@@ -15,6 +15,7 @@
 #include "dumpfile.h"
 #include "fdio.h"
 #include "log.h"
+#include "progress.h"
 #include "units.h"
 
 static int add_segment(void *opaque, const struct ds_segment *seg)
@@ -182,42 +183,6 @@ int capture_run(struct capture *c, struct source *src, const struct capture_opti
 	return layout(c);
 }
 
-struct progress {
-	bool enabled, shown;
-	double start, last;
-	uint64_t total;
-};
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* One \r line, once the write has run a second, five times a second. */
-static void progress_update(struct progress *p, uint64_t done)
-{
-	char a[16], b[16], rate_buf[16];
-	double t = now_seconds(), rate;
-
-	if (!p->enabled || t - p->start < 1.0 || (p->shown && t - p->last < 0.2))
-		return;
-	rate = (double)done / (t - p->start);
-	fprintf(stderr, "\rdevsnap: %s of %s, %s/s, ETA %.0f s  ", format_bytes(done, a),
-		format_bytes(p->total, b), format_bytes((uint64_t)rate, rate_buf),
-		rate > 0 ? (double)(p->total - done) / rate : 0.0);
-	p->shown = true;
-	p->last = t;
-}
-
-static void progress_end(const struct progress *p)
-{
-	if (p->shown)
-		fputs("\r\033[K", stderr);
-}
-
 /* With writeback, each chunk goes to disk as soon as it is written: the
  * disk works while the capture goes on, and the final fsync finds little
  * left (on a 1 GiB capture, the whole write took ~40% less). */
@@ -241,7 +206,7 @@ static int stream_chunks(struct capture *c, int fd, uint8_t *buf, struct progres
 		if (writeback)
 			sync_file_range(fd, (off_t)off, n, SYNC_FILE_RANGE_WRITE); /* a hint */
 		off += (uint64_t)n;
-		progress_update(p, off);
+		progress_update(p, off, progress_now());
 	}
 	return 0;
 }
@@ -249,12 +214,11 @@ static int stream_chunks(struct capture *c, int fd, uint8_t *buf, struct progres
 static int stream(struct capture *c, int fd, bool progress, bool writeback)
 {
 	_cleanup_free_ uint8_t *buf = malloc(CAPTURE_CHUNK);
-	struct progress p = {
-		.enabled = progress && isatty(STDERR_FILENO), .start = now_seconds(),
-		.total = c->writer.size,
-	};
+	struct progress p;
 	int r;
 
+	progress_begin(&p, progress && isatty(STDERR_FILENO) ? stderr : NULL, c->writer.size,
+		       progress_now());
 	if (!buf)
 		return log_error_errno(-ENOMEM, "cannot write the dump");
 	r = stream_chunks(c, fd, buf, &p, writeback);
