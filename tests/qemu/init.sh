@@ -168,6 +168,29 @@ check "reading the not-ram page is refused, naming why" refused /tmp/k.core "$mm
 check "reading the offline page is refused, naming why" \
 	refused /tmp/k.core "$(layout offline 2)" offline
 
+# --budget counts the RAM to copy: 5 pages and the 2 MiB block.
+budget_refused() {
+	! devsnap capture --kcore --format x86_64 --root "$root" -q --budget 1M -o /tmp/b.core \
+		2>/tmp/e && [ "$(wc -l </tmp/e)" -eq 1 ] &&
+		grep -q 'needs 2.0 MiB (2117632 bytes), over --budget 1.0 MiB' /tmp/e &&
+		[ ! -e /tmp/b.core ] || { cat /tmp/e; ls /tmp; false; }
+}
+check "capture --budget 1M fails in one line naming the 2117632 bytes, and writes nothing" \
+	budget_refused
+check "capture --budget 1M --partial saves what fits" \
+	devsnap capture --kcore --format x86_64 --root "$root" -q --budget 1M --partial -o /tmp/b.core
+# The 5 pages take 20 KiB of the budget; the block is saved up to 1 MiB.
+maps_lines /tmp/b.core >/tmp/bmaps.txt
+block_split() {
+	va=$(($(layout block 2))); pa=$(($(layout block 3)))
+	grep -qx "0x$(printf %x $va) 0x$(printf %x $pa) 1028096 saved" /tmp/bmaps.txt &&
+	grep -qx "0x$(printf %x $((va + 1028096))) 0x$(printf %x $((pa + 1028096))) 1069056 over-budget" \
+		/tmp/bmaps.txt && count /tmp/bmaps.txt ' saved$' 6 || { cat /tmp/bmaps.txt; false; }
+}
+check "the block is saved up to the budget's 1 MiB, its rest skipped as over-budget" block_split
+check "page0 reads back from the partial capture" \
+	sh -c "devsnap read /tmp/b.core $(layout page0 2) 4096 | cmp - $dbg/page0"
+
 # --- lib/ inside the kernel: the module walks and dumps its own tables --
 # The same walker, compiled into the module, over the same tables: each
 # range it finds is the kcore capture's segment (none is split there: each
