@@ -27,7 +27,7 @@ case $(ldd "$busybox" 2>&1) in
 *) echo "1..0 # SKIP $busybox is not busybox-static"; exit 0 ;;
 esac
 
-# --- The kernel, its headers, the test module ---------------------------
+# --- The kernel, its headers, devsnap.ko and the test module ------------
 t0=$(secs)
 rel=$("$here/kernel.sh" "$work/cache" 2>"$work/kernel.log") ||
 	{ sed 's/^/# /' "$work/kernel.log"; bail "cannot get Debian's kernel"; }
@@ -38,12 +38,14 @@ t0=$(secs)
 rm -rf "$work/module"
 mkdir -p "$work/module"
 cp "$here/module/devsnap_qemu_main.c" "$here/module/Kbuild" "$work/module/"
-# lib/ is built into the module from a copy: Kbuild writes its objects next
-# to the sources, which must not land in the repository.
-cp -R "$here/../../lib" "$work/module/lib"
+# kernel/ and its lib/ link are built from a copy: Kbuild writes its objects
+# next to the sources, which must not land in the repository.
+cp -RL "$here/../../kernel" "$work/module/kernel"
 make -j"$(nproc 2>/dev/null || echo 2)" -C "/usr/src/linux-headers-$rel" M="$work/module" modules >"$work/module.log" 2>&1 ||
-	{ sed 's/^/# /' "$work/module.log"; bail "the test module does not build"; }
-log "module built in $(elapsed "$t0")"
+	{ sed 's/^/# /' "$work/module.log"; bail "devsnap.ko or the test module does not build"; }
+grep -q 'warning:' "$work/module.log" &&
+	{ sed 's/^/# /' "$work/module.log"; bail "devsnap.ko or the test module builds with warnings"; }
+log "modules built in $(elapsed "$t0")"
 
 # --- The initramfs --------------------------------------------------------
 rm -rf "$work/root"
@@ -52,7 +54,7 @@ mkdir -p "$r/bin" "$r/modules/hwpoison"
 cp "$busybox" "$r/bin/busybox"
 cp "$here/init.sh" "$r/init"
 chmod 755 "$r/init"
-cp "$work/module/devsnap_qemu_test.ko" "$r/modules/"
+cp "$work/module/kernel/devsnap.ko" "$work/module/devsnap_qemu_test.ko" "$r/modules/"
 # devsnap as the normal build made it, with its shared libraries and loader
 # at the paths ldd names, so no static build is needed.
 cp "$devsnap" "$r/bin/devsnap"

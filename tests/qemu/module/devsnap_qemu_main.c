@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A stand-in device for devsnap's tests in a real kernel (tests/qemu/).
+ * A stand-in device for devsnap's tests in a real kernel (tests/qemu/),
+ * and the reference for a driver using kernel/devsnap.h.
  *
  * On load it builds an x86-64 4-level page table in kernel memory, the way a
  * device with an x86-format IOMMU would see memory, and maps into it pages
@@ -10,22 +11,21 @@
  * debugfs, captures through /proc/kcore and compares the bytes with the
  * blobs exposed here.
  *
- * devsnap's lib/ is compiled into this module (see Kbuild), so the same
- * walker and dump writer run here, in the kernel, over the same tables: the
- * guest checks that "walk" matches what devsnap found through /proc/kcore,
- * and that "selfdump", written at load by lib/snapshot.c and
- * lib/dump_write.c, is a dump devsnap verifies and reads.
+ * Writing "main" to debugfs "crash" is this device's crash: it calls
+ * devsnap_coredump() on those tables, as a driver's reset work would.
+ * "huge" does the same on a second table that maps the block 512 times,
+ * 1 GiB to copy in a smaller guest, for the allocation failure; "loop" on
+ * a table that refers to itself, as a corrupted one might.
  *
  * Writing a file to debugfs "coredump" hands those bytes to dev_coredumpv()
- * when the file is closed, as a driver would after a firmware crash.
+ * when the file is closed, for the collector's tests.
  *
  * /sys/kernel/debug/devsnap_qemu_test/
  *   root       PA of the top table (PML4)
  *   layout     one line per mapping: name, device VA, PA, size (hex)
  *   <name>     the bytes of each RAM mapping, as the kernel sees them
- *   walk       lib's walk of the tables, done on each read: one line per
- *              range: device VA, PA, size, ds_prot bits (hex)
- *   selfdump   the devsnap dump of the tables the module wrote at load
+ *   crash      write "main", "huge" or "loop": devsnap_coredump() of those
+ *   scribble   write anything: page0's first line changes
  *   coredump   write a dump, close: a devcoredump of this device
  */
 #include <linux/debugfs.h>
@@ -34,20 +34,16 @@
 #include <linux/gfp.h>
 #include <linux/highmem.h>
 #include <linux/io.h>
-#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/module.h>
-#include <linux/page-flags.h>
 #include <linux/platform_device.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
-#include <linux/timekeeping.h>
+#include <linux/string.h>
 #include <linux/vmalloc.h>
 
-#include "lib/dump.h"
-#include "lib/pgtable.h"
-#include "lib/snapshot.h"
+#include "kernel/devsnap.h"
 
 #define DRV_NAME "devsnap_qemu_test"
 
@@ -111,9 +107,12 @@ static bool mapped(const struct mapping *m)
 /* The four table levels, one page each: enough for the layout above. */
 static u64 *pml4, *pdpt, *pd, *pt;
 static u64 root_pa;
+/* The "huge" tables: one PD of 512 entries, each the 2 MiB block. */
+static u64 *huge_pml4, *huge_pdpt, *huge_pd;
+/* The "loop" table: a PML4 whose entry points back at itself. */
+static u64 *loop_pml4;
 static struct dentry *dir;
 static struct platform_device *pdev;
-static struct debugfs_blob_wrapper selfdump;
 
 /*
  * Every page starts with a line naming it, so a hexdump shows where bytes
@@ -142,7 +141,10 @@ static void free_all(void)
 	free_page((unsigned long)pd);
 	free_page((unsigned long)pdpt);
 	free_page((unsigned long)pml4);
-	vfree(selfdump.data);
+	free_page((unsigned long)huge_pd);
+	free_page((unsigned long)huge_pdpt);
+	free_page((unsigned long)huge_pml4);
+	free_page((unsigned long)loop_pml4);
 }
 
 static int cmp_va(const void *a, const void *b)
@@ -233,220 +235,101 @@ static int build_tables(void)
 	return 0;
 }
 
-/*
- * What the page at pa is, the way a driver's crash-time copy must decide
- * it: a PTE may point anywhere, MMIO included, where a read can have side
- * effects; an offline block's memmap is not initialised, so its struct
- * page is not looked at (pfn_to_online_page()); a hwpoisoned page's read
- * would machine-check.
- */
-static enum ds_skip_reason ram_state(u64 pa, struct page **page)
+static struct mapping *mapping_named(const char *name)
 {
-	unsigned long pfn = PHYS_PFN(pa);
+	unsigned int i;
 
-	*page = NULL;
-	if (!page_is_ram(pfn))
-		return DS_SKIP_NOT_RAM;
-	*page = pfn_to_online_page(pfn);
-	if (!*page || PageOffline(*page))
-		return DS_SKIP_OFFLINE;
-	return PageHWPoison(*page) ? DS_SKIP_HWPOISON : DS_SAVED;
+	for (i = 0; i < ARRAY_SIZE(maps); i++)
+		if (!strcmp(maps[i].name, name))
+			return &maps[i];
+	return NULL;
 }
 
-/* lib's view of physical memory: saved-class RAM only, read through its
- * page (kmap, as highmem would need). */
-static struct page *ram_page(u64 pa)
+/* DEV_VA_BASE on: 512 x the same 2 MiB block, 1 GiB of RAM to copy. */
+static int build_huge_tables(void)
 {
-	struct page *page;
+	u64 block_pa = mapping_named("block")->pa;
+	unsigned int i;
 
-	return ram_state(pa, &page) == DS_SAVED ? page : NULL;
-}
-
-static int read_ram(void *opaque, uint64_t pa, void *buf, size_t len)
-{
-	char *to = buf;
-
-	if (pa + len < pa)
-		return -EFAULT;
-	while (len) {
-		size_t off = offset_in_page(pa);
-		size_t n = min_t(size_t, len, PAGE_SIZE - off);
-		struct page *page = ram_page(pa);
-
-		if (!page)
-			return -EFAULT;
-		memcpy_from_page(to, page, off, n);
-		to += n;
-		pa += n;
-		len -= n;
-	}
+	huge_pml4 = (u64 *)get_zeroed_page(GFP_KERNEL);
+	huge_pdpt = (u64 *)get_zeroed_page(GFP_KERNEL);
+	huge_pd = (u64 *)get_zeroed_page(GFP_KERNEL);
+	if (!huge_pml4 || !huge_pdpt || !huge_pd)
+		return -ENOMEM;
+	huge_pml4[DEV_VA_INDEX(DEV_VA_BASE, 3)] = virt_to_phys(huge_pdpt) | PTE_P | PTE_RW;
+	huge_pdpt[DEV_VA_INDEX(DEV_VA_BASE, 2)] = virt_to_phys(huge_pd) | PTE_P | PTE_RW;
+	for (i = 0; i < 512; i++)
+		huge_pd[i] = block_pa | PTE_P | PTE_RW | PTE_PS;
 	return 0;
 }
 
-/* The device's tables as lib describes them: x86-64, 4 levels, one root. */
-static int device_pgtable(struct ds_pgtable *pt)
+static int build_loop_table(void)
 {
-	struct ds_pgtable_config cfg = {
-		.format = ds_format_find("x86_64"),
-		.roots = { root_pa },
-		.nroots = 1,
-		.read_phys = read_ram,
+	loop_pml4 = (u64 *)get_zeroed_page(GFP_KERNEL);
+	if (!loop_pml4)
+		return -ENOMEM;
+	loop_pml4[DEV_VA_INDEX(DEV_VA_BASE, 3)] = virt_to_phys(loop_pml4) | PTE_P | PTE_RW;
+	return 0;
+}
+
+/*
+ * The device's crash, as a driver handles it: the device is halted, and
+ * its reset work hands its page tables to devsnap before anything is
+ * reused.  A write error is devsnap_coredump()'s errno.
+ */
+static ssize_t crash_write(struct file *file, const char __user *ubuf, size_t count,
+			   loff_t *ppos)
+{
+	static const struct devsnap_blob fw_log = {
+		.name = "firmware-log", .data = "fw: assertion failed at 0x1234\n", .size = 31,
 	};
-	struct ds_error err;
-	int ret = ds_pgtable_init(pt, &cfg, &err);
-
-	if (ret)
-		pr_err(DRV_NAME ": ds_pgtable_init: %s\n", err.what);
-	return ret;
-}
-
-static void walk_error(const char *who, const struct ds_error *e, int ret)
-{
-	pr_err(DRV_NAME ": %s: %d, %s (va %#llx, pa %#llx, height %d)\n", who, ret,
-	       e->what ? e->what : "", e->va, e->pa, e->height);
-}
-
-/* Walks on every read, so the file shows the tables as they are now. */
-static int walk_show(struct seq_file *s, void *unused)
-{
-	struct ds_pgtable pt;
-	struct ds_walk *w;
-	struct ds_range r;
+	struct devsnap_request req = {
+		.format = "x86_64",
+		.nroots = 1,
+		.reason = "firmware assertion (test crash)",
+		.blobs = &fw_log,
+		.nblobs = 1,
+	};
+	char which[8];
+	ssize_t n = simple_write_to_buffer(which, sizeof(which) - 1, ppos, ubuf, count);
 	int ret;
 
-	ret = device_pgtable(&pt);
-	if (ret)
-		return ret;
-	/* About 2.8 KiB, over the kernel's 2 KiB frame limit. */
-	w = kmalloc(sizeof(*w), GFP_KERNEL);
-	if (!w)
-		return -ENOMEM;
-	ret = ds_walk_begin(w, &pt, 0, ~0ULL);
-	while (!ret) {
-		ret = ds_walk_next(w, &r);
-		if (ret <= 0)
-			break;
-		seq_printf(s, "%#llx %#llx %#llx %#x\n", r.va, r.pa, r.size, r.attrs.prot);
-		ret = 0;
-	}
-	if (ret < 0)
-		walk_error("walk", &w->error, ret);
-	kfree(w);
-	return ret;
-}
-DEFINE_SHOW_ATTRIBUTE(walk);
-
-/* What lib/snapshot.c saves: RAM; the rest is skipped, and why. */
-static int classify_ram(void *opaque, uint64_t pa, uint64_t size, enum ds_skip_reason *reason,
-			uint64_t *run_len)
-{
-	struct page *page;
-
-	*reason = ram_state(pa, &page);
-	/* One page at a time: the layout is a handful of pages and a block. */
-	*run_len = PAGE_SIZE - offset_in_page(pa);
-	return 0;
+	if (n < 0)
+		return n;
+	which[n] = '\0';
+	if (sysfs_streq(which, "main"))
+		req.roots[0] = root_pa;
+	else if (sysfs_streq(which, "huge"))
+		req.roots[0] = virt_to_phys(huge_pml4);
+	else if (sysfs_streq(which, "loop"))
+		req.roots[0] = virt_to_phys(loop_pml4);
+	else
+		return -EINVAL;
+	ret = devsnap_coredump(&pdev->dev, &req);
+	return ret ? ret : n;
 }
 
-/* Far more than the layout's 8 ranges can split into. */
-#define SELFDUMP_MAX_SEGS 32
-
-struct selfdump_ctx {
-	struct ds_snapshot snap; /* holds a struct ds_walk: too big for the stack */
-	struct ds_segment segs[SELFDUMP_MAX_SEGS];
-	size_t nsegs;
+static const struct file_operations crash_fops = {
+	.owner = THIS_MODULE,
+	.write = crash_write,
+	.llseek = no_llseek,
 };
 
-static int add_segment(void *opaque, const struct ds_segment *seg)
+/* Changes page0 after a crash: the dump must hold the bytes from before. */
+static ssize_t scribble_write(struct file *file, const char __user *ubuf, size_t count,
+			      loff_t *ppos)
 {
-	struct selfdump_ctx *c = opaque;
+	struct mapping *m = mapping_named("page0");
 
-	if (c->nsegs == SELFDUMP_MAX_SEGS)
-		return -ENOMEM;
-	c->segs[c->nsegs++] = *seg;
-	return 0;
+	snprintf(page_address(m->page), 64, "devsnap-qemu page0 scribbled\n");
+	return count;
 }
 
-static int read_segment(void *opaque, const struct ds_segment *seg, uint64_t off, void *buf,
-			size_t len)
-{
-	return read_ram(opaque, seg->pa + off, buf, len);
-}
-
-/*
- * Read in pieces of an odd size, as devcoredump's read callback is called,
- * so that pieces start and end inside the headers, the notes and the data.
- */
-#define SELFDUMP_PIECE 3000
-
-/*
- * A devsnap dump of the device's tables, written by lib in the kernel
- * into a vmalloc buffer: snapshot, layout, then the file read out piece
- * by piece.  Done at load, before the test poisons a page.
- */
-static int make_selfdump(void)
-{
-	struct ds_snapshot_config scfg = { .va_first = 0, .va_last = ~0ULL };
-	struct ds_dump_info info = {
-		.device = DRV_NAME,
-		.driver = DRV_NAME,
-		.reason = "in-kernel self-dump",
-		.time_ns = ktime_get_real_ns(),
-	};
-	struct ds_dump_writer w = { .info = &info, .read_data = read_segment };
-	struct selfdump_ctx *c;
-	struct ds_pgtable pt;
-	u8 *buf = NULL;
-	u64 off;
-	int ret;
-
-	ret = device_pgtable(&pt);
-	if (ret)
-		return ret;
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
-	if (!c)
-		return -ENOMEM;
-	scfg.pt = &pt;
-	scfg.classify = classify_ram;
-	scfg.add_segment = add_segment;
-	scfg.opaque = c;
-	ret = ds_snapshot_run(&c->snap, &scfg);
-	if (ret) {
-		walk_error("snapshot", &c->snap.error, ret);
-		goto out;
-	}
-	info.pt = &pt;
-	w.segs = c->segs;
-	w.nsegs = c->nsegs;
-	ret = ds_dump_layout(&w);
-	if (ret) {
-		pr_err(DRV_NAME ": ds_dump_layout: %d\n", ret);
-		goto out;
-	}
-	buf = vmalloc(w.size);
-	if (!buf) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	for (off = 0; off < w.size;) {
-		s64 n = ds_dump_read(&w, off, buf + off, SELFDUMP_PIECE);
-
-		if (n <= 0) {
-			pr_err(DRV_NAME ": ds_dump_read at %llu: %lld\n", off, n);
-			ret = n ? (int)n : -EIO;
-			goto out;
-		}
-		off += n;
-	}
-	selfdump.data = buf;
-	selfdump.size = w.size;
-	buf = NULL;
-	pr_info(DRV_NAME ": self-dump of %zu segments, %llu bytes\n", c->nsegs, w.size);
-out:
-	vfree(buf);
-	kfree(c);
-	return ret;
-}
+static const struct file_operations scribble_fops = {
+	.owner = THIS_MODULE,
+	.write = scribble_write,
+	.llseek = no_llseek,
+};
 
 static int layout_show(struct seq_file *s, void *unused)
 {
@@ -537,12 +420,12 @@ static int __init devsnap_qemu_init(void)
 	int ret;
 
 	ret = build_tables();
+	if (!ret)
+		ret = build_huge_tables();
+	if (!ret)
+		ret = build_loop_table();
 	if (ret)
 		goto err_free;
-	/* Not fatal: the guest's other checks still run, and this one's
-	 * failure shows as a missing "selfdump" and a line in the log. */
-	if (make_selfdump())
-		pr_err(DRV_NAME ": no self-dump\n");
 	ret = platform_driver_register(&devsnap_qemu_driver);
 	if (ret)
 		goto err_free;
@@ -555,9 +438,8 @@ static int __init devsnap_qemu_init(void)
 	dir = debugfs_create_dir(DRV_NAME, NULL);
 	debugfs_create_x64("root", 0400, dir, &root_pa);
 	debugfs_create_file("layout", 0400, dir, NULL, &layout_fops);
-	debugfs_create_file("walk", 0400, dir, NULL, &walk_fops);
-	if (selfdump.data)
-		debugfs_create_blob("selfdump", 0400, dir, &selfdump);
+	debugfs_create_file("crash", 0200, dir, NULL, &crash_fops);
+	debugfs_create_file("scribble", 0200, dir, NULL, &scribble_fops);
 	debugfs_create_file("coredump", 0200, dir, NULL, &coredump_fops);
 	for (i = 0; i < ARRAY_SIZE(maps); i++)
 		if (maps[i].page)

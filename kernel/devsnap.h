@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * devsnap in the kernel: at crash time, walk a device's page tables, copy
+ * every page they map that is online, healthy RAM into fresh memory, and
+ * hand the copy to devcoredump as a devsnap ELF core (docs/dump-format.md).
+ * userspace then saves it with `devsnap collect` and reads it with the
+ * devsnap verbs, gdb or drgn.
+ */
+#ifndef DEVSNAP_H
+#define DEVSNAP_H
+
+#include <linux/device.h>
+#include <linux/types.h>
+
+#define DEVSNAP_MAX_ROOTS 4 /* DART's TTBRs; every other format has one */
+
+/* Bytes the driver wants kept beside the memory: firmware log, registers. */
+struct devsnap_blob {
+	const char *name;
+	const void *data;
+	size_t size;
+};
+
+struct devsnap_request {
+	const char *format;            /* "arm64-4k", "apple-uat", ...: `devsnap formats` */
+	u64 roots[DEVSNAP_MAX_ROOTS];  /* physical address of each top table */
+	unsigned int nroots;
+	unsigned int va_bits;          /* 0: the format's default */
+	bool upper_half;               /* sign-extended VAs (TTBR1, kernel VM) */
+	u64 va_first, va_last;         /* inclusive; both 0: the whole space */
+	u64 budget;                    /* bytes that may be copied; 0: no limit */
+	bool partial;                  /* past the budget, keep what fits */
+	const char *reason;            /* "firmware assertion", ...; may be NULL */
+	u16 e_machine;                 /* the device processor's EM_*, or EM_NONE */
+	const struct devsnap_blob *blobs;
+	unsigned int nblobs;
+};
+
+/*
+ * Snapshots what dev's MMU maps and hands it to devcoredump, which owns it
+ * from then on (and drops it if dev already has a dump pending).  Sleeps:
+ * call it from process context, e.g. the driver's reset work, with the
+ * device halted so that its tables and memory hold still.  Only RAM that
+ * is online and not hwpoisoned is read; MMIO never is.  0, or a negative
+ * errno with everything freed: -ENOMEM when the copy cannot be allocated,
+ * -E2BIG over the budget without partial, -EINVAL for a bad request,
+ * -ELOOP and others for tables the walker refuses.
+ */
+int devsnap_coredump(struct device *dev, const struct devsnap_request *req);
+
+#endif /* DEVSNAP_H */

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * devsnap_coredump(): describe, snapshot, copy, hand over.
+ *
+ * The walk (lib/snapshot.c) only sorts what the tables map into segments,
+ * saved or skipped and why; then one allocation takes every byte to save,
+ * so that a failure is known before anything is copied and leaves nothing
+ * behind; then the copy.  devcoredump reads the ELF file through
+ * lib/dump_write.c piece by piece, from the copy: it is never assembled.
+ */
+#include <linux/devcoredump.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/vmalloc.h>
+
+#include "devsnap.h"
+#include "devsnap_ram.h"
+#include "lib/snapshot.h"
+
+/* Crash time: fail rather than wake the OOM killer, and say so ourselves. */
+#define DEVSNAP_GFP (GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
+#define COPY_STEP (2UL << 20) /* bytes copied between cond_resched() */
+
+/* Everything one dump owns, freed together when devcoredump lets it go. */
+struct devsnap_dump {
+	struct ds_pgtable pt;
+	struct ds_dump_info info; /* device, driver, reason: our copies */
+	struct ds_dump_writer writer;
+	struct ds_segment *segs;
+	size_t nsegs, segs_cap;
+	u64 *data_off; /* per segment: where its bytes are in data */
+	u8 *data;      /* the copy of every saved segment, in order */
+	u64 saved;     /* bytes in data */
+	struct ds_blob *blobs;
+	size_t nblobs;
+};
+
+static void dump_free(struct devsnap_dump *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nblobs; i++) {
+		kfree(d->blobs[i].name);
+		kvfree(d->blobs[i].data);
+	}
+	kfree(d->blobs);
+	kfree(d->info.device);
+	kfree(d->info.driver);
+	kfree(d->info.reason);
+	vfree(d->data);
+	kvfree(d->data_off);
+	kvfree(d->segs);
+	kfree(d);
+}
+
+static int copy_blobs(struct devsnap_dump *d, const struct devsnap_request *req)
+{
+	unsigned int i;
+
+	if (!req->nblobs)
+		return 0;
+	d->blobs = kcalloc(req->nblobs, sizeof(*d->blobs), DEVSNAP_GFP);
+	if (!d->blobs)
+		return -ENOMEM;
+	for (i = 0; i < req->nblobs; i++) {
+		const struct devsnap_blob *b = &req->blobs[i];
+		void *data = kvmalloc(b->size ?: 1, DEVSNAP_GFP);
+
+		d->blobs[i].name = kstrdup(b->name, DEVSNAP_GFP);
+		d->blobs[i].data = data;
+		d->nblobs++;
+		if (!data || !d->blobs[i].name)
+			return -ENOMEM;
+		memcpy(data, b->data, b->size);
+		d->blobs[i].size = b->size;
+	}
+	return 0;
+}
+
+/* The tables as lib reads them, the names the dump carries, the blobs. */
+static int describe(struct devsnap_dump *d, struct device *dev,
+		    const struct devsnap_request *req)
+{
+	struct ds_pgtable_config cfg = {
+		.format = ds_format_find(req->format),
+		.nroots = req->nroots,
+		.va_bits = req->va_bits,
+		.upper_half = req->upper_half,
+		.read_phys = devsnap_ram_read,
+	};
+	struct ds_error err = {};
+	int ret;
+
+	if (!cfg.format) {
+		dev_err(dev, "devsnap: unknown page-table format \"%s\"\n", req->format);
+		return -EINVAL;
+	}
+	if (req->nroots > DEVSNAP_MAX_ROOTS)
+		return -EINVAL;
+	memcpy(cfg.roots, req->roots, req->nroots * sizeof(cfg.roots[0]));
+	ret = ds_pgtable_init(&d->pt, &cfg, &err);
+	if (ret) {
+		dev_err(dev, "devsnap: %s page tables: %s\n", req->format, err.what);
+		return ret;
+	}
+	d->info = (struct ds_dump_info){
+		.device = kstrdup(dev_name(dev), DEVSNAP_GFP),
+		.driver = kstrdup(dev_driver_string(dev), DEVSNAP_GFP),
+		.reason = kstrdup(req->reason ?: "", DEVSNAP_GFP),
+		.pt = &d->pt,
+		.time_ns = ktime_get_real_ns(),
+		.e_machine = req->e_machine,
+	};
+	if (!d->info.device || !d->info.driver || !d->info.reason)
+		return -ENOMEM;
+	return copy_blobs(d, req);
+}
+
+static int add_segment(void *opaque, const struct ds_segment *seg)
+{
+	struct devsnap_dump *d = opaque;
+
+	if (d->nsegs == d->segs_cap) {
+		size_t cap = d->segs_cap ? 2 * d->segs_cap : 64;
+		struct ds_segment *more = kvmalloc_array(cap, sizeof(*more), DEVSNAP_GFP);
+
+		if (!more)
+			return -ENOMEM;
+		if (d->nsegs)
+			memcpy(more, d->segs, d->nsegs * sizeof(*more));
+		kvfree(d->segs);
+		d->segs = more;
+		d->segs_cap = cap;
+	}
+	d->segs[d->nsegs++] = *seg;
+	return 0;
+}
+
+static void snapshot_error(struct device *dev, const struct ds_snapshot *s, int ret)
+{
+	const struct ds_error *e = &s->error;
+
+	if (ret == -E2BIG && !s->walk.err)
+		dev_err(dev, "devsnap: the mapped RAM needs %llu bytes, over the budget of %llu\n",
+			s->totals.needed, s->cfg.budget);
+	else if (ret == -ENOMEM)
+		dev_err(dev, "devsnap: out of memory for the segment list (%zu segments)\n",
+			((struct devsnap_dump *)s->cfg.opaque)->nsegs);
+	else
+		dev_err(dev, "devsnap: %s (VA %#llx, PA %#llx): %d\n", e->what ?: "walk failed",
+			e->va, e->pa, ret);
+}
+
+/* Sorts what the tables map into segments; nothing is copied yet. */
+static int snapshot(struct devsnap_dump *d, struct device *dev,
+		    const struct devsnap_request *req)
+{
+	struct ds_snapshot_config cfg = {
+		.pt = &d->pt,
+		.va_first = req->va_first,
+		.va_last = req->va_first || req->va_last ? req->va_last : ~0ULL,
+		.budget = req->budget,
+		.partial = req->partial,
+		.classify = devsnap_ram_classify,
+		.add_segment = add_segment,
+		.opaque = d,
+	};
+	/* It holds a struct ds_walk: too big for a kernel stack. */
+	struct ds_snapshot *s = kvmalloc(sizeof(*s), DEVSNAP_GFP);
+	int ret;
+
+	if (!s)
+		return -ENOMEM;
+	ret = ds_snapshot_run(s, &cfg);
+	if (ret)
+		snapshot_error(dev, s, ret);
+	d->saved = s->totals.saved;
+	kvfree(s);
+	return ret;
+}
+
+/* Copies a segment between reschedules: a 1G block is one segment. */
+static int copy_segment(u8 *to, const struct ds_segment *seg)
+{
+	u64 done, n;
+	int ret;
+
+	for (done = 0; done < seg->size; done += n) {
+		n = min_t(u64, seg->size - done, COPY_STEP);
+		ret = devsnap_ram_read(NULL, seg->pa + done, to + done, n);
+		if (ret)
+			return ret;
+		cond_resched();
+	}
+	return 0;
+}
+
+/* One allocation for every saved byte, then the copy. */
+static int copy_saved(struct devsnap_dump *d, struct device *dev)
+{
+	u64 off = 0;
+	size_t i;
+
+	d->data_off = kvmalloc_array(d->nsegs ?: 1, sizeof(*d->data_off), DEVSNAP_GFP);
+	if (d->saved)
+		d->data = __vmalloc(d->saved, DEVSNAP_GFP);
+	if (!d->data_off || (d->saved && !d->data)) {
+		dev_err(dev, "devsnap: cannot allocate %llu bytes for the copy of the mapped RAM\n",
+			d->saved);
+		return -ENOMEM;
+	}
+	for (i = 0; i < d->nsegs; i++) {
+		struct ds_segment *seg = &d->segs[i];
+
+		if (seg->skip != DS_SAVED)
+			continue;
+		d->data_off[i] = off;
+		/* The page may have changed state since it was classified. */
+		if (copy_segment(d->data + off, seg))
+			seg->skip = DS_SKIP_READ_ERROR;
+		off += seg->size;
+	}
+	return 0;
+}
+
+static int read_saved(void *opaque, const struct ds_segment *seg, uint64_t off, void *buf,
+		      size_t len)
+{
+	const struct devsnap_dump *d = opaque;
+
+	memcpy(buf, d->data + d->data_off[seg - d->segs] + off, len);
+	return 0;
+}
+
+static int layout(struct devsnap_dump *d, struct device *dev)
+{
+	int ret;
+
+	d->writer = (struct ds_dump_writer){
+		.info = &d->info,
+		.segs = d->segs,
+		.nsegs = d->nsegs,
+		.blobs = d->blobs,
+		.nblobs = d->nblobs,
+		.read_data = read_saved,
+		.opaque = d,
+	};
+	ret = ds_dump_layout(&d->writer);
+	if (ret)
+		dev_err(dev, "devsnap: cannot lay out the dump of %zu segments: %d\n", d->nsegs,
+			ret);
+	return ret;
+}
+
+static ssize_t devcd_read(char *buffer, loff_t offset, size_t count, void *data, size_t datalen)
+{
+	struct devsnap_dump *d = data;
+
+	return ds_dump_read(&d->writer, offset, buffer, count);
+}
+
+static void devcd_free(void *data)
+{
+	dump_free(data);
+}
+
+int devsnap_coredump(struct device *dev, const struct devsnap_request *req)
+{
+	struct devsnap_dump *d = kzalloc(sizeof(*d), DEVSNAP_GFP);
+	int ret;
+
+	if (!d)
+		return -ENOMEM;
+	ret = describe(d, dev, req);
+	if (!ret)
+		ret = snapshot(d, dev, req);
+	if (!ret)
+		ret = copy_saved(d, dev);
+	if (!ret)
+		ret = layout(d, dev);
+	if (ret) {
+		dump_free(d);
+		return ret;
+	}
+	dev_info(dev, "devsnap: %zu segments, %llu bytes copied, a %llu-byte dump\n", d->nsegs,
+		 d->saved, d->writer.size);
+	/* devcoredump owns d from here, and frees it through devcd_free. */
+	dev_coredumpm(dev, THIS_MODULE, d, d->writer.size, GFP_KERNEL, devcd_read, devcd_free);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(devsnap_coredump);
+
+/* Lets the module unload; devcoredump holds it while a dump is pending. */
+static void __exit devsnap_exit(void)
+{
+}
+module_exit(devsnap_exit);
+
+MODULE_DESCRIPTION("devsnap: device MMU snapshots at crash time, as devcoredumps");
+MODULE_LICENSE("Dual MIT/GPL");
