@@ -25,6 +25,8 @@
 
 #define COPY_STEP (2UL << 20) /* bytes copied between cond_resched() */
 
+static_assert(DEVSNAP_MAX_ROOTS == DS_MAX_ROOTS);
+
 /* Everything one dump owns, freed together when devcoredump lets it go. */
 struct devsnap_dump {
 	struct ds_pgtable pt;
@@ -86,7 +88,7 @@ static int describe(struct devsnap_dump *d, struct device *dev,
 		    const struct devsnap_request *req)
 {
 	struct ds_pgtable_config cfg = {
-		.format = ds_format_find(req->format),
+		.format = req->format ? ds_format_find(req->format) : NULL,
 		.nroots = req->nroots,
 		.va_bits = req->va_bits,
 		.upper_half = req->upper_half,
@@ -99,8 +101,10 @@ static int describe(struct devsnap_dump *d, struct device *dev,
 		dev_err(dev, "devsnap: unknown page-table format \"%s\"\n", req->format);
 		return -EINVAL;
 	}
-	if (req->nroots > DEVSNAP_MAX_ROOTS)
+	if (req->nroots > DEVSNAP_MAX_ROOTS) {
+		dev_err(dev, "devsnap: %u roots, at most %d\n", req->nroots, DEVSNAP_MAX_ROOTS);
 		return -EINVAL;
+	}
 	memcpy(cfg.roots, req->roots, req->nroots * sizeof(cfg.roots[0]));
 	ret = ds_pgtable_init(&d->pt, &cfg, &err);
 	if (ret) {
@@ -140,7 +144,8 @@ static int add_segment(void *opaque, const struct ds_segment *seg)
 	return 0;
 }
 
-static void snapshot_error(struct device *dev, const struct ds_snapshot *s, int ret)
+static void snapshot_error(struct device *dev, const struct devsnap_dump *d,
+			   const struct ds_snapshot *s, int ret)
 {
 	const struct ds_error *e = &s->error;
 
@@ -149,7 +154,7 @@ static void snapshot_error(struct device *dev, const struct ds_snapshot *s, int 
 			s->totals.needed, s->cfg.budget);
 	else if (ret == -ENOMEM)
 		dev_err(dev, "devsnap: out of memory for the segment list (%zu segments)\n",
-			((struct devsnap_dump *)s->cfg.opaque)->nsegs);
+			d->nsegs);
 	else
 		dev_err(dev, "devsnap: %s (VA %#llx, PA %#llx): %d\n", e->what ?: "walk failed",
 			e->va, e->pa, ret);
@@ -177,7 +182,7 @@ static int snapshot(struct devsnap_dump *d, struct device *dev,
 		return -ENOMEM;
 	ret = ds_snapshot_run(s, &cfg);
 	if (ret)
-		snapshot_error(dev, s, ret);
+		snapshot_error(dev, d, s, ret);
 	d->saved = s->totals.saved;
 	kvfree(s);
 	return ret;
@@ -206,7 +211,8 @@ static int copy_saved(struct devsnap_dump *d, struct device *dev)
 	size_t i;
 
 	d->data_off = kvmalloc_array(d->nsegs ?: 1, sizeof(*d->data_off), DEVSNAP_GFP);
-	if (d->saved)
+	/* No more than vmalloc can be asked for (32-bit kernels). */
+	if (d->saved && d->saved == (unsigned long)d->saved)
 		d->data = __vmalloc(d->saved, DEVSNAP_GFP);
 	if (!d->data_off || (d->saved && !d->data)) {
 		dev_err(dev, "devsnap: cannot allocate %llu bytes for the copy of the mapped RAM\n",

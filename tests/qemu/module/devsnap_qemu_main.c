@@ -312,7 +312,6 @@ static ssize_t crash_write(struct file *file, const char __user *ubuf, size_t co
 static const struct file_operations crash_fops = {
 	.owner = THIS_MODULE,
 	.write = crash_write,
-	.llseek = no_llseek,
 };
 
 /* Changes page0 after a crash: the dump must hold the bytes from before. */
@@ -328,7 +327,6 @@ static ssize_t scribble_write(struct file *file, const char __user *ubuf, size_t
 static const struct file_operations scribble_fops = {
 	.owner = THIS_MODULE,
 	.write = scribble_write,
-	.llseek = no_llseek,
 };
 
 static int layout_show(struct seq_file *s, void *unused)
@@ -400,7 +398,6 @@ static const struct file_operations coredump_fops = {
 	.open = coredump_open,
 	.write = coredump_write,
 	.release = coredump_release,
-	.llseek = no_llseek,
 };
 
 /* A bound driver, so that the dump's failing_device names DRIVER=. */
