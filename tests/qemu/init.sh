@@ -329,8 +329,15 @@ else
 	# After the crash the device's memory moves on; the dump must not.
 	echo x >$dbg/scribble
 	cp "$d/data" /tmp/crash.core
-	echo 1 >"$d/data"
-	check "it is released by a write to data" wait_for 10 gone "$d"
+	check "collect --once saves it" devsnap collect --once --store /tmp/store3
+	check "and releases it" wait_for 10 gone "$d"
+	check "export -1 is byte-identical to the cp of data" \
+		sh -c "devsnap export -1 -o /tmp/exp3 --store /tmp/store3 && cmp /tmp/exp3 /tmp/crash.core"
+	check "metadata: the summary from its notes (devsnap, the device, the reason)" \
+		sh -c "devsnap show -1 --store /tmp/store3 >/tmp/show &&
+		       grep -qx ' *Content: devsnap' /tmp/show &&
+		       grep -qx ' *Device: devsnap_qemu_test' /tmp/show &&
+		       grep -qx ' *Reason: firmware assertion (test crash)' /tmp/show || { cat /tmp/show; false; }"
 	check "verify passes on the in-kernel dump" devsnap verify /tmp/crash.core
 	maps_lines /tmp/crash.core >/tmp/crashmaps.txt
 	check "its segments are the kcore capture's: va, pa, size, saved or why not" \
