@@ -50,16 +50,25 @@ static bool power_of_two(uint64_t x)
 	return x && !(x & (x - 1));
 }
 
+/*
+ * A segment is whole pages of the format (the INFO note's page size; the
+ * granule itself without one).  A block split by what could be saved (a
+ * poisoned page, the budget) keeps its granule in p_align, so a piece
+ * need only sit at the same offset in the block in VA and in PA.
+ */
 static void check_load(struct verify *c, const struct ds_dump_load *l)
 {
-	uint64_t a = l->align;
+	uint64_t a = l->align, page = c->v->has_info ? c->v->info.page_size : a;
 
 	if (!power_of_two(a))
 		problem(c, "segment 0x%" PRIx64 ": p_align %" PRIu64 " is not a power of two",
 			l->va, a);
-	else if ((l->va | l->pa | l->memsz) & (a - 1))
-		problem(c, "segment 0x%" PRIx64 ": VA, PA or size not a multiple of its page size "
-			"0x%" PRIx64, l->va, a);
+	else if (power_of_two(page) && (l->va | l->pa | l->memsz) & (page - 1))
+		problem(c, "segment 0x%" PRIx64 ": VA, PA or size not a multiple of the page size "
+			"0x%" PRIx64, l->va, page);
+	else if ((l->va ^ l->pa) & (a - 1))
+		problem(c, "segment 0x%" PRIx64 ": VA and PA at different offsets in its 0x%" PRIx64
+			" mapping", l->va, a);
 	if (l->filesz && l->filesz != l->memsz)
 		problem(c, "segment 0x%" PRIx64 ": only 0x%" PRIx64 " of 0x%" PRIx64 " bytes saved",
 			l->va, l->filesz, l->memsz);

@@ -190,6 +190,7 @@ block_split() {
 		/tmp/bmaps.txt && count /tmp/bmaps.txt ' saved$' 6 || { cat /tmp/bmaps.txt; false; }
 }
 check "the block is saved up to the budget's 1 MiB, its rest skipped as over-budget" block_split
+check "verify passes on the partial capture" devsnap verify /tmp/b.core
 check "page0 reads back from the partial capture" \
 	sh -c "devsnap read /tmp/b.core $(layout page0 2) 4096 | cmp - $dbg/page0"
 
@@ -392,6 +393,33 @@ else
 	check "the kernel log names the loop" \
 		sh -c "dmesg | grep -q 'devsnap: page-table loop: a table refers to itself or an ancestor'"
 	check "and no devcoredump appears" no_devcd
+fi
+
+# A 1 MiB budget: refused without partial, naming what the RAM needs; with
+# partial, saved up to 1 MiB and the rest marked over budget.
+if echo over-budget | dd of=$dbg/crash 2>/tmp/budget.err; then
+	not_ok "devsnap_coredump() over its budget fails"
+else
+	ok "devsnap_coredump() over its budget fails"
+	check "with E2BIG" sh -c "grep -q 'Argument list too long' /tmp/budget.err ||
+				  { cat /tmp/budget.err; false; }"
+	check "the kernel log says what the mapped RAM needs" \
+		sh -c "dmesg | grep -q 'devsnap: the mapped RAM needs [0-9]* bytes, over the budget of 1048576'"
+	check "and no devcoredump appears" no_devcd
+fi
+saved_bytes() { awk '$4 == "saved" { n += $3 } END { print n + 0 }' "$1"; }
+if ! echo partial >$dbg/crash 2>/tmp/err || ! wait_for 10 any_devcd >/dev/null; then
+	not_ok "devsnap_coredump() with partial hands over a dump"; diag /tmp/err
+else
+	ok "devsnap_coredump() with partial hands over a dump"
+	d=$(any_devcd)
+	cp "$d/data" /tmp/partial.core
+	echo 1 >"$d/data"
+	maps_lines /tmp/partial.core >/tmp/partialmaps.txt
+	check "it saves exactly the 1 MiB budget, the rest of the block over-budget" \
+		sh -c "[ $(saved_bytes /tmp/partialmaps.txt) -eq 1048576 ] &&
+		       grep -q ' over-budget\$' /tmp/partialmaps.txt || { cat /tmp/partialmaps.txt; false; }"
+	check "verify passes on it" devsnap verify /tmp/partial.core
 fi
 
 finish

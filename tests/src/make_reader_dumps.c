@@ -80,6 +80,16 @@ static struct ds_segment page(uint64_t va, uint64_t pa, uint64_t size, uint8_t p
 				    .skip = skip };
 }
 
+/* A piece of a 2M block, as a snapshot splits one at a budget. */
+static struct ds_segment block_piece(uint64_t va, uint64_t pa, uint64_t size, uint8_t skip)
+{
+	struct ds_segment seg = page(va, pa, size, RW, 0);
+
+	seg.page_shift = 21;
+	seg.skip = skip;
+	return seg;
+}
+
 static void put(uint8_t *p, uint64_t v, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -143,8 +153,17 @@ int main(int argc, char **argv)
 		page(0x50000, 0x80050000, 0x1000, RW, 0),
 	};
 
+	/* A block saved up to a budget; and a piece at the wrong PA offset. */
+	struct ds_segment split[] = {
+		block_piece(0x200000, 0x80200000, 0x100000, 0),
+		block_piece(0x300000, 0x80300000, 0x100000, DS_SKIP_BUDGET),
+	};
+	struct ds_segment skew[] = { block_piece(0x200000, 0x80201000, 0x1000, 0) };
+
 	if (argc != 2)
 		return 2;
 	return write_dump(argv[1], "a.core", a, 4, "alpha: the first dump") ||
-	       write_dump(argv[1], "b.core", b, 5, "alpha: the firstXdump") || write_asahi(argv[1]);
+	       write_dump(argv[1], "b.core", b, 5, "alpha: the firstXdump") ||
+	       write_dump(argv[1], "split.core", split, 2, "split") ||
+	       write_dump(argv[1], "skew.core", skew, 1, "skew") || write_asahi(argv[1]);
 }

@@ -100,6 +100,11 @@ check "verify: a truncated dump exits 1 naming the fault" fails 1 \
 	"cut.core: program headers run past the end of the file (at file offset 0x20)" "$devsnap" verify "$t/cut.core"
 check "verify --json on a truncated dump" test "$("$devsnap" verify --json "$t/cut.core" | jq -c '[.sound, .problem_count]')" = \
 	'[false,1]'
+check "verify: a 2M block split at a budget is sound" \
+	has "$("$devsnap" verify "$t/split.core")" "sound: 2 segments, 1 saved"
+check "verify: a piece of a block at another offset in VA than in PA is not" sh -c \
+	'! "$1" verify "$2" >"$3/v" && grep -q "VA and PA at different offsets in its 0x200000 mapping" "$3/v"' \
+	- "$devsnap" "$t/skew.core" "$t"
 check "verify reports segments out of VA order" sh -c \
 	'! "$1" verify "$2" >"$3/v" && grep -q "segments are not in VA order" "$3/v"' - "$devsnap" "$asahi" "$t"
 printf 'not a dump, only text long enough to hold an ELF header: %064d\n' 0 >"$t/text"

@@ -15,7 +15,8 @@
  * devsnap_coredump() on those tables, as a driver's reset work would.
  * "huge" does the same on a second table that maps the block 512 times,
  * 1 GiB to copy in a smaller guest, for the allocation failure; "loop" on
- * a table that refers to itself, as a corrupted one might.
+ * a table that refers to itself, as a corrupted one might.  "partial" and
+ * "over-budget" give "main" a 1 MiB budget, with and without partial.
  *
  * Writing a file to debugfs "coredump" hands those bytes to dev_coredumpv()
  * when the file is closed, for the collector's tests.
@@ -24,7 +25,8 @@
  *   root       PA of the top table (PML4)
  *   layout     one line per mapping: name, device VA, PA, size (hex)
  *   <name>     the bytes of each RAM mapping, as the kernel sees them
- *   crash      write "main", "huge" or "loop": devsnap_coredump() of those
+ *   crash      write "main", "huge", "loop", "partial" or "over-budget":
+ *              devsnap_coredump() of those tables
  *   scribble   write anything: page0's first line changes
  *   coredump   write a dump, close: a devcoredump of this device
  */
@@ -38,6 +40,7 @@
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
@@ -290,7 +293,7 @@ static ssize_t crash_write(struct file *file, const char __user *ubuf, size_t co
 		.blobs = &fw_log,
 		.nblobs = 1,
 	};
-	char which[8];
+	char which[16];
 	ssize_t n = simple_write_to_buffer(which, sizeof(which) - 1, ppos, ubuf, count);
 	int ret;
 
@@ -299,6 +302,9 @@ static ssize_t crash_write(struct file *file, const char __user *ubuf, size_t co
 	which[n] = '\0';
 	if (sysfs_streq(which, "main"))
 		req.roots[0] = root_pa;
+	else if (sysfs_streq(which, "partial") || sysfs_streq(which, "over-budget"))
+		req = (struct devsnap_request){ .format = "x86_64", .roots = { root_pa }, .nroots = 1,
+						.budget = SZ_1M, .partial = which[0] == 'p' };
 	else if (sysfs_streq(which, "huge"))
 		req.roots[0] = virt_to_phys(huge_pml4);
 	else if (sysfs_streq(which, "loop"))
