@@ -1,10 +1,10 @@
 #!/bin/sh
 # meson install into a scratch DESTDIR: every packaging file and man page lands
-# where udev, systemd, systemd-tmpfiles and man look, the units run the
-# installed binary, the collector takes the installed config without a
+# where udev, systemd, systemd-tmpfiles and man look, devsnap.ko's sources
+# where DKMS builds them, the units run the installed binary, the collector takes the installed config without a
 # warning, and systemd-analyze finds the units sound and hardened.  TAP.
 set -u
-build=$1 src=$2 udevdir=$3 unitdir=$4 bindir=$5 sysconfdir=$6 mandir=$7
+build=$1 src=$2 udevdir=$3 unitdir=$4 bindir=$5 sysconfdir=$6 mandir=$7 dkmsdir=$8
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 d=$t/dest
@@ -91,6 +91,30 @@ else
 	for c in "another user's file" "saves a dump" "... whole" "... releases it"; do
 		skip "without capabilities: $c" "not root, or no setpriv"
 	done
+fi
+
+# --- DKMS: devsnap.ko's sources ----------------------------------------------
+k=$d$dkmsdir
+check "dkms.conf in $dkmsdir names the module and the version" sh -c '
+	grep -qx "PACKAGE_NAME=\"devsnap\"" "$1/dkms.conf" &&
+	grep -qx "PACKAGE_VERSION=\"${1##*/devsnap-}\"" "$1/dkms.conf" &&
+	grep -qx "BUILT_MODULE_NAME\[0\]=\"devsnap\"" "$1/dkms.conf"' - "$k"
+check "the tree holds kernel/ and every lib/ source as files, no links" sh -c '
+	cmp "$2/kernel/devsnap_coredump.c" "$1/devsnap_coredump.c" &&
+	for f in "$2"/lib/*.[ch] "$2"/lib/formats/*.[ch]; do
+		cmp "$f" "$1/lib/${f#"$2"/lib/}" || exit 1; done &&
+	! find "$1" -type l | grep -q . && test ! -e "$1/lib/meson.build"' - "$k" "$src"
+# Kbuild as dkms runs it, on a copy (it writes next to the sources), against
+# the headers the QEMU test installs: a kernel release's headers, any will do.
+headers=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | head -n 1)
+if [ -n "$headers" ] && command -v make >/dev/null; then
+	cp -R "$k" "$t/dkms-build"
+	check "it builds devsnap.ko against $(basename "$headers"), without a warning" sh -c '
+		make -C "$1" M="$2" modules >"$2/build.log" 2>&1 && test -s "$2/devsnap.ko" &&
+		! grep -q "warning:" "$2/build.log" || { cat "$2/build.log"; false; }' \
+		- "$headers" "$t/dkms-build"
+else
+	skip "it builds devsnap.ko" "no kernel headers in /usr/src"
 fi
 
 # --- systemd-analyze ----------------------------------------------------------
