@@ -105,8 +105,13 @@ check "the tree holds kernel/ and every lib/ source as files, no links" sh -c '
 		cmp "$f" "$1/lib/${f#"$2"/lib/}" || exit 1; done &&
 	! find "$1" -type l | grep -q . && test ! -e "$1/lib/meson.build"' - "$k" "$src"
 # Kbuild as dkms runs it, on a copy (it writes next to the sources), against
-# the headers the QEMU test installs: a kernel release's headers, any will do.
-headers=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | head -n 1)
+# the headers the QEMU test installs: any release's, once dpkg has finished
+# installing them (that test may be installing them right now).
+headers=
+for h in /usr/src/linux-headers-*-amd64; do
+	[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "${h##*/}" 2>/dev/null)" = "ii " ] &&
+		headers=$h && break
+done
 if [ -n "$headers" ] && command -v make >/dev/null; then
 	cp -R "$k" "$t/dkms-build"
 	check "it builds devsnap.ko against $(basename "$headers"), without a warning" sh -c '
