@@ -10,6 +10,7 @@
 #define DEVSNAP_H
 
 #include <linux/device.h>
+#include <linux/gfp.h>
 #include <linux/types.h>
 
 #define DEVSNAP_MAX_ROOTS 4 /* DART's TTBRs; every other format has one */
@@ -32,6 +33,7 @@ struct devsnap_request {
 	bool partial;                  /* past the budget, keep what fits */
 	const char *reason;            /* "firmware assertion", ...; may be NULL */
 	u16 e_machine;                 /* the device processor's EM_*, or EM_NONE */
+	gfp_t gfp;                     /* 0: GFP_NOWAIT, see below */
 	const struct devsnap_blob *blobs;
 	unsigned int nblobs;
 };
@@ -41,10 +43,18 @@ struct devsnap_request {
  * from then on (and drops it if dev already has a dump pending).  Sleeps:
  * call it from process context, e.g. the driver's reset work, with the
  * device halted so that its tables and memory hold still.  Only RAM that
- * is online and not hwpoisoned is read; MMIO never is.  0, or a negative
- * errno with everything freed: -ENOMEM when the copy cannot be allocated,
- * -E2BIG over the budget without partial, -EINVAL for a bad request,
- * -ELOOP and others for tables the walker refuses.
+ * is online and not hwpoisoned is read; MMIO never is.
+ *
+ * Memory is allocated with req->gfp: by default GFP_NOWAIT, no reclaim, so
+ * that a reset path that signals dma-fences (which must not enter reclaim)
+ * may call it; GFP_KERNEL lets reclaim make room.  Never the OOM killer,
+ * and never more than the allocator can spare: a copy that does not fit
+ * fails.
+ *
+ * 0, or a negative errno with everything freed and a line in the kernel
+ * log: -ENOMEM when the copy cannot be allocated, -E2BIG over the budget
+ * without partial, -EINVAL for a bad request, -ELOOP and others for tables
+ * the walker refuses.
  */
 int devsnap_coredump(struct device *dev, const struct devsnap_request *req);
 

@@ -3,25 +3,26 @@
  * devsnap_coredump(): describe, snapshot, copy, hand over.
  *
  * The walk (lib/snapshot.c) only sorts what the tables map into segments,
- * saved or skipped and why; then one allocation takes every byte to save,
+ * saved or skipped and why; then every page the copy needs is allocated,
  * so that a failure is known before anything is copied and leaves nothing
- * behind; then the copy.  devcoredump reads the ELF file through
- * lib/dump_write.c piece by piece, from the copy: it is never assembled.
+ * behind; then the copy, the saved segments back to back in those pages.
+ * devcoredump reads the ELF file through lib/dump_write.c piece by piece,
+ * from the copy: it is never assembled.  Single pages, not vmalloc: they
+ * need no vmalloc space and can be had without reclaim (GFP_NOWAIT).
  */
 #include <linux/devcoredump.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
-#include <linux/vmalloc.h>
+#include <linux/vmstat.h>
 
 #include "devsnap.h"
 #include "devsnap_ram.h"
 #include "lib/snapshot.h"
-
-/* Crash time: fail rather than wake the OOM killer, and say so ourselves. */
-#define DEVSNAP_GFP (GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
 #define COPY_STEP (2UL << 20) /* bytes copied between cond_resched() */
 
@@ -34,11 +35,13 @@ struct devsnap_dump {
 	struct ds_dump_writer writer;
 	struct ds_segment *segs;
 	size_t nsegs, segs_cap;
-	u64 *data_off; /* per segment: where its bytes are in data */
-	u8 *data;      /* the copy of every saved segment, in order */
-	u64 saved;     /* bytes in data */
+	u64 *data_off;       /* per segment: where its bytes start in the copy */
+	struct page **pages; /* the copy of every saved segment, in order */
+	size_t npages;       /* allocated so far */
+	u64 saved;           /* bytes in the copy */
 	struct ds_blob *blobs;
 	size_t nblobs;
+	gfp_t gfp;
 };
 
 static void dump_free(struct devsnap_dump *d)
@@ -53,7 +56,9 @@ static void dump_free(struct devsnap_dump *d)
 	kfree(d->info.device);
 	kfree(d->info.driver);
 	kfree(d->info.reason);
-	vfree(d->data);
+	for (i = 0; i < d->npages; i++)
+		__free_page(d->pages[i]);
+	kvfree(d->pages);
 	kvfree(d->data_off);
 	kvfree(d->segs);
 	kfree(d);
@@ -65,14 +70,14 @@ static int copy_blobs(struct devsnap_dump *d, const struct devsnap_request *req)
 
 	if (!req->nblobs)
 		return 0;
-	d->blobs = kcalloc(req->nblobs, sizeof(*d->blobs), DEVSNAP_GFP);
+	d->blobs = kcalloc(req->nblobs, sizeof(*d->blobs), d->gfp);
 	if (!d->blobs)
 		return -ENOMEM;
 	for (i = 0; i < req->nblobs; i++) {
 		const struct devsnap_blob *b = &req->blobs[i];
-		void *data = kvmalloc(b->size ?: 1, DEVSNAP_GFP);
+		void *data = kvmalloc(b->size ?: 1, d->gfp);
 
-		d->blobs[i].name = kstrdup(b->name, DEVSNAP_GFP);
+		d->blobs[i].name = kstrdup(b->name, d->gfp);
 		d->blobs[i].data = data;
 		d->nblobs++;
 		if (!data || !d->blobs[i].name)
@@ -112,9 +117,9 @@ static int describe(struct devsnap_dump *d, struct device *dev,
 		return ret;
 	}
 	d->info = (struct ds_dump_info){
-		.device = kstrdup(dev_name(dev), DEVSNAP_GFP),
-		.driver = kstrdup(dev_driver_string(dev), DEVSNAP_GFP),
-		.reason = kstrdup(req->reason ?: "", DEVSNAP_GFP),
+		.device = kstrdup(dev_name(dev), d->gfp),
+		.driver = kstrdup(dev_driver_string(dev), d->gfp),
+		.reason = kstrdup(req->reason ?: "", d->gfp),
 		.pt = &d->pt,
 		.time_ns = ktime_get_real_ns(),
 		.e_machine = req->e_machine,
@@ -130,7 +135,7 @@ static int add_segment(void *opaque, const struct ds_segment *seg)
 
 	if (d->nsegs == d->segs_cap) {
 		size_t cap = d->segs_cap ? 2 * d->segs_cap : 64;
-		struct ds_segment *more = kvmalloc_array(cap, sizeof(*more), DEVSNAP_GFP);
+		struct ds_segment *more = kvmalloc_array(cap, sizeof(*more), d->gfp);
 
 		if (!more)
 			return -ENOMEM;
@@ -175,7 +180,7 @@ static int snapshot(struct devsnap_dump *d, struct device *dev,
 		.opaque = d,
 	};
 	/* It holds a struct ds_walk: too big for a kernel stack. */
-	struct ds_snapshot *s = kvmalloc(sizeof(*s), DEVSNAP_GFP);
+	struct ds_snapshot *s = kvmalloc(sizeof(*s), d->gfp);
 	int ret;
 
 	if (!s)
@@ -188,37 +193,79 @@ static int snapshot(struct devsnap_dump *d, struct device *dev,
 	return ret;
 }
 
-/* Copies a segment between reschedules: a 1G block is one segment. */
-static int copy_segment(u8 *to, const struct ds_segment *seg)
+/*
+ * What the allocator can give without taking the last of it: free pages
+ * where the caller forbids reclaim, what reclaim can make available where
+ * it allows it.  Asking for more would only drain the system to fail.
+ */
+static unsigned long pages_to_spare(gfp_t gfp)
 {
-	u64 done, n;
-	int ret;
+	return gfpflags_allow_blocking(gfp) ? si_mem_available()
+					    : global_zone_page_state(NR_FREE_PAGES);
+}
 
-	for (done = 0; done < seg->size; done += n) {
-		n = min_t(u64, seg->size - done, COPY_STEP);
-		ret = devsnap_ram_read(NULL, seg->pa + done, to + done, n);
-		if (ret)
-			return ret;
-		cond_resched();
+/* Every page of the copy, before anything is copied. */
+static int alloc_copy(struct devsnap_dump *d, struct device *dev)
+{
+	u64 want = DIV_ROUND_UP_ULL(d->saved, PAGE_SIZE);
+	unsigned long spare = pages_to_spare(d->gfp);
+
+	d->data_off = kvmalloc_array(d->nsegs ?: 1, sizeof(*d->data_off), d->gfp);
+	if (want < spare)
+		d->pages = kvmalloc_array(want ?: 1, sizeof(*d->pages), d->gfp);
+	while (d->pages && d->npages < want) {
+		d->pages[d->npages] = alloc_page(d->gfp);
+		if (!d->pages[d->npages])
+			break;
+		d->npages++;
+	}
+	if (!d->data_off || !d->pages || d->npages < want) {
+		dev_err(dev, "devsnap: cannot allocate %llu bytes for the copy of the mapped RAM "
+			"(%lu pages to spare)\n", d->saved, spare);
+		return -ENOMEM;
 	}
 	return 0;
 }
 
-/* One allocation for every saved byte, then the copy. */
+/* Between pa (the device's memory) and off (in the copy), n bytes within
+ * one page of the copy. */
+static int copy_in(struct devsnap_dump *d, u64 off, u64 pa, size_t n)
+{
+	void *to = kmap_local_page(d->pages[off >> PAGE_SHIFT]);
+	int ret = devsnap_ram_read(NULL, pa, to + offset_in_page(off), n);
+
+	kunmap_local(to);
+	return ret;
+}
+
+/* Rescheduling now and then: a 1G block is one segment. */
+static int copy_segment(struct devsnap_dump *d, u64 off, const struct ds_segment *seg)
+{
+	u64 done, n, since_resched = 0;
+	int ret;
+
+	for (done = 0; done < seg->size; done += n) {
+		n = min_t(u64, seg->size - done, PAGE_SIZE - offset_in_page(off + done));
+		ret = copy_in(d, off + done, seg->pa + done, n);
+		if (ret)
+			return ret;
+		since_resched += n;
+		if (since_resched >= COPY_STEP) {
+			cond_resched();
+			since_resched = 0;
+		}
+	}
+	return 0;
+}
+
 static int copy_saved(struct devsnap_dump *d, struct device *dev)
 {
 	u64 off = 0;
 	size_t i;
+	int ret = alloc_copy(d, dev);
 
-	d->data_off = kvmalloc_array(d->nsegs ?: 1, sizeof(*d->data_off), DEVSNAP_GFP);
-	/* No more than vmalloc can be asked for (32-bit kernels). */
-	if (d->saved && d->saved == (unsigned long)d->saved)
-		d->data = __vmalloc(d->saved, DEVSNAP_GFP);
-	if (!d->data_off || (d->saved && !d->data)) {
-		dev_err(dev, "devsnap: cannot allocate %llu bytes for the copy of the mapped RAM\n",
-			d->saved);
-		return -ENOMEM;
-	}
+	if (ret)
+		return ret;
 	for (i = 0; i < d->nsegs; i++) {
 		struct ds_segment *seg = &d->segs[i];
 
@@ -226,7 +273,7 @@ static int copy_saved(struct devsnap_dump *d, struct device *dev)
 			continue;
 		d->data_off[i] = off;
 		/* The page may have changed state since it was classified. */
-		if (copy_segment(d->data + off, seg))
+		if (copy_segment(d, off, seg))
 			seg->skip = DS_SKIP_READ_ERROR;
 		off += seg->size;
 	}
@@ -237,8 +284,17 @@ static int read_saved(void *opaque, const struct ds_segment *seg, uint64_t off, 
 		      size_t len)
 {
 	const struct devsnap_dump *d = opaque;
+	u64 at = d->data_off[seg - d->segs] + off;
+	char *to = buf;
 
-	memcpy(buf, d->data + d->data_off[seg - d->segs] + off, len);
+	while (len) {
+		size_t n = min_t(size_t, len, PAGE_SIZE - offset_in_page(at));
+
+		memcpy_from_page(to, d->pages[at >> PAGE_SHIFT], offset_in_page(at), n);
+		to += n;
+		at += n;
+		len -= n;
+	}
 	return 0;
 }
 
@@ -274,13 +330,20 @@ static void devcd_free(void *data)
 	dump_free(data);
 }
 
+/* Never the OOM killer for a crash dump: fail, and say so ourselves. */
+static gfp_t dump_gfp(const struct devsnap_request *req)
+{
+	return (req->gfp ?: GFP_NOWAIT) | __GFP_RETRY_MAYFAIL | __GFP_NOWARN;
+}
+
 int devsnap_coredump(struct device *dev, const struct devsnap_request *req)
 {
-	struct devsnap_dump *d = kzalloc(sizeof(*d), DEVSNAP_GFP);
+	struct devsnap_dump *d = kzalloc(sizeof(*d), dump_gfp(req));
 	int ret;
 
 	if (!d)
 		return -ENOMEM;
+	d->gfp = dump_gfp(req);
 	ret = describe(d, dev, req);
 	if (!ret)
 		ret = snapshot(d, dev, req);
@@ -295,7 +358,7 @@ int devsnap_coredump(struct device *dev, const struct devsnap_request *req)
 	dev_info(dev, "devsnap: %zu segments, %llu bytes copied, a %llu-byte dump\n", d->nsegs,
 		 d->saved, d->writer.size);
 	/* devcoredump owns d from here, and frees it through devcd_free. */
-	dev_coredumpm(dev, THIS_MODULE, d, d->writer.size, GFP_KERNEL, devcd_read, devcd_free);
+	dev_coredumpm(dev, THIS_MODULE, d, d->writer.size, d->gfp, devcd_read, devcd_free);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(devsnap_coredump);

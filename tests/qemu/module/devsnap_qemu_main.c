@@ -16,7 +16,8 @@
  * "huge" does the same on a second table that maps the block 512 times,
  * 1 GiB to copy in a smaller guest, for the allocation failure; "loop" on
  * a table that refers to itself, as a corrupted one might.  "partial" and
- * "over-budget" give "main" a 1 MiB budget, with and without partial.
+ * "over-budget" give "main" a 1 MiB budget, with and without partial, and
+ * allocate with GFP_KERNEL where the others take the default, GFP_NOWAIT.
  *
  * Writing a file to debugfs "coredump" hands those bytes to dev_coredumpv()
  * when the file is closed, for the collector's tests.
@@ -304,7 +305,8 @@ static ssize_t crash_write(struct file *file, const char __user *ubuf, size_t co
 		req.roots[0] = root_pa;
 	else if (sysfs_streq(which, "partial") || sysfs_streq(which, "over-budget"))
 		req = (struct devsnap_request){ .format = "x86_64", .roots = { root_pa }, .nroots = 1,
-						.budget = SZ_1M, .partial = which[0] == 'p' };
+						.budget = SZ_1M, .partial = which[0] == 'p',
+						.gfp = GFP_KERNEL };
 	else if (sysfs_streq(which, "huge"))
 		req.roots[0] = virt_to_phys(huge_pml4);
 	else if (sysfs_streq(which, "loop"))
