@@ -38,23 +38,29 @@ struct devsnap_request {
 	unsigned int nblobs;
 };
 
-/*
- * Snapshots what dev's MMU maps and hands it to devcoredump, which owns it
- * from then on (and drops it if dev already has a dump pending).  Sleeps:
- * call it from process context, e.g. the driver's reset work, with the
- * device halted so that its tables and memory hold still.  Only RAM that
- * is online and not hwpoisoned is read; MMIO never is.
+/**
+ * devsnap_coredump() - snapshot what a device's MMU maps, as a devcoredump
+ * @dev: the device that crashed; the dump appears as its devcoredump
+ * @req: its page tables and what to keep; only read during the call
  *
- * Memory is allocated with req->gfp: by default GFP_NOWAIT, no reclaim, so
- * that a reset path that signals dma-fences (which must not enter reclaim)
- * may call it; GFP_KERNEL lets reclaim make room.  Never the OOM killer,
- * and never more than the allocator can spare: a copy that does not fit
- * fails.
+ * Walks the tables, copies the RAM they map and hands the copy to
+ * devcoredump, which owns it from then on (and drops it if @dev already
+ * has a dump pending).  Only RAM that is online and not hwpoisoned is
+ * read; MMIO never is.
  *
- * 0, or a negative errno with everything freed and a line in the kernel
- * log: -ENOMEM when the copy cannot be allocated, -E2BIG over the budget
- * without partial, -EINVAL for a bad request, -ELOOP and others for tables
- * the walker refuses.
+ * Memory is allocated with @req->gfp: by default GFP_NOWAIT, no reclaim,
+ * so that a reset path that signals dma-fences (which must not enter
+ * reclaim) may call it; GFP_KERNEL lets reclaim make room.  Never the OOM
+ * killer, and never more than the allocator can spare: a copy that does
+ * not fit fails.
+ *
+ * Context: process context (it sleeps), with the device halted so that its
+ * tables and memory hold still, e.g. from the driver's reset work.
+ *
+ * Return: 0, or a negative errno with everything freed and a line in the
+ * kernel log: -ENOMEM when the copy cannot be allocated, -E2BIG over the
+ * budget without partial, -EINVAL for a bad request, -ELOOP and others for
+ * tables the walker refuses.
  */
 int devsnap_coredump(struct device *dev, const struct devsnap_request *req);
 

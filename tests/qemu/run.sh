@@ -46,6 +46,12 @@ make -j"$(nproc 2>/dev/null || echo 2)" -C "/usr/src/linux-headers-$rel" M="$wor
 grep -q 'warning:' "$work/module.log" &&
 	{ sed 's/^/# /' "$work/module.log"; bail "devsnap.ko or the test module builds with warnings"; }
 log "modules built in $(elapsed "$t0")"
+# kernel-doc, as the kernel's own tree checks it.
+kdoc=/usr/src/linux-headers-$rel/scripts/kernel-doc
+if [ -x "$kdoc" ]; then
+	"$kdoc" -none -Werror "$here"/../../kernel/*.[ch] >"$work/kernel-doc.log" 2>&1 ||
+		{ sed 's/^/# /' "$work/kernel-doc.log"; bail "kernel-doc finds faults in kernel/"; }
+fi
 
 # --- The initramfs --------------------------------------------------------
 rm -rf "$work/root"
