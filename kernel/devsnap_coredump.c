@@ -64,15 +64,18 @@ static void dump_free(struct devsnap_dump *d)
 	kfree(d);
 }
 
-static int copy_blobs(struct devsnap_dump *d, const struct devsnap_request *req)
+static int copy_blobs(struct devsnap_dump *d, struct device *dev,
+		      const struct devsnap_request *req)
 {
 	unsigned int i;
 
 	if (!req->nblobs)
 		return 0;
 	d->blobs = kcalloc(req->nblobs, sizeof(*d->blobs), d->gfp);
-	if (!d->blobs)
+	if (!d->blobs) {
+		dev_err(dev, "devsnap: out of memory for %u blobs\n", req->nblobs);
 		return -ENOMEM;
+	}
 	for (i = 0; i < req->nblobs; i++) {
 		const struct devsnap_blob *b = &req->blobs[i];
 		void *data = kvmalloc(b->size ?: 1, d->gfp);
@@ -80,8 +83,11 @@ static int copy_blobs(struct devsnap_dump *d, const struct devsnap_request *req)
 		d->blobs[i].name = kstrdup(b->name, d->gfp);
 		d->blobs[i].data = data;
 		d->nblobs++;
-		if (!data || !d->blobs[i].name)
+		if (!data || !d->blobs[i].name) {
+			dev_err(dev, "devsnap: out of memory for blob \"%s\" (%zu bytes)\n",
+				b->name, b->size);
 			return -ENOMEM;
+		}
 		memcpy(data, b->data, b->size);
 		d->blobs[i].size = b->size;
 	}
@@ -124,9 +130,11 @@ static int describe(struct devsnap_dump *d, struct device *dev,
 		.time_ns = ktime_get_real_ns(),
 		.e_machine = req->e_machine,
 	};
-	if (!d->info.device || !d->info.driver || !d->info.reason)
+	if (!d->info.device || !d->info.driver || !d->info.reason) {
+		dev_err(dev, "devsnap: out of memory for the dump's names\n");
 		return -ENOMEM;
-	return copy_blobs(d, req);
+	}
+	return copy_blobs(d, dev, req);
 }
 
 static int add_segment(void *opaque, const struct ds_segment *seg)
@@ -183,8 +191,10 @@ static int snapshot(struct devsnap_dump *d, struct device *dev,
 	struct ds_snapshot *s = kvmalloc(sizeof(*s), d->gfp);
 	int ret;
 
-	if (!s)
+	if (!s) {
+		dev_err(dev, "devsnap: out of memory for the walk\n");
 		return -ENOMEM;
+	}
 	ret = ds_snapshot_run(s, &cfg);
 	if (ret)
 		snapshot_error(dev, d, s, ret);
@@ -341,8 +351,10 @@ int devsnap_coredump(struct device *dev, const struct devsnap_request *req)
 	struct devsnap_dump *d = kzalloc(sizeof(*d), dump_gfp(req));
 	int ret;
 
-	if (!d)
+	if (!d) {
+		dev_err(dev, "devsnap: out of memory for a dump\n");
 		return -ENOMEM;
+	}
 	d->gfp = dump_gfp(req);
 	ret = describe(d, dev, req);
 	if (!ret)
