@@ -363,50 +363,36 @@ else
 		sh -c "[ $ref = /tmp/maps.txt ] || ! grep -q 'devsnap-qemu poison' /tmp/crash.core"
 fi
 
-# 1 GiB to copy in a smaller guest: devsnap_coredump() fails with ENOMEM,
-# hands devcoredump nothing and frees what it took.
-mem_available_kib() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
-before=$(mem_available_kib)
+# crash_refused WHICH WHAT ERROR LOG: "crash" of WHICH fails, with the
+# strerror text ERROR, a kernel log line matching LOG, and no devcoredump.
 # dd, not echo: busybox's echo does not say why a write failed.
-if echo huge | dd of=$dbg/crash 2>/tmp/huge.err; then
-	not_ok "devsnap_coredump() of 1 GiB in a 512 MiB guest fails"
-else
-	ok "devsnap_coredump() of 1 GiB in a 512 MiB guest fails"
-	check "with ENOMEM" sh -c "grep -q 'Cannot allocate memory' /tmp/huge.err || { cat /tmp/huge.err; false; }"
-	check "saying what it could not allocate, in the kernel log" \
-		sh -c "dmesg | grep -q 'devsnap: cannot allocate 1073741824 bytes for the copy'"
+crash_refused() {
+	if echo "$1" | dd of=$dbg/crash 2>/tmp/crash.err; then
+		not_ok "devsnap_coredump() of $2 fails"; return 1
+	fi
+	ok "devsnap_coredump() of $2 fails"
+	check "with '$3'" sh -c "grep -q '$3' /tmp/crash.err || { cat /tmp/crash.err; false; }"
+	check "the kernel log says why" sh -c "dmesg | grep -q '$4'"
 	sleep 1
 	check "and no devcoredump appears" no_devcd
+}
+
+# 1 GiB to copy in a smaller guest: refused before it drains the memory.
+mem_available_kib() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
+before=$(mem_available_kib)
+if crash_refused huge "1 GiB in a 512 MiB guest" 'Cannot allocate memory' \
+	'devsnap: cannot allocate 1073741824 bytes for the copy'; then
 	after=$(mem_available_kib)
 	echo "# MemAvailable: $before KiB before, $after KiB after"
 	check "what it allocated is freed (MemAvailable within 4 MiB)" \
 		sh -c "[ $((before - after)) -lt 4096 ]"
 fi
-
-# A table that refers to itself: refused, named in the log, no dump.
-if echo loop | dd of=$dbg/crash 2>/tmp/loop.err; then
-	not_ok "devsnap_coredump() of a self-referencing table fails"
-else
-	ok "devsnap_coredump() of a self-referencing table fails"
-	check "with ELOOP" sh -c "grep -q 'Too many levels of symbolic links' /tmp/loop.err ||
-				  { cat /tmp/loop.err; false; }"
-	check "the kernel log names the loop" \
-		sh -c "dmesg | grep -q 'devsnap: page-table loop: a table refers to itself or an ancestor'"
-	check "and no devcoredump appears" no_devcd
-fi
-
+crash_refused loop "a table that refers to itself" 'Too many levels of symbolic links' \
+	'devsnap: page-table loop: a table refers to itself or an ancestor'
 # A 1 MiB budget: refused without partial, naming what the RAM needs; with
 # partial, saved up to 1 MiB and the rest marked over budget.
-if echo over-budget | dd of=$dbg/crash 2>/tmp/budget.err; then
-	not_ok "devsnap_coredump() over its budget fails"
-else
-	ok "devsnap_coredump() over its budget fails"
-	check "with E2BIG" sh -c "grep -q 'Argument list too long' /tmp/budget.err ||
-				  { cat /tmp/budget.err; false; }"
-	check "the kernel log says what the mapped RAM needs" \
-		sh -c "dmesg | grep -q 'devsnap: the mapped RAM needs [0-9]* bytes, over the budget of 1048576'"
-	check "and no devcoredump appears" no_devcd
-fi
+crash_refused over-budget "2 MiB over a 1 MiB budget" 'Argument list too long' \
+	'devsnap: the mapped RAM needs [0-9]* bytes, over the budget of 1048576'
 saved_bytes() { awk '$4 == "saved" { n += $3 } END { print n + 0 }' "$1"; }
 if ! echo partial >$dbg/crash 2>/tmp/err || ! wait_for 10 any_devcd >/dev/null; then
 	not_ok "devsnap_coredump() with partial hands over a dump"; diag /tmp/err
