@@ -284,8 +284,9 @@ static int build_loop_table(void)
 static ssize_t crash_write(struct file *file, const char __user *ubuf, size_t count,
 			   loff_t *ppos)
 {
+	static const char fw_text[] = "fw: assertion failed at 0x1234\n";
 	static const struct devsnap_blob fw_log = {
-		.name = "firmware-log", .data = "fw: assertion failed at 0x1234\n", .size = 31,
+		.name = "firmware-log", .data = fw_text, .size = sizeof(fw_text) - 1,
 	};
 	struct devsnap_request req = {
 		.format = "x86_64",
