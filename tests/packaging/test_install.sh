@@ -118,8 +118,18 @@ if [ -n "$headers" ] && command -v make >/dev/null; then
 		make -C "$1" M="$2" modules >"$2/build.log" 2>&1 && test -s "$2/devsnap.ko" &&
 		! grep -q "warning:" "$2/build.log" || { cat "$2/build.log"; false; }' \
 		- "$headers" "$t/dkms-build"
+	# kernel/Makefile from a copy of the repository's kernel/ and its lib link.
+	mkdir "$t/repo" && cp -R "$src/kernel" "$src/lib" "$t/repo/"
+	check "make -C kernel KDIR=... builds devsnap.ko through the lib link" sh -c '
+		make -C "$1/kernel" KDIR="$2" >"$1/make.log" 2>&1 && test -s "$1/kernel/devsnap.ko" ||
+		{ cat "$1/make.log"; false; }' - "$t/repo" "$headers"
+	check "make -C kernel clean leaves no object, in kernel/ or lib/" sh -c '
+		make -C "$1/kernel" KDIR="$2" clean >/dev/null 2>&1 &&
+		! find "$1" -name "*.o" -o -name "*.ko" -o -name ".*.cmd" | grep .' - "$t/repo" "$headers"
 else
 	skip "it builds devsnap.ko" "no kernel headers in /usr/src"
+	skip "make -C kernel builds devsnap.ko" "no kernel headers in /usr/src"
+	skip "make -C kernel clean" "no kernel headers in /usr/src"
 fi
 
 # --- systemd-analyze ----------------------------------------------------------
