@@ -186,8 +186,8 @@ int capture_run(struct capture *c, struct source *src, const struct capture_opti
 /* With writeback, each chunk goes to disk as soon as it is written: the
  * disk works while the capture goes on, and the final fsync finds little
  * left (on a 1 GiB capture, the whole write took ~40% less). */
-static int stream_chunks(struct capture *c, int fd, uint8_t *buf, struct progress *p,
-			 bool writeback)
+static int stream_chunks(struct capture *c, int fd, const char *out, uint8_t *buf,
+			 struct progress *p, bool writeback)
 {
 	for (uint64_t off = 0; off < c->writer.size;) {
 		int64_t n = ds_dump_read(&c->writer, off, buf, CAPTURE_CHUNK);
@@ -202,7 +202,7 @@ static int stream_chunks(struct capture *c, int fd, uint8_t *buf, struct progres
 					       (unsigned long long)c->writer.size);
 		r = write_all(fd, buf, (size_t)n);
 		if (r < 0)
-			return log_error_errno(r, "cannot write the dump");
+			return log_error_errno(r, "cannot write %s", out);
 		if (writeback)
 			sync_file_range(fd, (off_t)off, n, SYNC_FILE_RANGE_WRITE); /* a hint */
 		off += (uint64_t)n;
@@ -211,7 +211,8 @@ static int stream_chunks(struct capture *c, int fd, uint8_t *buf, struct progres
 	return 0;
 }
 
-static int stream(struct capture *c, int fd, bool progress, bool writeback)
+/* out names fd in messages. */
+static int stream(struct capture *c, int fd, const char *out, bool progress, bool writeback)
 {
 	_cleanup_free_ uint8_t *buf = malloc(CAPTURE_CHUNK);
 	struct progress p;
@@ -220,15 +221,15 @@ static int stream(struct capture *c, int fd, bool progress, bool writeback)
 	progress_begin(&p, progress && isatty(STDERR_FILENO) ? stderr : NULL, c->writer.size,
 		       progress_now());
 	if (!buf)
-		return log_error_errno(-ENOMEM, "cannot write the dump");
-	r = stream_chunks(c, fd, buf, &p, writeback);
+		return log_error_errno(-ENOMEM, "cannot write %s", out);
+	r = stream_chunks(c, fd, out, buf, &p, writeback);
 	progress_end(&p);
 	return r;
 }
 
 int capture_stream(struct capture *c, int fd, bool progress)
 {
-	return stream(c, fd, progress, false);
+	return stream(c, fd, "the output", progress, false);
 }
 
 int capture_write(struct capture *c, const char *path, bool progress)
@@ -238,7 +239,7 @@ int capture_write(struct capture *c, const char *path, bool progress)
 
 	if (r < 0)
 		return r;
-	r = stream(c, df.fd, progress, true);
+	r = stream(c, df.fd, path, progress, true);
 	if (r < 0) {
 		dumpfile_discard(&df);
 		return r;

@@ -33,7 +33,7 @@ struct extract {
 	uint64_t copied;
 };
 
-static int copy_saved(const struct dumpview *v, struct extract *x, int fd)
+static int copy_saved(const struct dumpview *v, struct extract *x, const struct dumpfile *df)
 {
 	struct ds_dump_load l;
 	int r;
@@ -48,13 +48,14 @@ static int copy_saved(const struct dumpview *v, struct extract *x, int fd)
 		to = l.va + l.filesz < x->end ? l.va + l.filesz : x->end;
 		if (from >= to)
 			continue;
-		r = pwrite_all(fd, (const uint8_t *)v->map + l.offset + (from - l.va), to - from,
+		r = pwrite_all(df->fd, (const uint8_t *)v->map + l.offset + (from - l.va), to - from,
 				from - x->start);
 		if (r < 0)
-			return log_error_errno(r, "cannot write the bytes at 0x%" PRIx64, from);
+			return log_error_errno(r, "cannot write the bytes at 0x%" PRIx64 " to %s", from,
+					       df->path);
 		x->copied += to - from;
 	}
-	if (ftruncate(fd, (off_t)(x->end - x->start)) < 0)
+	if (ftruncate(df->fd, (off_t)(x->end - x->start)) < 0)
 		return log_error_errno(-errno, "cannot make a %" PRIu64 "-byte image",
 				       x->end - x->start);
 	return 0;
@@ -87,7 +88,7 @@ static int extract(const struct dumpview *v, struct extract *x, const char *out,
 	r = dumpfile_create(&df, out, 0600);
 	if (r < 0)
 		return r;
-	r = copy_saved(v, x, df.fd);
+	r = copy_saved(v, x, &df);
 	if (r < 0) {
 		dumpfile_discard(&df);
 		return r;

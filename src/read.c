@@ -88,11 +88,20 @@ static int parse_args(struct read_args *a, int argc, char **argv, const char *us
 	return 0;
 }
 
+/* Where read's bytes go, and its name for messages. */
+struct sink {
+	int fd;
+	const char *name;
+};
+
 static int write_span(void *ctx, uint64_t va, const uint8_t *bytes, uint64_t n)
 {
-	int r = write_all(*(int *)ctx, bytes, n);
+	const struct sink *to = ctx;
+	int r = write_all(to->fd, bytes, n);
 
-	return r < 0 ? log_error_errno(r, "cannot write the bytes at 0x%" PRIx64, va) : 0;
+	return r < 0 ? log_error_errno(r, "cannot write the bytes at 0x%" PRIx64 " to %s", va,
+				       to->name)
+		     : 0;
 }
 
 static int read_to_file(const struct dumpview *v, const struct read_args *a)
@@ -102,7 +111,7 @@ static int read_to_file(const struct dumpview *v, const struct read_args *a)
 
 	if (r < 0)
 		return r;
-	r = for_each_span(v, a->va, a->len, write_span, &df.fd);
+	r = for_each_span(v, a->va, a->len, write_span, &(struct sink){ df.fd, a->output });
 	if (r < 0) {
 		dumpfile_discard(&df);
 		return r;
@@ -112,14 +121,14 @@ static int read_to_file(const struct dumpview *v, const struct read_args *a)
 
 static int read_bytes(const struct dumpview *v, const struct read_args *a)
 {
-	int fd = STDOUT_FILENO;
+	struct sink out = { STDOUT_FILENO, "standard output" };
 
 	if (a->output && strcmp(a->output, "-"))
 		return read_to_file(v, a);
-	if (isatty(fd))
+	if (isatty(out.fd))
 		return log_error("refusing to write binary data to a terminal; use -o FILE, "
 				 "or 'devsnap hexdump'");
-	return for_each_span(v, a->va, a->len, write_span, &fd);
+	return for_each_span(v, a->va, a->len, write_span, &out);
 }
 
 typedef int (*reader_fn)(const struct dumpview *v, const struct read_args *a);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Every verb that writes a file, on a full disk: a 1 MiB tmpfs in a private
-# mount namespace.  Each must fail with one line naming ENOSPC, exit 1, and
-# leave nothing behind, neither a partial file nor its temporary.  TAP.
+# mount namespace.  Each must fail with one line naming the file and ENOSPC,
+# exit 1, and leave nothing behind, neither a partial file nor its
+# temporary.  TAP.
 set -u
 devsnap=$1
 t=$(mktemp -d)
@@ -24,7 +25,7 @@ printf '[Collect]\n' >"$t/empty.conf"
 block_va=$("$devsnap" maps --json "$t/demo.core" |
 	jq -r '[.[] | select(.size == 2097152)][0].va')
 
-# One line per verb: NAME EXIT-STATUS STDERR-LINES ENOSPC-NAMED FILES-LEFT
+# One line per verb: NAME EXIT-STATUS STDERR-LINES ENOSPC-AND-FILE-NAMED FILES-LEFT
 unshare -rm sh -c '
 	devsnap=$1 t=$2 block_va=$3
 	mkdir "$t/tiny"
@@ -33,7 +34,8 @@ unshare -rm sh -c '
 		name=$1; shift
 		"$devsnap" "$@" >/dev/null 2>"$t/err"
 		rc=$?
-		grep -q "No space left on device" "$t/err" && enospc=yes || enospc=no
+		grep -q "cannot write .*$t/tiny/.*: No space left on device" "$t/err" &&
+			enospc=yes || enospc=no
 		echo "$name $rc $(wc -l <"$t/err") $enospc $(ls -A "$t/tiny" | wc -l)"
 		cat "$t/err" >&2
 	}
@@ -51,10 +53,10 @@ if ! grep -q '^capture ' "$t/results"; then
 else
 	while read -r verb rc lines enospc left; do
 		if [ "$rc" = 1 ] && [ "$lines" = 1 ] && [ "$enospc" = yes ] && [ "$left" = 0 ]; then
-			ok "$verb on a full disk: exit 1, one line naming ENOSPC, nothing left"
+			ok "$verb on a full disk: exit 1, one line naming the file and ENOSPC, nothing left"
 		else
-			not_ok "$verb on a full disk: exit 1, one line naming ENOSPC, nothing left"
-			echo "# exit $rc, $lines lines, ENOSPC named: $enospc, files left: $left"
+			not_ok "$verb on a full disk: exit 1, one line naming the file and ENOSPC, nothing left"
+			echo "# exit $rc, $lines lines, file and ENOSPC named: $enospc, files left: $left"
 		fi
 	done <"$t/results"
 	sed 's/^/# /' "$t/stderr"
