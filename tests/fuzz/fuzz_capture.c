@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "quiet_stderr.h"
 
 #define HEADER 12
 
@@ -90,14 +91,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
-/* The capture's one-line errors would flood the log: silence stdio's
- * stderr, leaving fd 2 to the sanitizers. */
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	FILE *null = fopen("/dev/null", "w");
-
-	if (null)
-		stderr = null;
+	fuzz_quiet_stderr();
 	return 0;
 }

@@ -11,6 +11,7 @@
 
 #include "collect_conf.h"
 #include "parse.h"
+#include "quiet_stderr.h"
 
 static void parse_as_numbers(const uint8_t *data, size_t size)
 {
@@ -47,14 +48,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
-/* Warnings about bad lines would flood the log: silence stdio's stderr,
- * leaving fd 2 to the sanitizers. */
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	FILE *null = fopen("/dev/null", "w");
-
-	if (null)
-		stderr = null;
+	fuzz_quiet_stderr();
 	return 0;
 }

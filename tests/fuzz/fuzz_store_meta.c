@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "quiet_stderr.h"
 #include "store.h"
 
 #define NAME "20261125-095736-amdgpu-devcd1"
@@ -50,12 +51,9 @@ static void remove_store(void)
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	FILE *null = fopen("/dev/null", "w");
-
 	if (!mkdtemp(dir))
 		abort();
-	if (null)
-		stderr = null; /* one line per malformed entry would flood the log */
+	fuzz_quiet_stderr();
 	atexit(remove_store);
 	return 0;
 }
