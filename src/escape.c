@@ -159,12 +159,18 @@ void escape_json_write(FILE *f, const char *json)
 	size_t len = strlen(json);
 
 	for (size_t i = 0; i < len;) {
+		size_t ascii = 0, n;
 		uint32_t cp;
-		size_t n = p[i] < 0x7f ? 1 : utf8_decode(p + i, len - i, &cp);
 
-		if (p[i] < 0x7f)
-			fputc(p[i], f);
-		else if (!n)
+		while (i + ascii < len && p[i + ascii] < 0x7f)
+			ascii++;
+		if (ascii) {
+			fwrite(p + i, 1, ascii, f);
+			i += ascii;
+			continue;
+		}
+		n = utf8_decode(p + i, len - i, &cp);
+		if (!n)
 			json_escape_code_point(f, REPLACEMENT);
 		else if (needs_escape(cp))
 			json_escape_code_point(f, cp);

@@ -70,6 +70,7 @@ printf '[Coll\033[2Ject]\nX\r\nFAKE: conf=1\n[Collect]\nMax\033]0;t\007Use=1\nMa
 # A store entry written by hand: hostile metadata, a summary with a
 # hostile key, no dump behind it.
 forged=20260101-000000-x-devcd9
+forged_name=$(printf 'x\033[2J\342\200\256y\r\nFAKE: name')
 store=$t/store
 
 # tame FILE: nothing a terminal acts on, no forged line, valid UTF-8 (and
@@ -141,10 +142,13 @@ for lc in C.UTF-8 C; do
 		'\u202e/sys/devices/\u009bdev' '\u001b]8;;http://x\u0007drv' 'k\nFAKE: kernel' \
 		'h\u007f\u2066' '\u001b[1mkey\r\nFAKE: key' 'v\r\nFAKE: value' \
 		>"$store/$forged.json"
+	printf '{ "name": "%s", "time_usec": 1767225600000001, "size": 1 }\n' \
+		'x\u001b[2J\u202ey\r\nFAKE: name' >"$store/$forged_name.json"
 	run "list" list --store "$store"
 	json "list --json" \
-		'[.[].driver] == ["\u001b]8;;http://x\u0007drv", $sdrv] and
-		 .[1].device == "/sys/devices/platform/" + $sdev' \
+		'[.[].driver] == ["\u001b]8;;http://x\u0007drv", null, $sdrv] and
+		 .[1].name == "x\u001b[2J\u202ey\r\nFAKE: name" and
+		 .[2].device == "/sys/devices/platform/" + $sdev' \
 		list --json --store "$store"
 	run "show of the collected entry" show --store "$store" -1
 	json "show --json of the collected entry" \
@@ -153,7 +157,8 @@ for lc in C.UTF-8 C; do
 	run "show of a forged entry" show --store "$store" "$forged"
 	json "show --json of a forged entry" '.summary["\u001b[1mkey\r\nFAKE: key"] == "v\r\nFAKE: value"' \
 		show --json --store "$store" "$forged"
-	run "remove of a forged entry" remove --store "$store" "$forged"
+	run "show of an entry with a hostile name" show --store "$store" 2
+	run "remove of forged entries" remove --store "$store" "$forged" 2
 done
 
 # The escapes themselves, as a user sees them.
