@@ -111,7 +111,8 @@ static void print_devsnap(const struct ds_note_info *in)
 	print_field("Time", "%s", format_time_ns(in->time_ns, t));
 	printf("%14s: ", "Format");
 	escape_puts(stdout, in->format);
-	printf(", %u-bit VA%s, root", in->va_bits, in->flags & INFO_UPPER_HALF ? " (upper half)" : "");
+	printf(", %u-bit VA%s, root", in->va_bits,
+	       in->flags & INFO_UPPER_HALF ? " (upper half)" : "");
 	for (uint32_t i = 0; i < in->nroots; i++)
 		printf("%s 0x%" PRIx64, i ? "," : "", in->roots[i]);
 	putchar('\n');

@@ -90,7 +90,8 @@ static void bidi_controls_and_separators(void **state)
 static void printable_utf8_by_locale(void **state)
 {
 	if (utf8_mode())
-		EXPECT("caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80");
+		EXPECT("caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80",
+		       "caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80");
 	else
 		EXPECT("caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80",
 		       "caf\\u00e9 \\u2192 \\U0001f600");
@@ -138,7 +139,8 @@ static void no_raw_controls(const char *text)
 		if (p[0] == 0xc2)
 			assert_false(p[1] >= 0x80 && p[1] <= 0x9f);
 		if (p[0] == 0xe2 && p[1] == 0x80)
-			assert_false(p[2] == 0x8e || p[2] == 0x8f || (p[2] >= 0xa8 && p[2] <= 0xae));
+			assert_false(p[2] == 0x8e || p[2] == 0x8f ||
+				     (p[2] >= 0xa8 && p[2] <= 0xae));
 		if (p[0] == 0xe2 && p[1] == 0x81)
 			assert_false(p[2] >= 0xa6 && p[2] <= 0xa9);
 		if (!utf8_mode())

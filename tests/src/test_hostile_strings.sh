@@ -23,7 +23,8 @@ check() { # description, command...
 
 # The strings: every class in each, a different forged line per field.
 # DEVICE, DRIVER and FORMAT are valid UTF-8; REASON and BLOB are not.
-dev=$(printf 'gpu\033[31m0\r\nFAKE: device\177\302\233%s\342\200\256txt\342\201\246caf\303\251\\' 2J)
+dev=$(printf 'gpu\033[31m0\r\nFAKE: device\177\302\233%s\342\200\256txt%s' 2J \
+	"$(printf '\342\201\246caf\303\251\\')")
 drv=$(printf 'drv\033]0;owned\007\r\nFAKE: driver\302\205\342\200\256')
 why=$(printf 'why\377\300\257\r\nFAKE: reason\033[2J')
 fmt=$(printf 'fmt\033[1m\r\nFAKE: format\342\200\250')
@@ -65,8 +66,10 @@ ln -s ../../devices/virtual/devcoredump/devcd1 "$t/sys/class/devcoredump/devcd1"
 ln -s "../../../platform/$sdev" "$d/failing_device"
 cp "$t/hostile.core" "$d/data"
 # A config whose every kind of bad line quotes hostile bytes.
-printf '[Coll\033[2Ject]\nX\r\nFAKE: conf=1\n[Collect]\nMax\033]0;t\007Use=1\nMaxUse=9\302\233\342\200\256Q\nno equals \033[5m\377\n' \
-	>"$t/collect.conf"
+{
+	printf '[Coll\033[2Ject]\nX\r\nFAKE: conf=1\n[Collect]\nMax\033]0;t\007Use=1\n'
+	printf 'MaxUse=9\302\233\342\200\256Q\nno equals \033[5m\377\n'
+} >"$t/collect.conf"
 # A store entry written by hand: hostile metadata, a summary with a
 # hostile key, no dump behind it.
 forged=20260101-000000-x-devcd9
@@ -76,9 +79,8 @@ store=$t/store
 # tame FILE: nothing a terminal acts on, no forged line, valid UTF-8 (and
 # ASCII only off a UTF-8 locale).
 tame() {
-	! LC_ALL=C grep -aqP \
-		'[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]|\xd8\x9c' \
-		"$1" &&
+	! LC_ALL=C grep -aqP '[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xd8\x9c|'\
+'\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]' "$1" &&
 		! grep -aq '^[[:space:]]*FAKE:' "$1" &&
 		iconv -f UTF-8 -t UTF-8 "$1" >/dev/null &&
 		{ [ "$lc" = C.UTF-8 ] || ! LC_ALL=C grep -aqP '[\x80-\xff]' "$1"; }
@@ -113,7 +115,8 @@ for lc in C.UTF-8 C; do
 	json "info --json" "($info_filter) and ([.notes[].blob | values] == [\$blob])" \
 		info --json "$t/hostile.core"
 	run "info of a hostile file name" info "$named"
-	json "info --json of a hostile file name" '.file | contains("FAKE: file")' info --json "$named"
+	json "info --json of a hostile file name" '.file | contains("FAKE: file")' \
+		info --json "$named"
 	run "info of a non-dump with a hostile name" info "$notdump"
 	run "maps" maps "$t/hostile.core"
 	run "maps --json" maps --json "$t/hostile.core"
@@ -155,7 +158,8 @@ for lc in C.UTF-8 C; do
 		"(.info | $info_filter) and .summary.device == \$dev and .driver == \$sdrv" \
 		show --json --store "$store" -1
 	run "show of a forged entry" show --store "$store" "$forged"
-	json "show --json of a forged entry" '.summary["\u001b[1mkey\r\nFAKE: key"] == "v\r\nFAKE: value"' \
+	json "show --json of a forged entry" \
+		'.summary["\u001b[1mkey\r\nFAKE: key"] == "v\r\nFAKE: value"' \
 		show --json --store "$store" "$forged"
 	run "show of an entry with a hostile name" show --store "$store" 2
 	run "remove of forged entries" remove --store "$store" "$forged" 2
@@ -164,7 +168,8 @@ done
 # The escapes themselves, as a user sees them.
 LC_ALL=C.UTF-8 "$devsnap" info "$t/hostile.core" >"$t/info.out"
 check "info shows the device escaped on its own line" grep -Fqx \
-	'        Device: gpu\x1b[31m0\r\nFAKE: device\x7f\u009b2J\u202etxt\u2066café\\' "$t/info.out"
+	'        Device: gpu\x1b[31m0\r\nFAKE: device\x7f\u009b2J\u202etxt\u2066café\\' \
+	"$t/info.out"
 check "info shows invalid UTF-8 byte by byte" grep -Fqx \
 	'        Reason: why\xff\xc0\xaf\r\nFAKE: reason\x1b[2J' "$t/info.out"
 LC_ALL=C "$devsnap" info "$t/hostile.core" >"$t/info.out"
