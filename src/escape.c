@@ -27,7 +27,8 @@ static bool utf8_locale(void)
 }
 
 /* The length (1 to 4) of the valid UTF-8 sequence at s, n > 0 bytes long,
- * and its code point; 0 when s starts none. */
+ * and its code point; 0 when s starts none.  Not mbrtowc(): its answer
+ * depends on the locale, and JSON is UTF-8 whatever the locale. */
 static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	size_t len;
