@@ -365,7 +365,7 @@ static int save(struct collector *c, const struct devcd *d, char *name, size_t l
 	free(st.head);
 	if (r < 0)
 		return r;
-	log_info("saved %s as %s, %s → %s", devcd_describe(d, what, sizeof(what)), name,
+	log_info("saved %s as %s, %s -> %s", devcd_describe(d, what, sizeof(what)), name,
 		 format_bytes(st.size, b1), format_bytes(st.compressed, b2));
 	vacuum(c, name);
 	return 0;

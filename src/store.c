@@ -27,6 +27,7 @@
 
 #include "cleanup.h"
 #include "fdio.h"
+#include "json_out.h"
 #include "log.h"
 
 #define META_MAX (1 << 20) /* metadata is a few hundred bytes; refuse anything huge */
@@ -117,15 +118,6 @@ void store_close(struct store *s)
 	*s = (struct store){ .dirfd = -1 };
 }
 
-static const char *json_str(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return "";
-	return json_object_get_string(v);
-}
-
 static uint64_t json_u64(struct json_object *o, const char *key)
 {
 	struct json_object *v;
@@ -185,15 +177,15 @@ static int load_entry(struct store *s, const char *file, struct store_entry *e)
 	r = read_meta(s->dirfd, file, &e->json);
 	if (r < 0)
 		return r;
-	e->name = json_str(e->json, "name");
+	e->name = json_get_str(e->json, "name");
 	if (strlen(e->name) != len || strncmp(e->name, file, len)) {
 		json_object_put(e->json);
 		return -EBADMSG;
 	}
 	e->time_usec = json_u64(e->json, "time_usec");
-	e->devcd = json_str(e->json, "devcd");
-	e->driver = json_str(e->json, "driver");
-	e->device = json_str(e->json, "device");
+	e->devcd = json_get_str(e->json, "devcd");
+	e->driver = json_get_str(e->json, "driver");
+	e->device = json_get_str(e->json, "device");
 	e->size = json_u64(e->json, "size");
 	e->size_compressed = json_u64(e->json, "size_compressed");
 	snprintf(zst, sizeof(zst), "%s.zst", e->name);

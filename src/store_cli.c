@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "dumpfile.h"
 #include "dumpinfo.h"
+#include "escape.h"
 #include "json_out.h"
 #include "log.h"
 #include "store.h"
@@ -45,26 +46,6 @@ static int open_entry(const char *dir, const char *id, struct store *s, struct s
 	int r = open_listed(dir, s, l);
 
 	return r < 0 ? r : store_resolve(l, id, index);
-}
-
-/* Metadata comes from files: print it with control bytes tamed. */
-static void print_tame(const char *s, int width)
-{
-	int n = 0;
-
-	for (; s[n]; n++)
-		putchar(isprint((unsigned char)s[n]) ? s[n] : '?');
-	printf("%*s", width > n ? width - n : 0, "");
-}
-
-static const char *meta_str(const struct store_entry *e, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(e->json, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return "";
-	return json_object_get_string(v);
 }
 
 /* The last component of a sysfs device path: what lspci and dmesg call it. */
@@ -249,15 +230,24 @@ static void row_cells(const struct store_list *l, size_t i, const char *cell[COL
 	cell[COL_NAME] = e->name;
 }
 
+/* Cells come from metadata: printed escaped, as wide as their escapes. */
+static int cell_width(const char *cell)
+{
+	return (int)escape_puts(NULL, cell);
+}
+
 /* Left-aligned columns but for the numbers; the last one unpadded. */
 static void print_row(const char *cell[COL_COUNT], const int width[COL_COUNT])
 {
 	for (int c = 0; c < COL_COUNT; c++) {
 		bool right = c == COL_INDEX || c == COL_SIZE;
+		int pad = width[c] - cell_width(cell[c]);
 
 		if (right)
-			printf("%*s", width[c] - (int)strlen(cell[c]), "");
-		print_tame(cell[c], right || c == COL_COUNT - 1 ? 0 : width[c]);
+			printf("%*s", pad, "");
+		escape_puts(stdout, cell[c]);
+		if (!right && c < COL_COUNT - 1)
+			printf("%*s", pad, "");
 		fputs(c == COL_COUNT - 1 ? "\n" : "  ", stdout);
 	}
 }
@@ -271,14 +261,14 @@ static void list_table(const struct store_list *l, const struct cli *a)
 	char index[24], t[TIME_BUF], size[BYTES_BUF];
 
 	for (int c = 0; c < COL_COUNT; c++)
-		width[c] = (int)strlen(head[c]);
+		width[c] = cell_width(head[c]);
 	for (size_t i = 0; i < l->n; i++) {
 		if (!matches(&l->entries[i], a))
 			continue;
 		row_cells(l, i, cell, index, t, size);
 		for (int c = 0; c < COL_COUNT; c++)
-			if ((int)strlen(cell[c]) > width[c])
-				width[c] = (int)strlen(cell[c]);
+			if (cell_width(cell[c]) > width[c])
+				width[c] = cell_width(cell[c]);
 	}
 	print_row((const char **)head, width);
 	for (size_t i = 0; i < l->n; i++)
@@ -352,10 +342,15 @@ static const char show_usage[] =
 	"  --json        the metadata as JSON, with the dump's info under \"info\"\n"
 	"  --store DIR   the store (default " STORE_DEFAULT_DIR ")\n";
 
+/* Keys (of the summary) and values come from metadata: escaped. */
 static void field(const char *key, const char *value)
 {
-	printf("%*s: ", FIELD_WIDTH, key);
-	print_tame(or_dash(value), 0);
+	int pad = FIELD_WIDTH - (int)escape_puts(NULL, key);
+
+	printf("%*s", pad > 0 ? pad : 0, "");
+	escape_puts(stdout, key);
+	fputs(": ", stdout);
+	escape_puts(stdout, or_dash(value));
 	putchar('\n');
 }
 
@@ -375,10 +370,10 @@ static void print_meta(const struct store *s, const struct store_entry *e, size_
 	snprintf(buf, sizeof(buf), "%s (%.1f%%)", format_bytes(e->size_compressed, a),
 		 e->size ? 100.0 * (double)e->size_compressed / (double)e->size : 0.0);
 	field("Compressed", buf);
-	field("Kernel", meta_str(e, "kernel"));
-	field("Boot ID", meta_str(e, "boot_id"));
-	field("Hostname", meta_str(e, "hostname"));
-	field("Content", meta_str(e, "content"));
+	field("Kernel", json_get_str(e->json, "kernel"));
+	field("Boot ID", json_get_str(e->json, "boot_id"));
+	field("Hostname", json_get_str(e->json, "hostname"));
+	field("Content", json_get_str(e->json, "content"));
 	snprintf(buf, sizeof(buf), "%s/%s.zst (%s)", s->path, e->name, state_of(e));
 	field("Storage", buf);
 }

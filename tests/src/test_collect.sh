@@ -88,7 +88,7 @@ check "--once logs one 'saved' line per dump" \
 	test "$(grep -c '^devsnap: saved devcd' "$t/once.err")" = 8
 check "the log line names driver, device, entry and sizes" grep -Eq \
 	'^devsnap: saved devcd1 from amdgpu \(0000:03:00.0\) as [0-9]{8}-[0-9]{6}-amdgpu-devcd1, '\
-'2\.[0-9] MiB → [0-9.]+ KiB$' \
+'2\.[0-9] MiB -> [0-9.]+ KiB$' \
 	"$t/once.err"
 check "every dump was released: data holds \"1\"" sh -c '
 	for i in 1 2 3 4 5 6 10; do
@@ -146,10 +146,12 @@ check "an Asahi dump: content asahi, AGX chip and firmware" test "$(jq -c \
 m4=$(meta "$s" 4)
 check "odd driver characters: the name keeps [A-Za-z0-9._-] only" sh -c \
 	'basename "$1" .json | grep -Eq "^[0-9]{8}-[0-9]{6}-my_drv___31mred__x-devcd4$"' - "$m4"
-check "odd driver characters: metadata has them as ?, no control characters" sh -c '
-	test "$(jq -r .driver "$1")" = "my drv/?[31mred??x" &&
-	test "$(jq -r .device "$1")" = "/sys/devices/platform/odd?dev" &&
-	! LC_ALL=C grep -q "[[:cntrl:]]" "$1"' - "$m4"
+check "odd driver characters: metadata keeps them, JSON-escaped, no raw control byte" sh -c '
+	test "$(jq -r .driver "$1")" = "$2" &&
+	test "$(jq -r .device "$1")" = "$(printf "/sys/devices/platform/odd\001dev")" &&
+	! LC_ALL=C grep -q "[[:cntrl:]]" "$1"' - "$m4" "$odd"
+check "odd driver characters: the log line shows them escaped" grep -Fq \
+	'saved devcd4 from my drv/\x1b[31mred\t\x01x (odd\x01dev) as' "$t/once.err"
 check "failing_device out of the tree: not followed, driver unknown" sh -c '
 	jq -e ".driver == \"\" and .device == \"\"" "$1" >/dev/null &&
 	basename "$1" | grep -q -- "-unknown-devcd5.json" &&
