@@ -466,5 +466,22 @@ check "... nothing written into it, and it is still a FIFO" sh -c \
 	'test ! -s "$1" && test -p "$2"' - "$t/fifo.read" "$fifo"
 check "... no entry, no temporary file in the store" test -z "$(ls -A "$s")"
 
+# --- a store root does not own is refused, not taken over by a chmod ------------
+tree=$t/own
+s=$t/store-own
+mkdcd "$tree" 1 "$t/text.bin"
+mkdir -m 0700 "$s"
+if [ "$(id -u)" = 0 ] && chown nobody "$s" 2>/dev/null; then
+	collect --once --store "$s" --config "$t/empty.conf" 2>"$t/own.err"
+	check "a store owned by nobody, collecting as root: exit 1" test $? = 1
+	check "... naming the owner and what to do" grep -q \
+		"the store $s belongs to nobody (uid $(id -u nobody)), not to root: refusing to save into it; chown it to root:root" \
+		"$t/own.err"
+	check "... nothing saved, its owner and mode untouched" sh -c \
+		'test -z "$(ls -A "$1")" && test "$(stat -c %U:%a "$1")" = nobody:700' - "$s"
+else
+	skip "a store root does not own" "not root, or no user nobody"
+fi
+
 check "collect --help" sh -c '"$1" collect --help | grep -q "^Usage: devsnap collect"' - "$devsnap"
 echo "1..$n"
