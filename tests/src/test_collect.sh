@@ -482,6 +482,22 @@ if [ "$(id -u)" = 0 ] && chown nobody "$s" 2>/dev/null; then
 else
 	skip "a store root does not own" "not root, or no user nobody"
 fi
+# As an ordinary user, the store must be that user's: nobody over root's.
+as_nobody() { setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups "$@"; }
+pub=$t/public
+mkdir -p -m 0755 "$pub/store" "$pub/sys"
+: >"$pub/empty.conf"
+chmod 0755 "$t" # for nobody to reach $pub; what it holds stays as it is
+if [ "$(id -u)" = 0 ] && as_nobody "$devsnap" --version >/dev/null 2>&1; then
+	as_nobody "$devsnap" collect --once --sysfs "$pub/sys" --store "$pub/store" \
+		--config "$pub/empty.conf" 2>"$t/own2.err"
+	check "a store owned by root, collecting as nobody: exit 1, saying so" sh -c \
+		'test "$1" = 1 && grep -q "the store $2 belongs to root (uid 0), not to you" "$3" &&
+		 test "$(stat -c %U:%a "$2")" = root:755' - $? "$pub/store" "$t/own2.err"
+else
+	skip "a store another user owns, as an ordinary user" "not root, or nobody cannot run $devsnap"
+fi
+chmod 0700 "$t"
 
 check "collect --help" sh -c '"$1" collect --help | grep -q "^Usage: devsnap collect"' - "$devsnap"
 echo "1..$n"
