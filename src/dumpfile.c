@@ -124,7 +124,7 @@ static int open_target(struct dumpfile *df, const char *path, mode_t mode)
 		return open_in_place(df, path, &st);
 	if (S_ISLNK(st.st_mode)) {
 		log_error("%s is a symlink: not followed, not replaced; give the path it points "
-			  "to", path);
+			  "to (or - for standard output)", path);
 		return -ELOOP;
 	}
 	log_error("%s is %s: give a file, a FIFO, a character device or - for standard output",
