@@ -567,7 +567,6 @@ struct export_sink {
 	struct dumpfile *df;
 	const struct store_entry *e;
 	bool elf; /* the metadata says the dump is an ELF file */
-	uint64_t pos;
 };
 
 /* The collector records an ELF dump's content as one of these. */
@@ -582,11 +581,12 @@ static int export_chunk(void *ctx, const void *buf, size_t n)
 {
 	static const char magic[] = "\177ELF";
 	struct export_sink *x = ctx;
+	uint64_t pos = x->df->pos;
 	const char *p = buf;
 	int r;
 
-	for (size_t i = 0; x->elf && x->pos + i < 4 && i < n; i++)
-		if (p[i] != magic[x->pos + i]) {
+	for (size_t i = 0; x->elf && pos + i < 4 && i < n; i++)
+		if (p[i] != magic[pos + i]) {
 			log_error("%s.zst does not start with the ELF header its metadata promises: "
 				  "not exported", x->e->name);
 			return -EBADMSG;
@@ -594,7 +594,6 @@ static int export_chunk(void *ctx, const void *buf, size_t n)
 	r = dumpfile_write(x->df, buf, n);
 	if (r < 0)
 		return log_error_errno(r, "cannot write %s", x->df->path);
-	x->pos += n;
 	return 0;
 }
 
