@@ -221,7 +221,7 @@ int devcd_release(const struct devcd *d)
 	struct stat st;
 	ssize_t n;
 
-	/* As save() reads only a regular data, release writes only into one. */
+	/* As save() reads data only where it is a regular file, so is it written. */
 	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
 		log_error("cannot release %s: data is not a regular file, as sysfs makes it",
 			  d->name);
