@@ -239,7 +239,7 @@ int capture_write(struct capture *c, const char *path, bool progress)
 
 	if (r < 0)
 		return r;
-	r = stream(c, df.fd, path, progress, true);
+	r = stream(c, df.fd, df.path, progress, df.replace);
 	if (r < 0) {
 		dumpfile_discard(&df);
 		return r;

@@ -9,6 +9,7 @@
 
 #include "capture.h"
 #include "cleanup.h"
+#include "dumpfile.h"
 #include "log.h"
 #include "parse.h"
 #include "verbs.h"
@@ -32,7 +33,10 @@ static const char usage_text[] =
 	"  --upper-half          the tables map the sign-extended upper half (TTBR1)\n"
 	"  --va-range START-END  capture only these device VAs (END exclusive, or START+LEN)\n\n"
 	"Dump:\n"
-	"  -o, --output OUT      the dump file (written whole or not at all, mode 0600)\n"
+	"  -o, --output OUT      the dump file (written whole or not at all, mode 0600);\n"
+	"                        '-': standard output; a FIFO or character device is\n"
+	"                        written into, a symlink refused\n"
+	"  --force               write to standard output even where it is a terminal\n"
 	"  --budget SIZE         most bytes to save (K/M/G suffixes); 0: no limit\n"
 	"  --partial             past the budget, save what fits instead of failing\n"
 	"  --device NAME, --driver NAME, --reason TEXT   recorded in the dump\n"
@@ -42,6 +46,7 @@ enum {
 	OPT_MEMORY = 256, OPT_KCORE, OPT_IOMEM, OPT_KPAGEFLAGS, OPT_VMCORE, OPT_FORMAT, OPT_ROOT,
 	OPT_VA_BITS, OPT_UPPER_HALF, OPT_VA_RANGE, OPT_BUDGET, OPT_PARTIAL, OPT_DEVICE,
 	OPT_DRIVER, OPT_REASON,
+	OPT_FORCE,
 };
 
 static const struct option long_options[] = {
@@ -61,6 +66,7 @@ static const struct option long_options[] = {
 	{ "driver", required_argument, NULL, OPT_DRIVER },
 	{ "reason", required_argument, NULL, OPT_REASON },
 	{ "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{}
@@ -183,6 +189,9 @@ static int parse_one(struct capture_args *a, int c, char *arg, int argc, char **
 	case 'o':
 		a->output = arg;
 		return 0;
+	case OPT_FORCE:
+		dumpfile_terminal_ok = true;
+		return 0;
 	case 'q':
 		a->quiet = true;
 		return 0;
@@ -234,6 +243,14 @@ static int open_source(struct source *src, struct capture_args *a)
 	}
 }
 
+/* Where the segment list spills when the output is no new file. */
+static const char *spill_dir_default(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	return tmp && tmp[0] ? tmp : "/var/tmp";
+}
+
 int verb_capture(int argc, char **argv)
 {
 	struct capture_args a = { .opt = { .va_last = ~0ULL } };
@@ -247,7 +264,9 @@ int verb_capture(int argc, char **argv)
 	out_dir = strdup(a.output);
 	if (!out_dir)
 		return log_error_errno(-ENOMEM, "cannot capture");
-	a.opt.spill_dir = dirname(out_dir); /* beside the output, on its filesystem */
+	/* Beside a new output file, on its filesystem; never in /dev beside a device. */
+	a.opt.spill_dir = dumpfile_is_new_file(a.output) ? dirname(out_dir) : spill_dir_default();
+	a.quiet |= !strcmp(a.output, "-"); /* standard output holds the dump alone */
 	r = open_source(&src, &a);
 	if (r < 0)
 		return r;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -205,8 +206,16 @@ int devcd_release(const struct devcd *d)
 {
 	_cleanup_close_ int fd = openat(d->dirfd, "data", O_WRONLY | O_TRUNC | O_NONBLOCK |
 							   O_NOFOLLOW | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? write(fd, "1", 1) : -1;
+	struct stat st;
+	ssize_t n;
 
+	/* As save() reads data only where it is a regular file, so is it written. */
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		log_error("cannot release %s: data is not a regular file, as sysfs makes it",
+			  d->name);
+		return -EBADFD;
+	}
+	n = fd >= 0 ? write(fd, "1", 1) : -1;
 	if (n != 1)
 		return log_error_errno(n < 0 ? -errno : -EIO,
 				       "cannot release %s: the kernel frees it at its timeout",
