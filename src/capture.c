@@ -158,6 +158,21 @@ static int layout(struct capture *c)
 	return 0;
 }
 
+/* lib/ rounds a range out to whole pages: say so, in --va-range's own terms. */
+static void note_rounded_range(const struct capture *c, const struct capture_options *opt)
+{
+	const struct ds_snapshot *s = &c->snap;
+	char end[24] = "0x10000000000000000";
+
+	if (opt->va_first > opt->va_last ||
+	    (s->va_first == opt->va_first && s->va_last == opt->va_last))
+		return;
+	if (s->va_last != UINT64_MAX)
+		snprintf(end, sizeof(end), "0x%llx", (unsigned long long)s->va_last + 1);
+	log_info("--va-range rounded out to whole %u KiB pages: 0x%llx-%s",
+		 1u << (c->pt.fmt->page_shift - 10), (unsigned long long)s->va_first, end);
+}
+
 int capture_run(struct capture *c, struct source *src, const struct capture_options *opt)
 {
 	struct ds_snapshot_config cfg = {
@@ -177,6 +192,7 @@ int capture_run(struct capture *c, struct source *src, const struct capture_opti
 		return r;
 	cfg.pt = &c->pt;
 	r = ds_snapshot_run(&c->snap, &cfg);
+	note_rounded_range(c, opt);
 	if (r < 0)
 		return snapshot_failed(c, r, opt);
 	fill_info(c, opt);
