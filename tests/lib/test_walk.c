@@ -21,7 +21,7 @@ static int setup_x86(void **state)
 {
 	struct ds_pgtable_config cfg = { .format = &ds_format_x86_64 };
 
-	fixture_setup(&fx, &cfg, 64 << 20);
+	fixture_setup(&fx, &cfg, 4 << 20);
 	return 0;
 }
 
