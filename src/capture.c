@@ -204,9 +204,9 @@ int capture_run(struct capture *c, struct source *src, const struct capture_opti
 		return r;
 	cfg.pt = &c->pt;
 	r = ds_snapshot_run(&c->snap, &cfg);
-	note_rounded_range(c, opt);
 	if (r < 0)
 		return snapshot_failed(c, r, opt);
+	note_rounded_range(c, opt);
 	fill_info(c, opt);
 	return layout(c);
 }
