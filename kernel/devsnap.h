@@ -28,7 +28,10 @@ struct devsnap_request {
 	unsigned int nroots;
 	unsigned int va_bits;          /* 0: the format's default */
 	bool upper_half;               /* sign-extended VAs (TTBR1, kernel VM) */
-	u64 va_first, va_last;         /* inclusive; both 0: the whole space */
+	/* va_last inclusive (2^64 - 1 for the top); both 0: the whole space.
+	 * Not page-aligned: rounded out to whole pages (lib/snapshot.h);
+	 * va_first > va_last: -EINVAL. */
+	u64 va_first, va_last;
 	u64 budget;                    /* bytes that may be copied; 0: no limit */
 	bool partial;                  /* past the budget, keep what fits */
 	const char *reason;            /* "firmware assertion", ...; may be NULL */

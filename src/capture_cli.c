@@ -31,7 +31,8 @@ static const char usage_text[] =
 	"  --root PA[,PA...]     physical address of the top table (DART: each TTBR)\n"
 	"  --va-bits N           VA width (default: the format's)\n"
 	"  --upper-half          the tables map the sign-extended upper half (TTBR1)\n"
-	"  --va-range START-END  capture only these device VAs (END exclusive, or START+LEN)\n\n"
+	"  --va-range START-END  capture only these device VAs: END exclusive (2^64 is\n"
+	"                        0x10000000000000000), or START+LEN; rounded out to pages\n\n"
 	"Dump:\n"
 	"  -o, --output OUT      the dump file (written whole or not at all, mode 0600);\n"
 	"                        '-': standard output; a FIFO or character device is\n"
@@ -111,12 +112,18 @@ static int parse_roots(struct capture_options *opt, char *arg)
 
 static int parse_va_range(struct capture_options *opt, const char *arg)
 {
-	uint64_t start, end;
+	int r = parse_range_last(arg, &opt->va_first, &opt->va_last);
 
-	if (parse_range(arg, &start, &end) < 0)
-		return log_error("--va-range: '%s' is not START-END or START+LEN", arg);
-	opt->va_first = start;
-	opt->va_last = end - 1;
+	if (r == -EDOM)
+		return log_error("--va-range: '%s' is empty: END is exclusive and must lie above "
+				 "START, LEN above 0 (the top of the address space is "
+				 "0x10000000000000000)", arg);
+	if (r == -ERANGE)
+		return log_error("--va-range: '%s' runs past the top of the 64-bit address space, "
+				 "0x10000000000000000", arg);
+	if (r < 0)
+		return log_error("--va-range: '%s' is not START-END (END exclusive) or START+LEN",
+				 arg);
 	return 0;
 }
 
@@ -194,6 +201,7 @@ static int parse_one(struct capture_args *a, int c, char *arg, int argc, char **
 		return 0;
 	case 'q':
 		a->quiet = true;
+		log_quiet = true; /* and no notes */
 		return 0;
 	default:
 		return log_error("see 'devsnap capture --help'");
