@@ -427,7 +427,15 @@
 		return lines;
 	}
 	const details = document.getElementById('details');
-	const showDetails = (run) => { details.textContent = describe(run).join('\n'); };
+	/* A run's details, and its VA and PA rectangles outlined together. */
+	function showDetails(run) {
+		const seg = run.kind === 'pa' ? run.seg : run;
+		details.textContent = describe(run).join('\n');
+		for (const r of map.querySelectorAll('rect.run')) {
+			const x = byElement.get(r);
+			r.classList.toggle('hover', x === seg || (x && x.seg === seg));
+		}
+	}
 
 	function select(run) {
 		selected = run;

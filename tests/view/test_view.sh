@@ -15,6 +15,9 @@ check() { # description, command...
 	if "$@" >"$t/out" 2>"$t/err"; then echo "ok $n - $desc"; else
 		echo "not ok $n - $desc"; sed 's/^/# /' "$t/out" "$t/err"; fi
 }
+# exit status, stderr pattern, command...: fails as it should, saying why
+fails() { want=$1 pattern=$2; shift 2; "$@" >"$t/fout" 2>"$t/ferr"; got=$?
+	[ "$got" = "$want" ] && grep -q -- "$pattern" "$t/ferr" && [ "$(wc -l <"$t/ferr")" = 1 ]; }
 # The JSON between <script type="application/json" ...> and </script>.
 data() { sed -n 's/^<script type="application\/json" id="devsnap-data">\(.*\)<\/script>$/\1/p' "$1"; }
 
@@ -72,8 +75,20 @@ check "Asahi: AGX and RTKit notes decoded" test \
 	"$(data asahi-report.html | jq -c '[.dumps[0].info.agx.chip_id,
 		.dumps[0].info.rtkit.sections[0].message]')" = '["0x6000","ASSERT ring.c:42"]'
 
-fails() { want=$1 pattern=$2; shift 2; "$@" >"$t/fout" 2>"$t/ferr"; got=$?
-	[ "$got" = "$want" ] && grep -q -- "$pattern" "$t/ferr" && [ "$(wc -l <"$t/ferr")" = 1 ]; }
+check "view --svg writes DUMP.svg" "$devsnap" view --svg devsnap-demo.core
+check "the SVG is well-formed XML" python3 -c \
+	'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' devsnap-demo.core.svg
+check "the SVG draws one run per demo segment, by state" test \
+	"$(grep -o 'class="run st-[a-z-]*"' devsnap-demo.core.svg | sort | uniq -c | tr -s ' ')" = \
+	"$(printf ' 1 class="run st-device-memory"\n 1 class="run st-not-ram"\n 7 class="run st-saved"')"
+check "the SVG escapes the dump's text" sh -c \
+	'"$0" view --svg -o big.svg big.core && python3 -c "import sys, xml.etree.ElementTree as E;
+E.parse(sys.argv[1])" big.svg && ! grep -q "<img" big.svg' "$devsnap"
+check "65 000 segments in SVG: narrow runs merged" test \
+	"$(grep -c 'class="run ' big.svg)" -lt 2000
+check "--svg with two dumps: one line, exit 1" fails 1 "not with --svg" \
+	"$devsnap" view --svg a.core b.core
+
 check "no dump: one line, exit 1" fails 1 "give one dump" "$devsnap" view
 check "three dumps: one line, exit 1" fails 1 "give one dump" "$devsnap" view a.core b.core a.core
 check "a missing dump: one line, exit 1, no report" sh -c \
