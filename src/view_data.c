@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * The report's data: compact, since a kernel's tables make 65 000
- * segments.  Each segment is an array [va, pa, size, p_flags, state,
- * page shift], addresses and sizes as hex strings (64-bit values do not
- * fit a JavaScript number); everything else is what info --json and
- * diff --json print.
+ * segments.  Segments are columns (arrays of va, pa, size, p_flags,
+ * state, page shift): JSON.parse makes each a flat array of doubles, not
+ * 65 000 small objects.  Addresses and sizes below 2^53 are numbers,
+ * larger ones "0x..." strings (a double would lose their low bits).
+ * Everything else is what info --json and diff --json print.
  */
 #include "view.h"
 
@@ -32,12 +33,9 @@ const char *view_state_name(unsigned state)
 	return state < DS_SKIP_REASON_COUNT ? ds_skip_reason_name(state) : "not-saved";
 }
 
-static struct json_object *hex(uint64_t value)
+static struct json_object *address(uint64_t value)
 {
-	char buf[20];
-
-	snprintf(buf, sizeof(buf), "%" PRIx64, value);
-	return json_object_new_string(buf);
+	return value < (1ULL << 53) ? json_object_new_int64((int64_t)value) : json_hex(value);
 }
 
 static unsigned log2_u64(uint64_t x)
@@ -45,29 +43,28 @@ static unsigned log2_u64(uint64_t x)
 	return x ? 63 - (unsigned)__builtin_clzll(x) : 0;
 }
 
-static struct json_object *segment(const struct dumpview *v, const struct ds_dump_load *l)
-{
-	struct json_object *s = json_object_new_array_ext(6);
-
-	json_object_array_add(s, hex(l->va));
-	json_object_array_add(s, hex(l->pa));
-	json_object_array_add(s, hex(l->memsz));
-	json_object_array_add(s, json_object_new_int64(l->flags));
-	json_object_array_add(s, json_object_new_int(view_state(v, l)));
-	json_object_array_add(s, json_object_new_int(log2_u64(l->align)));
-	return s;
-}
+static const char *const columns[] = { "va", "pa", "size", "flags", "state", "shift" };
+#define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
 
 static struct json_object *segments(const struct dumpview *v)
 {
-	struct json_object *arr = json_object_new_array_ext((int)v->f.nloads);
+	struct json_object *o = json_object_new_object(), *col[NCOLUMNS];
 	struct ds_dump_load l;
 
+	for (unsigned c = 0; c < NCOLUMNS; c++) {
+		col[c] = json_object_new_array_ext((int)v->f.nloads);
+		json_object_object_add(o, columns[c], col[c]);
+	}
 	for (uint32_t i = 0; i < v->f.nloads; i++) {
 		dumpview_load(v, i, &l);
-		json_object_array_add(arr, segment(v, &l));
+		json_object_array_add(col[0], address(l.va));
+		json_object_array_add(col[1], address(l.pa));
+		json_object_array_add(col[2], address(l.memsz));
+		json_object_array_add(col[3], json_object_new_int64(l.flags));
+		json_object_array_add(col[4], json_object_new_int((int)view_state(v, &l)));
+		json_object_array_add(col[5], json_object_new_int((int)log2_u64(l.align)));
 	}
-	return arr;
+	return o;
 }
 
 /* Driver blobs (a firmware log, registers) as text, the page shows them. */

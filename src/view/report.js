@@ -58,27 +58,40 @@
 			e.setAttribute(k, attrs[k]);
 		return e;
 	}
-	/* Sorts by a BigInt key: by its double first (exact below 2^53, which
-	 * every real address is), by the BigInt itself only on ties. */
-	function sortByBig(arr, key) {
+	/* Sorts by an address: by its double first (exact below 2^53), by the
+	 * address itself only on ties. */
+	function sortByAddr(arr, key) {
 		const keys = arr.map(key), approx = Float64Array.from(keys, Number);
 		const order = Uint32Array.from(arr.keys());
 		order.sort((a, b) => approx[a] - approx[b] ||
 			   (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
 		return Array.from(order, (k) => arr[k]);
 	}
-	/* Hex strings up to 13 digits go through a double: exact, and faster. */
-	const big = (x) => (typeof x !== 'string' ? BigInt(Math.round(Number(x)))
-			    : x.startsWith('0x') ? BigInt(x)
-			    : x.length <= 13 ? BigInt(parseInt(x, 16)) : BigInt('0x' + x));
+	/*
+	 * Addresses are doubles when every one in the data is below 2^52 (so
+	 * sums stay exact), as physical addresses and most device VAs are: no
+	 * BigInt garbage for 65 000 segments.  Dumps with upper-half VAs come
+	 * with "0x..." strings and get BigInts.  Either way one type throughout.
+	 */
+	const fits = (x) => (typeof x === 'string' ? x.replace(/^0x/, '').length <= 13
+			     : x < 2 ** 52);
+	const small = data.dumps.every((d) => ['va', 'pa', 'size'].every((c) => d.segs[c].every(fits))) &&
+		Object.values(data.diff || {}).every((rows) => !Array.isArray(rows) ||
+			rows.every((r) => fits(r.va) && fits(r.size)));
+	const toAddr = small ? Number : BigInt, ZERO = toAddr(0);
+	const addr = (x) => (typeof x !== 'string' ? toAddr(x)
+			     : small ? parseInt(x.replace(/^0x/, ''), 16) : BigInt(x.startsWith('0x') ? x : '0x' + x));
 
 	/* The dumps' segments, in VA order as devsnap wrote them. */
 	function loadSegs(d) {
-		return d.segs.map((s, i) => {
-			const va = big(s[0]), size = big(s[2]), state = states[s[4]] || 'not-saved';
-			return { kind: 'seg', i, va, pa: big(s[1]), size, end: va + size, flags: s[3], w: Number(size),
-				 state, shift: s[5], cls: 'st-' + state, shared: [] };
-		});
+		const c = d.segs, out = new Array(c.va.length);
+		for (let i = 0; i < out.length; i++) {
+			const va = addr(c.va[i]), size = addr(c.size[i]), state = states[c.state[i]] || 'not-saved';
+			out[i] = { kind: 'seg', i, va, pa: addr(c.pa[i]), size, end: va + size, flags: c.flags[i],
+				   w: Number(size), state, shift: c.shift[i], cls: 'st-' + state, shared: [],
+				   u0: 0, u1: 0 };
+		}
+		return out;
 	}
 	const dumps = data.dumps.map((d) => ({ info: d.info, blobs: d.blobs, segs: loadSegs(d) }));
 
@@ -86,11 +99,12 @@
 		const out = [];
 		for (const kind of Object.keys(CHANGE_WHY))
 			for (const row of diff[kind] || []) {
-				const va = big(row.va), size = big(row.size);
+				const va = addr(row.va), size = addr(row.size);
 				out.push({ kind: 'change', change: kind, va, size, end: va + size, row, w: Number(size),
+					   u0: 0, u1: 0,
 					   cls: 'ch-' + kind });
 			}
-		return sortByBig(out, (c) => c.va);
+		return sortByAddr(out, (c) => c.va);
 	}
 
 	/*
@@ -98,7 +112,7 @@
 	 * every gap between blocks gets a width on a log scale of its size, so
 	 * a 4 KiB page and a 2^47-byte gap both stay visible.  Inside a block
 	 * the scale is linear.  One pass over the items sorted by VA, with
-	 * doubles for widths: BigInt work stays one subtraction per item.
+	 * doubles for widths: address arithmetic stays one subtraction per item.
 	 */
 	function makeAxis(itemLists, page) {
 		let items = [].concat(...itemLists);
@@ -106,7 +120,7 @@
 		for (let k = 1; k < items.length && sorted; k++)
 			sorted = items[k - 1].va <= items[k].va;
 		if (!sorted)
-			items = sortByBig(items, (it) => it.va);
+			items = sortByAddr(items, (it) => it.va);
 		const pg = Number(page) || 4096, bva = [], bend = [], bu0 = [], bu1 = [];
 		let u = 0;
 		for (let k = 0; k < items.length;) {
@@ -143,7 +157,7 @@
 		function valueAt(x) {
 			const k = blockAfter(x);
 			if (!bva.length)
-				return 0n;
+				return ZERO;
 			if (k >= bva.length)
 				return bend[bva.length - 1];
 			let from = bva[k], to = bend[k], u0 = bu0[k], u1 = bu1[k];
@@ -153,7 +167,7 @@
 				from = bend[k - 1], to = bva[k], u0 = bu1[k - 1], u1 = bu0[k];
 			}
 			const f = Math.min(1, Math.max(0, (x - u0) / ((u1 - u0) || 1)));
-			return from + BigInt(Math.floor(f * Number(to - from)));
+			return from + toAddr(Math.floor(f * Number(to - from)));
 		}
 		return { bva, bend, bu0, bu1, total: u || 1, blockAfter, valueAt };
 	}
@@ -188,8 +202,8 @@
 	let paItems = [], paAxis = null, sharedPairs = [];
 	if (!diffMode) {
 		paItems = dumps[0].segs.map((s) => ({ kind: 'pa', seg: s, va: s.pa, end: s.pa + s.size,
-						   cls: s.cls, w: s.w }));
-		paItems = sortByBig(paItems, (p) => p.va);
+						   cls: s.cls, w: s.w, u0: 0, u1: 0 }));
+		paItems = sortByAddr(paItems, (p) => p.va);
 		paAxis = makeAxis([paItems], page);
 		sharedPairs = findShared(paItems, 5000);
 	}
@@ -520,7 +534,11 @@
 			out.textContent = 'give a hexadecimal address, e.g. 0x400000010000';
 			return;
 		}
-		const x = BigInt('0x' + s);
+		if (small && s.length > 13) {
+			out.textContent = '0x' + s + ' is neither a mapped VA nor a saved PA in this dump';
+			return;
+		}
+		const x = addr(s);
 		let hit = null, how = 'VA';
 		for (const t of [primary].concat(tracks.map((t) => t.items)))
 			if (!hit)

@@ -31,18 +31,18 @@ check "the report is not world-readable (0600)" test "$(stat -c %a devsnap-demo.
 data devsnap-demo.core.html >demo.json
 check "the data blob is one JSON document" jq -e . demo.json
 check "9 segments, in VA order, as maps lists them" test \
-	"$(jq -c '[.dumps[0].segs[] | "0x" + .[0]]' demo.json)" = \
-	"$("$devsnap" maps --json devsnap-demo.core | jq -c '[.[].va]')"
+	"$(jq -r '.dumps[0].segs.va[]' demo.json | xargs printf '0x%x\n')" = \
+	"$("$devsnap" maps --json devsnap-demo.core | jq -r '.[].va')"
 check "PAs as maps lists them" test \
-	"$(jq -c '[.dumps[0].segs[] | "0x" + .[1]]' demo.json)" = \
-	"$("$devsnap" maps --json devsnap-demo.core | jq -c '[.[].pa]')"
-check "sizes as maps lists them (hex)" test "$(jq -r '.dumps[0].segs[][2]' demo.json)" = \
-	"$("$devsnap" maps --json devsnap-demo.core | jq -r '.[].size' | xargs printf '%x\n')"
+	"$(jq -r '.dumps[0].segs.pa[]' demo.json | xargs printf '0x%x\n')" = \
+	"$("$devsnap" maps --json devsnap-demo.core | jq -r '.[].pa')"
+check "sizes as maps lists them" test "$(jq -c '.dumps[0].segs.size' demo.json)" = \
+	"$("$devsnap" maps --json devsnap-demo.core | jq -c '[.[].size]')"
 check "states: 7 saved, one device-memory, one not-ram" test \
-	"$(jq -c '[.dumps[0].segs[][4]] | [(map(select(. == 0)) | length),
+	"$(jq -c '.dumps[0].segs.state | [(map(select(. == 0)) | length),
 		   (map(select(. == 4)) | length), (map(select(. == 1)) | length)]' demo.json)" = '[7,1,1]'
 check "state names by index, as maps prints them" test \
-	"$(jq -c '[.states[.dumps[0].segs[] | .[4]]]' demo.json)" = \
+	"$(jq -c '[.states[.dumps[0].segs.state[]]]' demo.json)" = \
 	"$("$devsnap" maps --json devsnap-demo.core | jq -c '[.[] | .skipped // "saved"]')"
 check "the INFO header is info --json" test "$(jq -c '.dumps[0].info' demo.json)" = \
 	"$("$devsnap" info --json devsnap-demo.core | jq -c .)"
@@ -50,10 +50,10 @@ check "the INFO header is info --json" test "$(jq -c '.dumps[0].info' demo.json)
 check "a 65 000-segment dump" "$devsnap" view big.core -o big.html
 data big.html >big.json
 check "all 65 000 segments, 4063 saved" test \
-	"$(jq -c '[(.dumps[0].segs | length), ([.dumps[0].segs[] | select(.[4] == 0)] | length)]' \
+	"$(jq -c '.dumps[0].segs | [(.va | length), ([.state[] | select(. == 0)] | length)]' \
 	big.json)" = '[65000,4063]'
-check "segment 40 000 at its VA" test "$(jq -r '.dumps[0].segs[40000][0]' big.json)" = \
-	"$(printf '%x' $((0x100000000 + 0x3000 * 40000 + (40 << 40))))"
+check "segment 40 000 at its VA" test "$(jq -r '.dumps[0].segs.va[40000]' big.json)" = \
+	"$((0x100000000 + 0x3000 * 40000 + (40 << 40)))"
 size=$(stat -c %s big.html)
 check "the 65 000-segment report stays under 4 MiB ($size bytes)" test "$size" -lt 4194304
 check "the blob's text reaches the data whole" test \
@@ -69,11 +69,14 @@ check "view A B: a diff" "$devsnap" view a.core b.core
 data a.core-vs-b.core.html >diff.json
 check "the diff is what diff --json says" test "$(jq -c .diff diff.json)" = \
 	"$("$devsnap" diff --json a.core b.core | jq -c .)"
-check "both dumps' segments" test "$(jq -c '[.dumps[].segs | length]' diff.json)" = '[4,5]'
+check "both dumps' segments" test "$(jq -c '[.dumps[].segs.va | length]' diff.json)" = '[4,5]'
 check "view -o names the file" "$devsnap" view -o asahi-report.html asahi.core
 check "Asahi: AGX and RTKit notes decoded" test \
 	"$(data asahi-report.html | jq -c '[.dumps[0].info.agx.chip_id,
 		.dumps[0].info.rtkit.sections[0].message]')" = '["0x6000","ASSERT ring.c:42"]'
+check "addresses past 2^53 are exact \"0x...\" strings, smaller ones numbers" test \
+	"$(data asahi-report.html | jq -c '.dumps[0].segs | [.va, .pa]')" = \
+	'[["0xffffff8000000000","0xffffffa000000000"],[8589934592,34359738368]]'
 
 check "view --svg writes DUMP.svg" "$devsnap" view --svg devsnap-demo.core
 check "the SVG is well-formed XML" python3 -c \

@@ -258,6 +258,13 @@ def test_asahi(drv, devsnap, t):
     info = drv.find_element('id', 'info').text
     ok('chip 0x6000' in info and 'ASSERT ring.c:42' in info,
        'asahi: the AGX and RTKit notes decoded in the header', info)
+    got = runs(drv)
+    ok([r[:2] for r in got] == [['0xffffff8000000000', 'not-saved'],
+                                ['0xffffffa000000000', 'saved']],
+       'asahi: upper-half VAs past 2^53 drawn exactly', got)
+    search(drv, '0xffffffa000000fff')
+    ok('PA 0x800000000' in details(drv),
+       'asahi: searching a 64-bit VA finds its run', details(drv))
 
 
 def main():
