@@ -697,16 +697,17 @@
 			e.preventDefault();
 			zoom(e.deltaY < 0 ? 0.8 : 1.25, unitAt(e.clientX));
 		}, { passive: false });
-		let drag = null;
+		let drag = null, dragged = false;
 		map.addEventListener('pointerdown', (e) => {
-			drag = { x: e.clientX, a: v0, b: v1, moved: false };
+			drag = { x: e.clientX, a: v0, b: v1 };
+			dragged = false;
 		});
 		window.addEventListener('pointermove', (e) => {
 			if (!drag)
 				return;
 			const du = (e.clientX - drag.x) / (map.clientWidth || 1) * (drag.b - drag.a);
 			if (Math.abs(e.clientX - drag.x) > 3) {
-				drag.moved = true;
+				dragged = true;
 				map.classList.add('dragging');
 				setView(drag.a - du, drag.b - du);
 			}
@@ -720,6 +721,8 @@
 		map.addEventListener('focusin', (e) => runOf(e.target) && showDetails(runOf(e.target)));
 		map.addEventListener('click', (e) => {
 			const run = runOf(e.target);
+			if (dragged) /* the end of a pan, not a choice */
+				return;
 			if (run && run.kind !== 'merged')
 				select(run.kind === 'pa' ? run.seg : run);
 			else if (run)

@@ -297,7 +297,7 @@ def main():
         try:
             drv = start_browser()
         except Exception as e:  # no chromium, no driver, no display: say so
-            print('1..0 # SKIP chromium cannot start: %s' % str(e).splitlines()[0])
+            print('1..0 # SKIP chromium cannot start: %s' % ' '.join(str(e).split())[:300])
             return 0
         try:
             test_demo(drv, devsnap, t)
