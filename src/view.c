@@ -111,7 +111,8 @@ static int view(const struct view_args *a)
 	if (r == 0)
 		r = write_output(path, buf, len);
 	if (r == 0)
-		log_info("%s: %s report, %s", path, a->svg ? "SVG" : "HTML", format_bytes(len, size));
+		log_info("%s: %s report, %s", path, a->svg ? "SVG" : "HTML",
+			 format_bytes(len, size));
 	return r;
 }
 

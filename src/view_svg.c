@@ -29,7 +29,7 @@ static const char *const state_colour[NSTATES] = {
 struct axis {
 	const struct dumpview *v;
 	double page, u, scale; /* scale: pixels per unit, 0 while measuring */
-	uint64_t block_va, block_end;
+	uint64_t block_end;
 	bool in_block;
 	FILE *out;
 	/* runs waiting to be merged into one rect */
@@ -60,9 +60,10 @@ static void flush(struct axis *a)
 	for (unsigned s = 1; s < NSTATES; s++)
 		if (a->pend_bytes[s] > a->pend_bytes[best])
 			best = s;
-	fprintf(a->out, "<rect class=\"run st-%s\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\">"
-		"<title>0x%" PRIx64 ": %u runs</title></rect>\n", view_state_name(best), a->pend_x0,
-		STRIP_Y, fmax(a->pend_x1 - a->pend_x0, 1), STRIP_H, a->pend_va, a->pend_n);
+	fprintf(a->out, "<rect class=\"run st-%s\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
+		"height=\"%d\"><title>0x%" PRIx64 ": %u runs</title></rect>\n",
+		view_state_name(best), a->pend_x0, STRIP_Y, fmax(a->pend_x1 - a->pend_x0, 1),
+		STRIP_H, a->pend_va, a->pend_n);
 	a->pend_n = 0;
 }
 
@@ -121,7 +122,7 @@ static void walk(struct axis *a)
 	for (uint32_t i = 0; i < n;) {
 		uint64_t va, end;
 		uint32_t first = i;
-		double w;
+		double w, span;
 
 		dumpview_load(a->v, i, &l);
 		va = l.va;
@@ -136,10 +137,11 @@ static void walk(struct axis *a)
 			a->u += g;
 		}
 		w = 1 + log_pages(a, end - va);
+		span = end > va ? (double)(end - va) : 1;
 		for (uint32_t j = first; a->scale && j < i; j++) {
 			dumpview_load(a->v, j, &l);
-			draw_run(a, &l, a->u + w * (double)(l.va - va) / (double)(end - va ? end - va : 1),
-				 a->u + w * (double)(l.va + l.memsz - va) / (double)(end - va ? end - va : 1));
+			draw_run(a, &l, a->u + w * (double)(l.va - va) / span,
+				 a->u + w * (double)(l.va + l.memsz - va) / span);
 		}
 		a->u += w;
 		a->block_end = end;
@@ -178,9 +180,11 @@ static void header(FILE *out, const struct dumpview *v, double height)
 		fprintf(out, ".st-%s{fill:%s}\n", view_state_name(s), state_colour[s]);
 	fputs("</style>\n<defs>\n", out);
 	fputs("<pattern id=\"hw\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
-	      "patternTransform=\"rotate(45)\"><rect width=\"2\" height=\"6\" fill=\"#fff\" fill-opacity=\"0.55\"/></pattern>\n"
+	      "patternTransform=\"rotate(45)\"><rect width=\"2\" height=\"6\" fill=\"#fff\" "
+	      "fill-opacity=\"0.55\"/></pattern>\n"
 	      "<pattern id=\"hx\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
-	      "patternTransform=\"rotate(-45)\"><rect width=\"2\" height=\"6\" fill=\"#fff\" fill-opacity=\"0.55\"/></pattern>\n"
+	      "patternTransform=\"rotate(-45)\"><rect width=\"2\" height=\"6\" fill=\"#fff\" "
+	      "fill-opacity=\"0.55\"/></pattern>\n"
 	      "</defs>\n", out);
 	fprintf(out, "<rect x=\"0\" y=\"%d\" width=\"%.0f\" height=\"%d\" fill=\"#eceff1\"/>\n",
 		STRIP_Y, SVG_W, STRIP_H);
@@ -205,9 +209,9 @@ static void legend(FILE *out, double y)
 	double x = 0;
 
 	for (unsigned s = 0; s < NSTATES; s++) {
-		fprintf(out, "<rect class=\"st-%s\" x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"10\"/>"
-			"<text x=\"%.0f\" y=\"%.0f\">%s</text>\n", view_state_name(s), x, y, x + 16,
-			y + 9, view_state_name(s));
+		fprintf(out, "<rect class=\"st-%s\" x=\"%.0f\" y=\"%.0f\" width=\"12\" "
+			"height=\"10\"/><text x=\"%.0f\" y=\"%.0f\">%s</text>\n",
+			view_state_name(s), x, y, x + 16, y + 9, view_state_name(s));
 		x += 40 + 7.0 * (double)strlen(view_state_name(s));
 	}
 	fprintf(out, "<rect fill=\"#607d8b\" x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"10\"/>"

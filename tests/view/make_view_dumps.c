@@ -46,8 +46,10 @@ static const uint8_t reasons[] = { DS_SKIP_DEVICE, DS_SKIP_NOT_RAM, DS_SKIP_OFFL
 
 static int write_big(const char *dir)
 {
-	static const char log_text[] = "[    0.000000] fw: boot\n" HOSTILE "\n[    1.500000] fw: assert\n";
-	struct ds_blob blob = { .name = "firmware-log", .data = log_text, .size = sizeof(log_text) - 1 };
+	static const char log_text[] =
+		"[    0.000000] fw: boot\n" HOSTILE "\n[    1.500000] fw: assert\n";
+	struct ds_blob blob = { .name = "firmware-log", .data = log_text,
+				.size = sizeof(log_text) - 1 };
 	struct ds_pgtable_config cfg = { .format = ds_format_find("arm64-4k"), .nroots = 1,
 					 .roots = { 0x80000000 }, .read_phys = no_memory };
 	struct ds_dump_info info = { .device = "big0", .driver = "view-test",
@@ -66,12 +68,12 @@ static int write_big(const char *dir)
 	info.pt = &pt;
 	for (unsigned i = 0; i < NSEGS; i++) {
 		uint8_t skip = i % 16 ? reasons[i % 6] : DS_SAVED;
+		uint8_t mem = skip == DS_SKIP_DEVICE ? DS_MEM_DEVICE : DS_MEM_CACHED;
 
 		segs[i] = (struct ds_segment){
 			.va = big_va(i), .pa = big_pa(i), .size = 0x1000, .page_shift = 12,
 			.pte = big_pa(i) | 0x703, .skip = skip,
-			.attrs = { DS_PROT_PR | DS_PROT_PW, skip == DS_SKIP_DEVICE ? DS_MEM_DEVICE
-										  : DS_MEM_CACHED } };
+			.attrs = { DS_PROT_PR | DS_PROT_PW, mem } };
 	}
 	snprintf(path, sizeof(path), "%s/big.core", dir);
 	if (ds_dump_layout(&w) < 0 || !(out = fopen(path, "wb")))
