@@ -137,7 +137,7 @@ static void walk(struct axis *a)
 			a->u += g;
 		}
 		w = 1 + log_pages(a, end - va);
-		span = end > va ? (double)(end - va) : 1;
+		span = (end - va) ? (double)(end - va) : 1; /* end is 0 at the top of the space */
 		for (uint32_t j = first; a->scale && j < i; j++) {
 			dumpview_load(a->v, j, &l);
 			draw_run(a, &l, a->u + w * (double)(l.va - va) / span,
