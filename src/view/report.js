@@ -88,7 +88,7 @@
 		for (let i = 0; i < out.length; i++) {
 			const va = addr(c.va[i]), size = addr(c.size[i]), state = states[c.state[i]] || 'not-saved';
 			out[i] = { kind: 'seg', i, va, pa: addr(c.pa[i]), size, end: va + size, flags: c.flags[i],
-				   w: Number(size), state, shift: c.shift[i], cls: 'st-' + state, shared: [],
+				   w: Number(size), state, shift: c.shift[i], cls: 'st-' + state, shared: null,
 				   u0: 0, u1: 0 };
 		}
 		return out;
@@ -198,14 +198,15 @@
 	const axis = makeAxis(tracks.map((t) => t.items), page);
 	const primary = tracks[diffMode ? 2 : 0].items;
 
-	/* The physical side: saved pages by PA, and VA runs sharing them. */
-	let paItems = [], paAxis = null, sharedPairs = [];
-	if (!diffMode) {
+	/* The physical side: saved pages by PA, and VA runs sharing them;
+	 * worked out once the VA strip is on screen. */
+	let paItems = [], paAxis = null;
+	function physical() {
 		paItems = dumps[0].segs.map((s) => ({ kind: 'pa', seg: s, va: s.pa, end: s.pa + s.size,
 						   cls: s.cls, w: s.w, u0: 0, u1: 0 }));
 		paItems = sortByAddr(paItems, (p) => p.va);
 		paAxis = makeAxis([paItems], page);
-		sharedPairs = findShared(paItems, 5000);
+		listShared(findShared(paItems, 5000));
 	}
 
 	function findShared(byPa, cap) {
@@ -222,8 +223,8 @@
 					return pairs;
 				const lo = p.va > a.va ? p.va : a.va, hi = p.end < a.end ? p.end : a.end;
 				pairs.push({ a: a.seg, b: p.seg, pa: lo, size: hi - lo });
-				a.seg.shared.push(p.seg);
-				p.seg.shared.push(a.seg);
+				(a.seg.shared ||= []).push(p.seg);
+				(p.seg.shared ||= []).push(a.seg);
 			}
 			active.push(p);
 		}
@@ -346,7 +347,7 @@
 
 	function draw() {
 		const W = map.clientWidth || 1000;
-		const rows = tracks.length + (paAxis ? 1 : 0);
+		const rows = tracks.length + (diffMode ? 0 : 1);
 		const H = 8 + rows * (TRACK_H + TRACK_GAP) + 6;
 		map.style.height = H + 'px';
 		map.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
@@ -434,7 +435,7 @@
 				', pages of ' + fmtBytes(2n ** BigInt(run.shift)),
 			'state ' + run.state + ': ' + (WHY[run.state] || WHY['not-saved']),
 		];
-		if (run.shared.length)
+		if (run.shared)
 			lines.push('shares physical pages with VA ' +
 				   run.shared.slice(0, 4).map((s) => hex(s.va)).join(', ') +
 				   (run.shared.length > 4 ? ' and ' + (run.shared.length - 4) + ' more' : ''));
@@ -483,7 +484,7 @@
 				r.appendChild(el('span', '', perm(it.flags)));
 				r.appendChild(el('span', '', hex16(pteBits(it.flags))));
 				r.appendChild(el('span', '', it.state));
-				r.appendChild(el('span', '', it.shared.slice(0, 3).map((s) => hex(s.va)).join(', ')));
+				r.appendChild(el('span', '', (it.shared || []).slice(0, 3).map((s) => hex(s.va)).join(', ')));
 			}
 			r.addEventListener('click', () => select(it));
 			return r;
@@ -622,6 +623,8 @@
 			rows.push(['Identical', data.diff.identical]);
 			fillDl(dl, rows);
 		}
+	}
+	function listShared(sharedPairs) {
 		if (sharedPairs.length) {
 			const box = document.getElementById('shared');
 			document.getElementById('shared-section').hidden = false;
@@ -766,5 +769,13 @@
 	v1 = axis.total * 1.005;
 	draw();
 	performance.mark('devsnap-drawn');
-	window.devsnapReport = { drawnMs: performance.now(), runsDrawn: drawn, segments: primary.length };
+	const drawnMs = performance.now(), vaRuns = drawn;
+	setTimeout(() => {
+		if (!diffMode)
+			physical();
+		draw();
+		performance.mark('devsnap-complete');
+		window.devsnapReport = { drawnMs, completeMs: performance.now(), runsDrawn: vaRuns,
+					 segments: primary.length };
+	}, 0);
 })();
