@@ -233,7 +233,8 @@ def test_big(drv, devsnap, t):
     pa = 0x80000000 + (40000 * 7919 % 65536) * 0x1000
     ok(got and got[0][1] == 'saved' and 'PA %s' % hex(pa) in details(drv)
        and row_visible(drv, hex(va)),
-       '65 000 segments: searching segment 40 000 zooms to its own run element', (got, details(drv)))
+       '65 000 segments: searching segment 40 000 zooms to its own run element',
+       (got, details(drv)))
     va2 = 0x100000000 + 0x3000 * 40001 + (40 << 40)
     got = [r for r in runs(drv) if r[0] == hex(va2)]
     ok(got and got[0][1] == 'read-error' and got[0][2] == 'run st-read-error',
