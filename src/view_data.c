@@ -3,9 +3,14 @@
  * The report's data: compact, since a kernel's tables make 65 000
  * segments.  Segments are columns (arrays of va, pa, size, p_flags,
  * state, page shift): JSON.parse makes each a flat array of doubles, not
- * 65 000 small objects.  Addresses and sizes below 2^53 are numbers,
- * larger ones "0x..." strings (a double would lose their low bits).
- * Everything else is what info --json and diff --json print.
+ * 65 000 small objects.  A va or pa is a number, the signed distance from
+ * where the previous segment's ends (0 for contiguous runs, a few digits
+ * for the usual gaps), or, where that distance needs more than 53 bits, a
+ * "0x..." string with the address itself; sizes are numbers below 2^53,
+ * "0x..." strings above (a double would lose their low bits).  "small"
+ * says that every address and end is below 2^52, so the page can add
+ * them up as doubles.  Everything else is what info --json and diff
+ * --json print.
  */
 #include "view.h"
 
@@ -33,9 +38,24 @@ const char *view_state_name(unsigned state)
 	return state < DS_SKIP_REASON_COUNT ? ds_skip_reason_name(state) : "not-saved";
 }
 
+#define EXACT (1LL << 53) /* integers a double holds exactly */
+
 static struct json_object *address(uint64_t value)
 {
-	return value < (1ULL << 53) ? json_object_new_int64((int64_t)value) : json_hex(value);
+	return value < (uint64_t)EXACT ? json_object_new_int64((int64_t)value) : json_hex(value);
+}
+
+/* value as the distance from prev_end, or itself; both wrap at 2^64. */
+static struct json_object *delta(uint64_t value, uint64_t prev_end)
+{
+	int64_t d = (int64_t)(value - prev_end);
+
+	return d > -EXACT && d < EXACT ? json_object_new_int64(d) : json_hex(value);
+}
+
+static bool below_2_52(uint64_t start, uint64_t size)
+{
+	return start < (1ULL << 52) && size < (1ULL << 52) && start + size < (1ULL << 52);
 }
 
 static unsigned log2_u64(uint64_t x)
@@ -49,7 +69,9 @@ static const char *const columns[] = { "va", "pa", "size", "flags", "state", "sh
 static struct json_object *segments(const struct dumpview *v)
 {
 	struct json_object *o = json_object_new_object(), *col[NCOLUMNS];
+	uint64_t va_end = 0, pa_end = 0;
 	struct ds_dump_load l;
+	bool small = true;
 
 	for (unsigned c = 0; c < NCOLUMNS; c++) {
 		col[c] = json_object_new_array_ext((int)v->f.nloads);
@@ -57,13 +79,17 @@ static struct json_object *segments(const struct dumpview *v)
 	}
 	for (uint32_t i = 0; i < v->f.nloads; i++) {
 		dumpview_load(v, i, &l);
-		json_object_array_add(col[0], address(l.va));
-		json_object_array_add(col[1], address(l.pa));
+		json_object_array_add(col[0], delta(l.va, va_end));
+		json_object_array_add(col[1], delta(l.pa, pa_end));
 		json_object_array_add(col[2], address(l.memsz));
+		va_end = l.va + l.memsz;
+		pa_end = l.pa + l.memsz;
+		small = small && below_2_52(l.va, l.memsz) && below_2_52(l.pa, l.memsz);
 		json_object_array_add(col[3], json_object_new_int64(l.flags));
 		json_object_array_add(col[4], json_object_new_int((int)view_state(v, &l)));
 		json_object_array_add(col[5], json_object_new_int((int)log2_u64(l.align)));
 	}
+	json_object_object_add(o, "small", json_object_new_boolean(small));
 	return o;
 }
 

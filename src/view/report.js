@@ -77,20 +77,22 @@
 	/*
 	 * Addresses are doubles when every one in the data is below 2^52 (so
 	 * sums stay exact), as physical addresses and most device VAs are: no
-	 * BigInt garbage for 65 000 segments.  Dumps with upper-half VAs come
-	 * with "0x..." strings and get BigInts.  Either way one type throughout.
+	 * BigInt garbage for 65 000 segments.  Dumps with upper-half VAs get
+	 * BigInts, which wrap at 2^64 as devsnap's sums do.  Either way one
+	 * type throughout.
 	 */
 	const fits = (x) =>
 		typeof x === 'string' ? x.replace(/^0x/, '').length <= 13 : x < 2 ** 52;
 	const small =
-		data.dumps.every((d) => ['va', 'pa', 'size'].every((c) => d.segs[c].every(fits))) &&
+		data.dumps.every((d) => d.segs.small) &&
 		Object.values(data.diff || {}).every(
 			(rows) =>
 				!Array.isArray(rows) ||
 				rows.every((r) => fits(r.va) && fits(r.size)),
 		);
 	const toAddr = small ? Number : BigInt,
-		ZERO = toAddr(0);
+		ZERO = toAddr(0),
+		wrap = small ? (x) => x : (x) => BigInt.asUintN(64, x);
 	const addr = (x) =>
 		typeof x !== 'string'
 			? toAddr(x)
@@ -98,19 +100,26 @@
 				? parseInt(x.replace(/^0x/, ''), 16)
 				: BigInt(x.startsWith('0x') ? x : '0x' + x);
 
-	/* The dumps' segments, in VA order as devsnap wrote them. */
+	/* The dumps' segments, in VA order as devsnap wrote them: a number is
+	 * the distance from the previous segment's end, a string an address. */
 	function loadSegs(d) {
 		const c = d.segs,
 			out = new Array(c.va.length);
+		let vaEnd = ZERO,
+			paEnd = ZERO;
 		for (let i = 0; i < out.length; i++) {
-			const va = addr(c.va[i]),
+			const rel = (x, end) => (typeof x === 'string' ? addr(x) : wrap(end + toAddr(x)));
+			const va = rel(c.va[i], vaEnd),
+				pa = rel(c.pa[i], paEnd),
 				size = addr(c.size[i]),
 				state = states[c.state[i]] || 'not-saved';
+			vaEnd = wrap(va + size);
+			paEnd = wrap(pa + size);
 			out[i] = {
 				kind: 'seg',
 				i,
 				va,
-				pa: addr(c.pa[i]),
+				pa,
 				size,
 				end: va + size,
 				flags: c.flags[i],

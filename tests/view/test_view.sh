@@ -18,6 +18,9 @@ check() { # description, command...
 # exit status, stderr pattern, command...: fails as it should, saying why
 fails() { want=$1 pattern=$2; shift 2; "$@" >"$t/fout" 2>"$t/ferr"; got=$?
 	[ "$got" = "$want" ] && grep -q -- "$pattern" "$t/ferr" && [ "$(wc -l <"$t/ferr")" = 1 ]; }
+# A dump's VAs (or PAs: col=pa) in decimal from the data's distances (numbers below 2^52).
+addrs() { jq -r --arg col "${2:-va}" '.dumps[0].segs as $s | foreach range(0; $s.va | length)
+	as $i ({e: 0}; .a = .e + $s[$col][$i] | .e = .a + $s.size[$i]; .a)' "$1"; }
 # The JSON between <script type="application/json" ...> and </script>.
 data() { sed -n 's/^<script type="application\/json" id="devsnap-data">\(.*\)<\/script>$/\1/p' "$1"; }
 
@@ -31,10 +34,10 @@ check "the report is not world-readable (0600)" test "$(stat -c %a devsnap-demo.
 data devsnap-demo.core.html >demo.json
 check "the data blob is one JSON document" jq -e . demo.json
 check "9 segments, in VA order, as maps lists them" test \
-	"$(jq -r '.dumps[0].segs.va[]' demo.json | xargs printf '0x%x\n')" = \
+	"$(addrs demo.json | xargs printf '0x%x\n')" = \
 	"$("$devsnap" maps --json devsnap-demo.core | jq -r '.[].va')"
 check "PAs as maps lists them" test \
-	"$(jq -r '.dumps[0].segs.pa[]' demo.json | xargs printf '0x%x\n')" = \
+	"$(addrs demo.json pa | xargs printf '0x%x\n')" = \
 	"$("$devsnap" maps --json devsnap-demo.core | jq -r '.[].pa')"
 check "sizes as maps lists them" test "$(jq -c '.dumps[0].segs.size' demo.json)" = \
 	"$("$devsnap" maps --json devsnap-demo.core | jq -c '[.[].size]')"
@@ -52,7 +55,7 @@ data big.html >big.json
 check "all 65 000 segments, 4063 saved" test \
 	"$(jq -c '.dumps[0].segs | [(.va | length), ([.state[] | select(. == 0)] | length)]' \
 	big.json)" = '[65000,4063]'
-check "segment 40 000 at its VA" test "$(jq -r '.dumps[0].segs.va[40000]' big.json)" = \
+check "segment 40 000 at its VA" test "$(addrs big.json | sed -n 40001p)" = \
 	"$((0x100000000 + 0x3000 * 40000 + (40 << 40)))"
 size=$(stat -c %s big.html)
 check "the 65 000-segment report stays under 4 MiB ($size bytes)" test "$size" -lt 4194304
@@ -74,9 +77,13 @@ check "view -o names the file" "$devsnap" view -o asahi-report.html asahi.core
 check "Asahi: AGX and RTKit notes decoded" test \
 	"$(data asahi-report.html | jq -c '[.dumps[0].info.agx.chip_id,
 		.dumps[0].info.rtkit.sections[0].message]')" = '["0x6000","ASSERT ring.c:42"]'
-check "addresses past 2^53 are exact \"0x...\" strings, smaller ones numbers" test \
-	"$(data asahi-report.html | jq -c '.dumps[0].segs | [.va, .pa]')" = \
-	'[["0xffffff8000000000","0xffffffa000000000"],[8589934592,34359738368]]'
+check "distances from the previous end, wrapping at 2^64; not small past 2^52" test \
+	"$(data asahi-report.html | jq -c '.dumps[0].segs | [.va, .pa, .small]')" = \
+	'[[-549755813888,137438937088],[8589934592,25769787392],false]' # -2^39: 0xffffff8000000000
+check "the demo's addresses are small: the page adds them as doubles" test \
+	"$(jq .dumps[0].segs.small demo.json)" = true
+check "contiguous runs cost one digit: the command ring's VAs" test \
+	"$(jq -c '.dumps[0].segs.va[1:5]' demo.json)" = "[$((0x10000 - 0x2000)),0,0,0]"
 
 check "view --svg writes DUMP.svg" "$devsnap" view --svg devsnap-demo.core
 check "the SVG is well-formed XML" python3 -c \
