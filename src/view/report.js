@@ -128,8 +128,8 @@
 				shift: c.shift[i],
 				cls: 'st-' + state,
 				shared: null,
-				u0: 0,
-				u1: 0,
+				u0: NaN, // doubles from the start: no change of shape later
+				u1: NaN,
 			};
 		}
 		return out;
@@ -150,8 +150,8 @@
 					end: va + size,
 					row,
 					w: Number(size),
-					u0: 0,
-					u1: 0,
+					u0: NaN,
+					u1: NaN,
 					cls: 'ch-' + kind,
 				});
 			}
@@ -280,8 +280,8 @@
 			end: s.pa + s.size,
 			cls: s.cls,
 			w: s.w,
-			u0: 0,
-			u1: 0,
+			u0: NaN,
+			u1: NaN,
 		}));
 		paItems = sortByAddr(paItems, (p) => p.va);
 		paAxis = makeAxis([paItems], page);
