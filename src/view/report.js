@@ -462,6 +462,25 @@
 		g.appendChild(t);
 	}
 
+	/* The PA strip's whole extent never changes: it is drawn again only
+	 * when the width does. */
+	let vaLayer = null,
+		paLayer = null,
+		paWidth = 0;
+	const paY = () => 20 + tracks.length * (TRACK_H + TRACK_GAP);
+	function drawPhysical(W) {
+		const g = svgEl('g', {}),
+			y = paY();
+		trackTitle(g, 'physical address (where the pages came from)', y);
+		g.appendChild(svgEl('rect', { x: 0, y, width: W, height: TRACK_H, class: 'gap' }));
+		labelGaps(g, paAxis, 0, paAxis.total, y, W);
+		drawTrack(g, paItems, 0, paAxis.total, y, W, 'data-pa');
+		if (paLayer) paLayer.replaceWith(g);
+		else map.appendChild(g);
+		paLayer = g;
+		paWidth = W;
+	}
+
 	function draw() {
 		const W = map.clientWidth || 1000;
 		const rows = tracks.length + (diffMode ? 0 : 1);
@@ -488,16 +507,11 @@
 			drawn += drawTrack(g, t.items, v0, v1, y, W, 'data-va');
 			y += TRACK_H + TRACK_GAP;
 		});
-		if (paAxis) {
-			trackTitle(g, 'physical address (where the pages came from)', y);
-			g.appendChild(
-				svgEl('rect', { x: 0, y, width: W, height: TRACK_H, class: 'gap' }),
-			);
-			labelGaps(g, paAxis, 0, paAxis.total, y, W);
-			drawTrack(g, paItems, 0, paAxis.total, y, W, 'data-pa');
-		}
 		const focused = byElement.get(document.activeElement);
-		map.replaceChildren(defs(), g);
+		if (vaLayer) vaLayer.replaceWith(g);
+		else map.replaceChildren(defs(), g);
+		vaLayer = g;
+		if (paAxis && paWidth !== W) drawPhysical(W);
 		if (focused)
 			for (const r of g.querySelectorAll('rect.run'))
 				if (byElement.get(r) === focused) {
@@ -1034,8 +1048,10 @@
 	const drawnMs = performance.now(),
 		vaRuns = drawn;
 	setTimeout(() => {
-		if (!diffMode) physical();
-		draw();
+		if (!diffMode) {
+			physical();
+			drawPhysical(map.clientWidth || 1000);
+		}
 		performance.mark('devsnap-complete');
 		window.devsnapReport = {
 			drawnMs,
