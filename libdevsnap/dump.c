@@ -25,6 +25,7 @@ struct devsnap_dump {
 	void *copy;  /* free at close, or NULL */
 	struct ds_dump_file f;
 	uint32_t *by_va, *by_pa; /* load indices in VA, PA order */
+	uint64_t *pa_reach; /* [i]: the highest PA end of by_pa[0..i], to stop looking back */
 	struct ds_note *notes;
 	size_t nnotes;
 	size_t *blob_notes; /* indices in notes of the well-formed blobs */
@@ -99,6 +100,25 @@ static uint32_t *load_index(struct devsnap_dump *d,
 	return index;
 }
 
+static int index_pa_reach(struct devsnap_dump *d)
+{
+	uint64_t reach = 0;
+
+	d->pa_reach = calloc(d->f.nloads ? d->f.nloads : 1, sizeof(*d->pa_reach));
+	if (!d->pa_reach)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < d->f.nloads; i++) {
+		struct ds_dump_load l;
+		uint64_t end;
+
+		ds_dump_load(&d->f, d->by_pa[i], &l);
+		end = l.pa + l.memsz < l.pa ? UINT64_MAX : l.pa + l.memsz;
+		reach = end > reach ? end : reach;
+		d->pa_reach[i] = reach;
+	}
+	return 0;
+}
+
 /* Notes are bounded by the file too: each takes at least 12 bytes of it. */
 static int index_notes(struct devsnap_dump *d)
 {
@@ -145,7 +165,8 @@ static int open_buffer(struct devsnap_dump *d, const struct devsnap_open_options
 	d->by_pa = load_index(d, by_pa_cmp);
 	if ((!d->f.sorted && !d->by_va) || !d->by_pa)
 		return -ENOMEM;
-	return index_notes(d);
+	r = index_pa_reach(d);
+	return r < 0 ? r : index_notes(d);
 }
 
 static int finish_open(struct devsnap_dump *d, struct devsnap_dump **out,
@@ -248,6 +269,7 @@ void devsnap_dump_close(struct devsnap_dump *dump)
 	free(dump->copy);
 	free(dump->by_va);
 	free(dump->by_pa);
+	free(dump->pa_reach);
 	free(dump->notes);
 	free(dump->blob_notes);
 	free(dump);
@@ -419,30 +441,37 @@ int64_t devsnap_dump_read_va(const struct devsnap_dump *dump, uint64_t va, void 
 	return (int64_t)done;
 }
 
-/* A segment whose saved bytes hold pa, lowest PA-order first; -ENOENT if
- * none maps it, -ENODATA if those that do did not save it. */
-static int find_pa(const struct devsnap_dump *d, uint64_t pa, struct ds_dump_load *l)
+/* The lowest-VA segment whose saved bytes hold pa; -ENOENT if none maps
+ * it, -ENODATA if those that do did not save it. */
+static int find_pa(const struct devsnap_dump *d, uint64_t pa, struct ds_dump_load *out)
 {
 	uint32_t lo = 0, hi = d->f.nloads;
 	int r = -ENOENT;
 
 	while (lo < hi) { /* the first segment starting above pa */
 		uint32_t mid = lo + (hi - lo) / 2;
+		struct ds_dump_load l;
 
-		load_in_order(d, d->by_pa, mid, l);
-		if (l->pa <= pa)
+		load_in_order(d, d->by_pa, mid, &l);
+		if (l.pa <= pa)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	/* Aliases and nested ranges: look back among those starting at or below pa. */
-	while (lo--) {
-		load_in_order(d, d->by_pa, lo, l);
-		if (pa - l->pa >= l->memsz)
+	/* Aliases and nested ranges: look back while one may still reach pa. */
+	while (lo-- && d->pa_reach[lo] > pa) {
+		struct ds_dump_load l;
+
+		load_in_order(d, d->by_pa, lo, &l);
+		if (pa - l.pa >= l.memsz)
 			continue;
-		if (pa - l->pa < l->filesz)
-			return 0;
-		r = -ENODATA;
+		if (pa - l.pa >= l.filesz) {
+			r = r == 0 ? 0 : -ENODATA;
+			continue;
+		}
+		if (r < 0 || l.va < out->va)
+			*out = l;
+		r = 0;
 	}
 	return r;
 }
