@@ -2,9 +2,10 @@
 # libdevsnap as another project uses it: meson install into a scratch
 # DESTDIR, then a program built with only the installed <devsnap/devsnap.h>
 # and devsnap.pc (pkg-config with PKG_CONFIG_SYSROOT_DIR, no path into this
-# tree) reads the demo dump, byte for byte as `devsnap read` does.  TAP.
+# tree) reads the demo dump, byte for byte as `devsnap read` does; so does
+# the Python binding installed into site-packages.  TAP.
 set -u
-build=$1 src=$2 devsnap=$3 libdir=$4 includedir=$5 version=$6
+build=$1 src=$2 devsnap=$3 libdir=$4 includedir=$5 version=$6 pythondir=$7
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 d=$t/dest
@@ -57,4 +58,13 @@ check "the MMIO window (not saved) is an error: No data available (-ENODATA)" sh
 	! LD_LIBRARY_PATH="$1" "$2" "$3" 0x400000040000 16 2>"$4" &&
 	test "$(cat "$4")" = "VA 0x400000040000: No data available"' - "$d$libdir" "$t/user" \
 	"$t/demo.core" "$t/mmio-err"
+
+check "devsnap.py installed in $pythondir" test -s "$d$pythondir/devsnap.py"
+check "the installed Python module reads the same bytes" env PYTHONPATH="$d$pythondir" \
+	LD_LIBRARY_PATH="$d$libdir" PYTHONDONTWRITEBYTECODE=1 python3 -c '
+import sys, devsnap
+with devsnap.Dump(sys.argv[1]) as dump:
+	assert dump.read(0x400000000000, 8192) == open(sys.argv[2], "rb").read()
+	assert devsnap.__file__.startswith(sys.argv[3]), devsnap.__file__' \
+	"$t/demo.core" "$t/want-log" "$d"
 echo "1..$n"
