@@ -5,7 +5,7 @@
 # tree) reads the demo dump, byte for byte as `devsnap read` does; so does
 # the Python binding installed into site-packages.  TAP.
 set -u
-build=$1 src=$2 devsnap=$3 libdir=$4 includedir=$5 version=$6 pythondir=$7
+build=$1 src=$2 devsnap=$3 libdir=$4 includedir=$5 version=$6 pythondir=$7 mandir=$8
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 d=$t/dest
@@ -25,6 +25,7 @@ check "libdevsnap.so.0 in $libdir, with the development link" sh -c '
 	libdevsnap.so.0.1.0 && test "$(readlink -f "$1/libdevsnap.so")" = \
 	"$(readlink -f "$1/libdevsnap.so.0.1.0")"' - "$d$libdir"
 check "devsnap.pc in $libdir/pkgconfig" test -s "$d$libdir/pkgconfig/devsnap.pc"
+check "libdevsnap(3) in $mandir, as roff" grep -q '^\.TH' "$d$mandir/man3/libdevsnap.3"
 
 # Only the DESTDIR's .pc files, rebased into the DESTDIR.
 pc() { env PKG_CONFIG_LIBDIR="$d$libdir/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$d" \
