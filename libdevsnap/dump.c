@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "dump_parse.h"
+#include "elf_layout.h"
 
 struct devsnap_dump {
 	const uint8_t *buf;
@@ -24,6 +25,7 @@ struct devsnap_dump {
 	void *map;   /* munmap at close, or NULL */
 	void *copy;  /* free at close, or NULL */
 	struct ds_dump_file f;
+	struct ds_dump_load *loads; /* every PT_LOAD, in file order */
 	uint32_t *by_va, *by_pa; /* load indices in VA, PA order */
 	uint64_t *pa_reach; /* [i]: the highest PA end of by_pa[0..i], to stop looking back */
 	struct ds_note *notes;
@@ -67,22 +69,44 @@ static int cmp_u64(uint64_t a, uint64_t b)
 static int by_va_cmp(const void *a, const void *b, void *opaque)
 {
 	const struct devsnap_dump *d = opaque;
-	struct ds_dump_load la, lb;
 
-	ds_dump_load(&d->f, *(const uint32_t *)a, &la);
-	ds_dump_load(&d->f, *(const uint32_t *)b, &lb);
-	return cmp_u64(la.va, lb.va);
+	return cmp_u64(d->loads[*(const uint32_t *)a].va, d->loads[*(const uint32_t *)b].va);
 }
 
 /* By PA, then VA: aliases of one PA come lowest VA first. */
 static int by_pa_cmp(const void *a, const void *b, void *opaque)
 {
 	const struct devsnap_dump *d = opaque;
-	struct ds_dump_load la, lb;
+	const struct ds_dump_load *la = &d->loads[*(const uint32_t *)a];
+	const struct ds_dump_load *lb = &d->loads[*(const uint32_t *)b];
 
-	ds_dump_load(&d->f, *(const uint32_t *)a, &la);
-	ds_dump_load(&d->f, *(const uint32_t *)b, &lb);
-	return la.pa != lb.pa ? cmp_u64(la.pa, lb.pa) : cmp_u64(la.va, lb.va);
+	return la->pa != lb->pa ? cmp_u64(la->pa, lb->pa) : cmp_u64(la->va, lb->va);
+}
+
+/*
+ * Every PT_LOAD read once, so that indexing is O(n log n): ds_dump_load()
+ * searches the program headers for each index when other headers sit
+ * between PT_LOADs.  56 bytes each, as in the file.
+ */
+static int cache_loads(struct devsnap_dump *d)
+{
+	struct ds_dump_file one = d->f; /* a view holding the p-th header as its only PT_LOAD */
+	uint32_t n = 0;
+
+	d->loads = calloc(d->f.nloads ? d->f.nloads : 1, sizeof(*d->loads));
+	if (!d->loads)
+		return -ENOMEM;
+	one.nloads = 1;
+	one.loads_contiguous = true;
+	for (uint32_t p = d->f.first_load; p < d->f.phnum && n < d->f.nloads; p++) {
+		const uint8_t *ph = d->buf + d->f.phoff + (uint64_t)p * ELF_PHDR_SIZE;
+
+		if (ds_get_le(ph + PH_TYPE, 4) != PT_LOAD)
+			continue;
+		one.first_load = p;
+		ds_dump_load(&one, 0, &d->loads[n++]);
+	}
+	return 0;
 }
 
 /* One uint32_t per PT_LOAD: bounded by the file, which holds 56 bytes for each. */
@@ -108,11 +132,9 @@ static int index_pa_reach(struct devsnap_dump *d)
 	if (!d->pa_reach)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < d->f.nloads; i++) {
-		struct ds_dump_load l;
-		uint64_t end;
+		const struct ds_dump_load *l = &d->loads[d->by_pa[i]];
+		uint64_t end = l->pa + l->memsz < l->pa ? UINT64_MAX : l->pa + l->memsz;
 
-		ds_dump_load(&d->f, d->by_pa[i], &l);
-		end = l.pa + l.memsz < l.pa ? UINT64_MAX : l.pa + l.memsz;
 		reach = end > reach ? end : reach;
 		d->pa_reach[i] = reach;
 	}
@@ -161,6 +183,9 @@ static int open_buffer(struct devsnap_dump *d, const struct devsnap_open_options
 	r = ds_dump_open(&d->f, d->buf, d->size);
 	if (r < 0)
 		return fail_open(opts, d->f.error, d->f.error_offset, r);
+	r = cache_loads(d);
+	if (r < 0)
+		return r;
 	d->by_va = d->f.sorted ? NULL : load_index(d, by_va_cmp);
 	d->by_pa = load_index(d, by_pa_cmp);
 	if ((!d->f.sorted && !d->by_va) || !d->by_pa)
@@ -267,6 +292,7 @@ void devsnap_dump_close(struct devsnap_dump *dump)
 	if (dump->map)
 		munmap(dump->map, dump->size);
 	free(dump->copy);
+	free(dump->loads);
 	free(dump->by_va);
 	free(dump->by_pa);
 	free(dump->pa_reach);
@@ -317,7 +343,7 @@ size_t devsnap_dump_segment_count(const struct devsnap_dump *dump)
 static void load_in_order(const struct devsnap_dump *d, const uint32_t *order, uint32_t i,
 			  struct ds_dump_load *l)
 {
-	ds_dump_load(&d->f, order ? order[i] : i, l);
+	*l = d->loads[order ? order[i] : i];
 }
 
 static void fill_segment(const struct devsnap_dump *d, const struct ds_dump_load *l,

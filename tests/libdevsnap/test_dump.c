@@ -178,6 +178,40 @@ static void read_pa_finds_the_lowest_va_alias(void **state)
 	devsnap_dump_close(d);
 }
 
+static void swap_phdrs(uint8_t *buf, unsigned int a, unsigned int b)
+{
+	uint8_t tmp[56], *pa = buf + 64 + 56 * a, *pb = buf + 64 + 56 * b;
+
+	memcpy(tmp, pa, 56);
+	memcpy(pa, pb, 56);
+	memcpy(pb, tmp, 56);
+}
+
+/* Program headers in any order: PT_NOTE between PT_LOADs, PT_LOADs not by VA. */
+static void headers_out_of_order_read_the_same(void **state)
+{
+	uint8_t *copy = malloc(dump_size), buf[0x1010];
+	struct devsnap_dump *d = NULL;
+	struct devsnap_segment s;
+
+	memcpy(copy, dump, dump_size);
+	swap_phdrs(copy, 0, 1); /* the writer puts PT_NOTE first */
+	swap_phdrs(copy, 2, 4);
+	assert_int_equal(devsnap_dump_open_memory(&d, copy, dump_size, NULL), 0);
+	assert_int_equal(devsnap_dump_segment_count(d), 4);
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(devsnap_dump_segment(d, i, &s), 0);
+		assert_int_equal(s.va, segs[i].va);
+	}
+	assert_int_equal(devsnap_dump_read_va(d, 0x11ff0, buf, sizeof(buf)), 0x1010);
+	assert_fixture_bytes(buf, 0x11ff0, 0x1010);
+	assert_int_equal(devsnap_dump_read_pa(d, 0x40000, buf, 16), 16);
+	assert_fixture_bytes(buf, 0x12000, 16);
+	assert_int_equal(devsnap_dump_note_count(d), 3);
+	devsnap_dump_close(d);
+	free(copy);
+}
+
 static void notes_and_blobs(void **state)
 {
 	struct devsnap_dump *d = open_mem();
@@ -354,6 +388,7 @@ int main(void)
 		cmocka_unit_test(lookup_finds_the_segment_holding_a_va),
 		cmocka_unit_test(read_va_crosses_segments_and_stops_short_at_unsaved_bytes),
 		cmocka_unit_test(read_pa_finds_the_lowest_va_alias),
+		cmocka_unit_test(headers_out_of_order_read_the_same),
 		cmocka_unit_test(notes_and_blobs),
 		cmocka_unit_test(path_fd_and_copied_memory_open_the_same_dump),
 		cmocka_unit_test(nofollow_refuses_a_symlink),
