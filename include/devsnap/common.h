@@ -12,7 +12,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #if defined(DEVSNAP_BUILDING_LIBRARY)
 #define DEVSNAP_EXPORT __attribute__((visibility("default")))

@@ -38,7 +38,13 @@ check "pkg-config --cflags --libs devsnap point into the DESTDIR" sh -c '
 check "a C11 program builds against the installed headers alone, without a warning" \
 	cc -std=c11 -Wall -Wextra -Wpedantic -Werror -o "$t/user" \
 	"$src/tests/packaging/libdevsnap_user.c" $(pc --cflags --libs devsnap)
-check "... and links libdevsnap.so.0" sh -c \
+printf '%s\n' '#include <devsnap/devsnap.h>' \
+	'int main() { devsnap_open_options o = DEVSNAP_OPEN_OPTIONS_INIT; return (int)o.flags; }' \
+	>"$t/cxx.cc"
+# shellcheck disable=SC2046
+check "the headers compile as C++11 too" c++ -std=c++11 -Wall -Wextra -Werror -c -o "$t/cxx.o" \
+	"$t/cxx.cc" $(pc --cflags devsnap)
+check "the C program links libdevsnap.so.0" sh -c \
 	'readelf -dW "$1" | grep -q "(NEEDED).*\[libdevsnap\.so\.0\]"' - "$t/user"
 
 run() { env LD_LIBRARY_PATH="$d$libdir" "$t/user" "$@"; }
