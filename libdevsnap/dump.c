@@ -213,6 +213,8 @@ int devsnap_dump_open_fd(struct devsnap_dump **out, int fd,
 	struct devsnap_dump *d;
 	struct stat st;
 
+	if (out)
+		*out = NULL;
 	if (!out || fd < 0 || check_options(opts, 0) < 0)
 		return -EINVAL;
 	if (fstat(fd, &st) < 0)
@@ -242,6 +244,8 @@ int devsnap_dump_open_path(struct devsnap_dump **out, const char *path,
 {
 	int fd, r;
 
+	if (out)
+		*out = NULL;
 	if (!out || !path || check_options(opts, DEVSNAP_OPEN_NOFOLLOW) < 0)
 		return -EINVAL;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
@@ -266,6 +270,8 @@ int devsnap_dump_open_memory(struct devsnap_dump **out, const void *buf, size_t 
 {
 	struct devsnap_dump *d;
 
+	if (out)
+		*out = NULL;
 	if (!out || (!buf && size) || check_options(opts, DEVSNAP_OPEN_COPY) < 0)
 		return -EINVAL;
 	d = calloc(1, sizeof(*d));

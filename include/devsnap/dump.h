@@ -50,10 +50,10 @@ DEVSNAP_EXPORT int devsnap_open_options_init(struct devsnap_open_options *opts,
 
 /*
  * Opens the dump at path (opened read-only, close-on-exec, and mapped).
- * opts may be NULL for the defaults.  0 and *out, or: -EINVAL (a NULL
- * argument, an unknown options version or flag, not a regular file),
- * -EBADMSG (empty, or not a sound dump: see opts->error), or open(2)'s
- * and mmap(2)'s errors.  As with any mapped file, truncating the file
+ * opts may be NULL for the defaults.  0 and *out, or a negative errno and
+ * *out NULL: -EINVAL (a NULL argument, an unknown options version or flag,
+ * not a regular file), -EBADMSG (empty, or not a sound dump: see
+ * opts->error), or open(2)'s and mmap(2)'s errors.  As with any mapped file, truncating the file
  * while it is open makes reads past the new end fault (SIGBUS).
  */
 DEVSNAP_EXPORT int devsnap_dump_open_path(struct devsnap_dump **out, const char *path,
