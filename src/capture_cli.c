@@ -11,11 +11,14 @@
 #include "cleanup.h"
 #include "log.h"
 #include "parse.h"
+#include "pci_domain.h"
 #include "verbs.h"
 
 static const char usage_text[] =
 	"Usage: devsnap capture (--memory FILE[@BASE] | --kcore [PATH] | --vmcore FILE)\n"
-	"                       --format FMT --root PA[,PA...] -o OUT [OPTIONS...]\n\n"
+	"                       (--format FMT --root PA[,PA...] |\n"
+	"                        --pci [SEG:]BB:DD.F (--vtd-root-table RTADDR | --amd-dev-table PA))\n"
+	"                       -o OUT [OPTIONS...]\n\n"
 	"Walks a device's page tables in a memory source and writes what they map\n"
 	"as an ELF core dump.  Only RAM is read; MMIO, offline, hwpoisoned and\n"
 	"over-budget pages are kept as empty segments with the reason.\n\n"
@@ -31,6 +34,10 @@ static const char usage_text[] =
 	"  --va-bits N           VA width (default: the format's)\n"
 	"  --upper-half          the tables map the sign-extended upper half (TTBR1)\n"
 	"  --va-range START-END  capture only these device VAs (END exclusive, or START+LEN)\n\n"
+	"A PCI function's IOMMU domain (format, root, VA width found in its tables):\n"
+	"  --pci [SEG:]BB:DD.F   the function, as lspci names it\n"
+	"  --vtd-root-table RTADDR  Intel VT-d: the DMAR unit's RTADDR_REG value\n"
+	"  --amd-dev-table PA    AMD-Vi: the device table's physical address\n\n"
 	"Dump:\n"
 	"  -o, --output OUT      the dump file (written whole or not at all, mode 0600)\n"
 	"  --budget SIZE         most bytes to save (K/M/G suffixes); 0: no limit\n"
@@ -41,7 +48,7 @@ static const char usage_text[] =
 enum {
 	OPT_MEMORY = 256, OPT_KCORE, OPT_IOMEM, OPT_KPAGEFLAGS, OPT_VMCORE, OPT_FORMAT, OPT_ROOT,
 	OPT_VA_BITS, OPT_UPPER_HALF, OPT_VA_RANGE, OPT_BUDGET, OPT_PARTIAL, OPT_DEVICE,
-	OPT_DRIVER, OPT_REASON,
+	OPT_DRIVER, OPT_REASON, OPT_PCI, OPT_VTD_ROOT_TABLE, OPT_AMD_DEV_TABLE,
 };
 
 static const struct option long_options[] = {
@@ -60,6 +67,9 @@ static const struct option long_options[] = {
 	{ "device", required_argument, NULL, OPT_DEVICE },
 	{ "driver", required_argument, NULL, OPT_DRIVER },
 	{ "reason", required_argument, NULL, OPT_REASON },
+	{ "pci", required_argument, NULL, OPT_PCI },
+	{ "vtd-root-table", required_argument, NULL, OPT_VTD_ROOT_TABLE },
+	{ "amd-dev-table", required_argument, NULL, OPT_AMD_DEV_TABLE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -76,6 +86,12 @@ struct capture_args {
 	struct kcore_paths kcore;
 	const char *output;
 	bool quiet;
+	const char *pci_arg; /* --pci, with the IOMMU's table below */
+	enum pci_iommu iommu;
+	uint64_t iommu_table;
+	struct ds_pci_function pci_fn;
+	struct ds_dump_pci dump_pci;
+	char pci_name[13];
 };
 
 /* "FILE@BASE": the last '@' starts BASE only if a number follows it. */
@@ -180,6 +196,16 @@ static int parse_one(struct capture_args *a, int c, char *arg, int argc, char **
 	case OPT_REASON:
 		a->opt.reason = arg;
 		return 0;
+	case OPT_PCI:
+		a->pci_arg = arg;
+		return 0;
+	case OPT_VTD_ROOT_TABLE:
+	case OPT_AMD_DEV_TABLE:
+		if (a->iommu != PCI_IOMMU_NONE)
+			return log_error("give one of --vtd-root-table and --amd-dev-table");
+		a->iommu = c == OPT_VTD_ROOT_TABLE ? PCI_IOMMU_VTD : PCI_IOMMU_AMD;
+		return parse_number_opt(c == OPT_VTD_ROOT_TABLE ? "vtd-root-table" : "amd-dev-table",
+					arg, &a->iommu_table, false);
 	case 'o':
 		a->output = arg;
 		return 0;
@@ -189,6 +215,24 @@ static int parse_one(struct capture_args *a, int c, char *arg, int argc, char **
 	default:
 		return log_error("see 'devsnap capture --help'");
 	}
+}
+
+/* --pci finds the format, root and VA width; the rest as without it. */
+static int check_pci_args(struct capture_args *a)
+{
+	if (!a->pci_arg)
+		return log_error("--vtd-root-table and --amd-dev-table need --pci BB:DD.F");
+	if (a->iommu == PCI_IOMMU_NONE)
+		return log_error("--pci needs the IOMMU's table: --vtd-root-table RTADDR or "
+				 "--amd-dev-table PA");
+	if (a->opt.format || a->opt.nroots || a->opt.va_bits || a->opt.upper_half)
+		return log_error("--pci finds the format, root and VA width in the IOMMU's tables: "
+				 "drop --format, --root, --va-bits and --upper-half");
+	if (!a->output)
+		return log_error("no output file: give -o OUT");
+	if (a->opt.partial && !a->opt.budget)
+		return log_error("--partial needs a --budget");
+	return parse_pci_function(a->pci_arg, &a->pci_fn);
 }
 
 static int parse_args(struct capture_args *a, int argc, char **argv)
@@ -210,6 +254,8 @@ static int parse_args(struct capture_args *a, int argc, char **argv)
 				 argv[optind]);
 	if (a->kind == SOURCE_NONE)
 		return log_error("no memory source: give --memory, --kcore or --vmcore");
+	if (a->pci_arg || a->iommu != PCI_IOMMU_NONE)
+		return check_pci_args(a);
 	if (!a->opt.format)
 		return log_error("no page-table format: give --format ('devsnap formats' lists them)");
 	if (!a->opt.nroots)
@@ -234,6 +280,28 @@ static int open_source(struct source *src, struct capture_args *a)
 	}
 }
 
+/* The function's domain becomes the tables to walk, and is recorded. */
+static int use_pci_domain(struct capture_args *a, const struct source *src)
+{
+	struct ds_iommu_domain d;
+	int r = pci_find_domain(src, a->iommu, a->iommu_table, &a->pci_fn, &d);
+
+	if (r < 0)
+		return r;
+	a->opt.format = d.format->name;
+	a->opt.roots[0] = d.root;
+	a->opt.nroots = 1;
+	a->opt.va_bits = d.va_bits;
+	a->dump_pci.segment = a->pci_fn.segment;
+	a->dump_pci.rid = a->pci_fn.rid;
+	a->dump_pci.domain_id = d.domain_id;
+	a->dump_pci.iommu_table = a->iommu_table & ~0xfffULL;
+	a->opt.pci = &a->dump_pci;
+	if (!a->opt.device)
+		a->opt.device = format_pci_function(&a->pci_fn, a->pci_name);
+	return 0;
+}
+
 int verb_capture(int argc, char **argv)
 {
 	struct capture_args a = { .opt = { .va_last = ~0ULL } };
@@ -249,8 +317,12 @@ int verb_capture(int argc, char **argv)
 		return log_error_errno(-ENOMEM, "cannot capture");
 	a.opt.spill_dir = dirname(out_dir); /* beside the output, on its filesystem */
 	r = open_source(&src, &a);
-	if (r < 0)
+	if (r == 0 && a.pci_arg)
+		r = use_pci_domain(&a, &src);
+	if (r < 0) {
+		source_close(&src);
 		return r;
+	}
 	r = capture_run(&c, &src, &a.opt);
 	if (r == 0)
 		r = capture_write(&c, a.output, !a.quiet);
