@@ -35,8 +35,9 @@ int ds_vtd_find_domain(uint64_t rtaddr, const struct ds_pci_function *fn,
 		       ds_read_phys_fn read_phys, void *opaque, struct ds_iommu_domain *out,
 		       struct ds_error *err);
 
-/* dev_table: the AMD-Vi device table's PA (Device Table Base Address
- * register).  Errors as for ds_vtd_find_domain. */
+/* dev_table: the AMD-Vi Device Table Base Address register as read (the
+ * table's PA, and its size in bits 8:0), or the bare PA.  Errors as for
+ * ds_vtd_find_domain. */
 int ds_amd_find_domain(uint64_t dev_table, const struct ds_pci_function *fn,
 		       ds_read_phys_fn read_phys, void *opaque, struct ds_iommu_domain *out,
 		       struct ds_error *err);

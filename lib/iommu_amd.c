@@ -15,6 +15,7 @@
 #define DTE_DOMAIN_ID(d1) ((d1) & 0xffff)
 #define MODE_NO_TRANSLATION 0
 #define MODE_RESERVED 7
+#define DEV_TABLE_SIZE(reg) ((reg) & 0x1ff) /* 4K pages of the table, minus one */
 
 static int fail(struct ds_error *err, int code, const char *what, uint64_t pa)
 {
@@ -29,11 +30,16 @@ int ds_amd_find_domain(uint64_t dev_table, const struct ds_pci_function *fn,
 		       ds_read_phys_fn read_phys, void *opaque, struct ds_iommu_domain *out,
 		       struct ds_error *err)
 {
-	uint64_t pa = dev_table + (uint64_t)fn->rid * 32, dte[2];
+	uint64_t pa = (dev_table & DTE_ROOT) + (uint64_t)fn->rid * 32, dte[2];
 	unsigned mode;
-	int r = read_phys(opaque, pa, dte, sizeof(dte));
+	int r;
 
 	ds_memset(out, 0, sizeof(*out));
+	/* Given as the register reads, the table's size bounds the id. */
+	if (DEV_TABLE_SIZE(dev_table) && fn->rid >= (DEV_TABLE_SIZE(dev_table) + 1) * 4096 / 32)
+		return fail(err, -ENOENT, "the requester id lies beyond the device table's size",
+			    dev_table & DTE_ROOT);
+	r = read_phys(opaque, pa, dte, sizeof(dte));
 	if (r < 0)
 		return fail(err, r, "cannot read the device table entry", pa);
 	dte[0] = ds_le64(dte[0]);

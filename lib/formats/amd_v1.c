@@ -120,8 +120,7 @@ static int amd_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in,
 
 const struct ds_format ds_format_amd_v1 = {
 	.name = "amd-v1",
-	.description = "AMD IOMMU v1 host tables, 1-6 levels (21-64-bit IOVA), 4K pages "
-		       "and every larger power of two",
+	.description = "AMD IOMMU v1, 1-6 levels (21/30/.../64-bit IOVA), 4K to 2^51 pages",
 	.page_shift = 12,
 	.min_va_bits = 21,
 	.max_va_bits = 64,

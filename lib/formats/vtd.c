@@ -91,8 +91,7 @@ static int vtd_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in,
 
 const struct ds_format ds_format_vtd = {
 	.name = "vtd",
-	.description = "Intel VT-d second-level tables, 3/4/5 levels (39/48/57-bit IOVA), "
-		       "4K/2M/1G pages",
+	.description = "Intel VT-d second level, 39/48/57-bit IOVA, 4K/2M/1G pages",
 	.page_shift = 12,
 	.min_va_bits = 39,
 	.max_va_bits = 57,

@@ -189,6 +189,21 @@ static void amd_device_table_entry(void **state)
 	assert_int_equal(err.pa, dte);
 }
 
+/* The register's size field (4K pages minus one) bounds the requester id. */
+static void amd_device_table_size(void **state)
+{
+	struct ds_pci_function fn = { .rid = RID(3, 0) }; /* entry 0x318, in the 7th 4K page */
+	struct ds_iommu_domain d;
+	struct ds_error err = { 0 };
+
+	poke(ROOT + RID(3, 0) * 32, SLPT | 4 << 9 | 3);
+	assert_int_equal(ds_amd_find_domain(ROOT | 5, &fn, memimage_read, &mem, &d, &err),
+			 -ENOENT);
+	assert_string_equal(err.what, "the requester id lies beyond the device table's size");
+	assert_int_equal(ds_amd_find_domain(ROOT | 6, &fn, memimage_read, &mem, &d, &err), 0);
+	assert_int_equal(d.va_bits, 48);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +213,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(scalable_mode_gives_the_table_the_pasid_entry_names,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(amd_device_table_entry, setup, teardown),
+		cmocka_unit_test_setup_teardown(amd_device_table_size, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
