@@ -75,7 +75,8 @@ boot() {
 	rm -rf "$w"
 	mkdir -p "$w"
 	mkfifo "$w/mon.in" "$w/mon.out"
-	timeout "$timeout_s" "$qemu" -accel tcg -cpu max -smp 1 -m 192M -nographic -no-reboot \
+	# The wait below is bounded by timeout_s; the dump and quit get more.
+	timeout $((timeout_s + 120)) "$qemu" -accel tcg -cpu max -smp 1 -m 192M -nographic -no-reboot \
 		-machine q35 -device intel-iommu,aw-bits="$aw",intremap=off \
 		-device e1000e,addr=03.0 \
 		-monitor pipe:"$w/mon" \
