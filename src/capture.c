@@ -134,7 +134,7 @@ static void fill_info(struct capture *c, const struct capture_options *opt)
 	clock_gettime(CLOCK_REALTIME, &now);
 	c->info = (struct ds_dump_info){
 		.device = opt->device, .driver = opt->driver, .reason = opt->reason,
-		.pt = &c->pt, .pci = opt->pci,
+		.pt = &c->pt, .pci = opt->pci, .e_machine = opt->e_machine,
 		.time_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec,
 	};
 }

@@ -43,12 +43,14 @@ static const char usage_text[] =
 	"  --budget SIZE         most bytes to save (K/M/G suffixes); 0: no limit\n"
 	"  --partial             past the budget, save what fits instead of failing\n"
 	"  --device NAME, --driver NAME, --reason TEXT   recorded in the dump\n"
+	"  --machine M           e_machine: none (default), x86_64, aarch64, riscv or a number,\n"
+	"                        for tables a CPU walks (a GPU's firmware core, a kernel's)\n"
 	"  -q, --quiet           no progress and no summary\n";
 
 enum {
 	OPT_MEMORY = 256, OPT_KCORE, OPT_IOMEM, OPT_KPAGEFLAGS, OPT_VMCORE, OPT_FORMAT, OPT_ROOT,
 	OPT_VA_BITS, OPT_UPPER_HALF, OPT_VA_RANGE, OPT_BUDGET, OPT_PARTIAL, OPT_DEVICE,
-	OPT_DRIVER, OPT_REASON, OPT_PCI, OPT_VTD_ROOT_TABLE, OPT_AMD_DEV_TABLE,
+	OPT_DRIVER, OPT_REASON, OPT_PCI, OPT_VTD_ROOT_TABLE, OPT_AMD_DEV_TABLE, OPT_MACHINE,
 };
 
 static const struct option long_options[] = {
@@ -70,6 +72,7 @@ static const struct option long_options[] = {
 	{ "pci", required_argument, NULL, OPT_PCI },
 	{ "vtd-root-table", required_argument, NULL, OPT_VTD_ROOT_TABLE },
 	{ "amd-dev-table", required_argument, NULL, OPT_AMD_DEV_TABLE },
+	{ "machine", required_argument, NULL, OPT_MACHINE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -127,6 +130,25 @@ static int parse_va_range(struct capture_options *opt, const char *arg)
 		return log_error("--va-range: '%s' is not START-END or START+LEN", arg);
 	opt->va_first = start;
 	opt->va_last = end - 1;
+	return 0;
+}
+
+/* ELF's EM_* by the names users know, or as a number. */
+static int parse_machine(struct capture_options *opt, const char *arg)
+{
+	static const struct {
+		const char *name;
+		uint16_t em;
+	} names[] = { { "none", 0 }, { "x86_64", 62 }, { "aarch64", 183 }, { "riscv", 243 } };
+	uint64_t n;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(arg, names[i].name))
+			return opt->e_machine = names[i].em, 0;
+	if (parse_u64(arg, &n) < 0 || n > 0xffff)
+		return log_error("--machine: '%s' is not none, x86_64, aarch64, riscv or an "
+				 "e_machine number", arg);
+	opt->e_machine = (uint16_t)n;
 	return 0;
 }
 
@@ -199,6 +221,8 @@ static int parse_one(struct capture_args *a, int c, char *arg, int argc, char **
 	case OPT_PCI:
 		a->pci_arg = arg;
 		return 0;
+	case OPT_MACHINE:
+		return parse_machine(&a->opt, arg);
 	case OPT_VTD_ROOT_TABLE:
 	case OPT_AMD_DEV_TABLE:
 		if (a->iommu != PCI_IOMMU_NONE)

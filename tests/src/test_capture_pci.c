@@ -2,7 +2,8 @@
 /* capture --pci through the CLI: a VT-d root and context entry and an
  * AMD-Vi device table entry written into a raw image name the function's
  * table, the dump records the function and its domain; every way of
- * giving too little or too much is one error and no output. */
+ * giving too little or too much is one error and no output.  And
+ * --machine, the e_machine of tables a CPU walks. */
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -105,6 +106,7 @@ static void amd_function_domain_is_captured(void **state)
 	cfx_open_dump(&fx, "out.core");
 	assert_int_equal(fx.file.nloads, 1);
 	cfx_assert_load(&fx, 0, 0x3000, 2 * M1, 0x1000, DS_SAVED);
+	assert_int_equal(fx.file.e_machine, 0); /* a device: EM_NONE */
 	cfx_info(&fx, &info);
 	assert_string_equal(info.format, "amd-v1");
 	assert_int_equal(info.va_bits, 39);
@@ -144,6 +146,27 @@ static void bad_pci_options(void **state)
 	cfx_assert_one_error(&fx, "give one of --vtd-root-table and --amd-dev-table");
 }
 
+static void machine_is_what_the_caller_says(void **state)
+{
+	static const struct {
+		const char *arg;
+		uint16_t em;
+	} cases[] = { { "x86_64", 62 }, { "aarch64", 183 }, { "riscv", 243 }, { "none", 0 },
+		      { "0x28", 40 } };
+
+	vtd_setup(1, 1);
+	for (unsigned i = 0; i < DS_ARRAY_SIZE(cases); i++) {
+		assert_int_equal(cfx_run(&fx, "capture", "--memory", "mem.img", "--format", "vtd",
+					 "--va-bits", "39", "--root", cfx_hex(fx.pt.cfg.roots[0]),
+					 "--machine", cases[i].arg, "-o", "out.core", NULL), 0);
+		cfx_open_dump(&fx, "out.core");
+		assert_int_equal(fx.file.e_machine, cases[i].em);
+	}
+	assert_int_equal(cfx_run(&fx, "capture", "--memory", "mem.img", "--format", "vtd",
+				 "--root", "0", "--machine", "vax", "-o", "x.core", NULL), 1);
+	cfx_assert_one_error(&fx, "--machine: 'vax' is not none, x86_64, aarch64, riscv");
+}
+
 int main(int argc, char **argv)
 {
 	static char devsnap[PATH_MAX];
@@ -152,6 +175,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_teardown(functions_without_a_table_are_one_error, teardown),
 		cmocka_unit_test_teardown(amd_function_domain_is_captured, teardown),
 		cmocka_unit_test_teardown(bad_pci_options, teardown),
+		cmocka_unit_test_teardown(machine_is_what_the_caller_says, teardown),
 	};
 
 	if (argc < 2 || !realpath(argv[1], devsnap)) {
