@@ -12,6 +12,7 @@
 #include "log.h"
 #include "parse.h"
 #include "pci_domain.h"
+#include "qemu_cpu.h"
 #include "verbs.h"
 
 static const char usage_text[] =
@@ -31,6 +32,8 @@ static const char usage_text[] =
 	"Tables:\n"
 	"  --format FMT          page-table format ('devsnap formats' lists them)\n"
 	"  --root PA[,PA...]     physical address of the top table (DART: each TTBR)\n"
+	"  --root cr3            with --vmcore of QEMU: CPU 0's CR3, x86_64 or x86_64-5l\n"
+	"                        as its CR4.LA57 says\n"
 	"  --va-bits N           VA width (default: the format's)\n"
 	"  --upper-half          the tables map the sign-extended upper half (TTBR1)\n"
 	"  --va-range START-END  capture only these device VAs (END exclusive, or START+LEN)\n\n"
@@ -79,6 +82,10 @@ static const struct option long_options[] = {
 	{}
 };
 
+#define CR4_PAE (1ULL << 5)
+#define CR4_LA57 (1ULL << 12)
+#define CR3_ADDR 0x000ffffffffff000ULL /* PCID and flags below, no-flush above */
+
 enum source_kind { SOURCE_NONE, SOURCE_MEMORY, SOURCE_KCORE, SOURCE_VMCORE };
 
 struct capture_args {
@@ -92,6 +99,7 @@ struct capture_args {
 	const char *pci_arg; /* --pci, with the IOMMU's table below */
 	enum pci_iommu iommu;
 	uint64_t iommu_table;
+	bool root_cr3; /* --root cr3 */
 	struct ds_pci_function pci_fn;
 	struct ds_dump_pci dump_pci;
 	char pci_name[13];
@@ -192,7 +200,8 @@ static int parse_one(struct capture_args *a, int c, char *arg, int argc, char **
 		a->opt.format = arg;
 		return 0;
 	case OPT_ROOT:
-		return parse_roots(&a->opt, arg);
+		a->root_cr3 = !strcmp(arg, "cr3");
+		return a->root_cr3 ? 0 : parse_roots(&a->opt, arg);
 	case OPT_VA_BITS:
 		r = parse_number_opt("va-bits", arg, &n, false);
 		if (r == 0 && (n < 1 || n > 64))
@@ -249,7 +258,7 @@ static int check_pci_args(struct capture_args *a)
 	if (a->iommu == PCI_IOMMU_NONE)
 		return log_error("--pci needs the IOMMU's table: --vtd-root-table RTADDR or "
 				 "--amd-dev-table PA");
-	if (a->opt.format || a->opt.nroots || a->opt.va_bits || a->opt.upper_half)
+	if (a->opt.format || a->opt.nroots || a->root_cr3 || a->opt.va_bits || a->opt.upper_half)
 		return log_error("--pci finds the format, root and VA width in the IOMMU's tables: "
 				 "drop --format, --root, --va-bits and --upper-half");
 	if (!a->output)
@@ -280,9 +289,11 @@ static int parse_args(struct capture_args *a, int argc, char **argv)
 		return log_error("no memory source: give --memory, --kcore or --vmcore");
 	if (a->pci_arg || a->iommu != PCI_IOMMU_NONE)
 		return check_pci_args(a);
-	if (!a->opt.format)
+	if (a->root_cr3 && a->kind != SOURCE_VMCORE)
+		return log_error("--root cr3 needs --vmcore: a QEMU dump-guest-memory file");
+	if (!a->opt.format && !a->root_cr3)
 		return log_error("no page-table format: give --format ('devsnap formats' lists them)");
-	if (!a->opt.nroots)
+	if (!a->opt.nroots && !a->root_cr3)
 		return log_error("no root table: give --root PA");
 	if (!a->output)
 		return log_error("no output file: give -o OUT");
@@ -326,6 +337,29 @@ static int use_pci_domain(struct capture_args *a, const struct source *src)
 	return 0;
 }
 
+/* CPU 0's tables: CR3, and 4 or 5 levels as CR4.LA57 says. */
+static int use_cpu_root(struct capture_args *a)
+{
+	uint64_t cr3, cr4;
+	const char *format;
+	int r = qemu_dump_cpu_paging(a->source_path, &cr3, &cr4);
+
+	if (r < 0)
+		return r;
+	if (!(cr4 & CR4_PAE))
+		return log_error("CPU 0 in %s was not in 4- or 5-level paging (CR4 0x%llx)",
+				 a->source_path, (unsigned long long)cr4);
+	format = cr4 & CR4_LA57 ? "x86_64-5l" : "x86_64";
+	if (a->opt.format && strcmp(a->opt.format, format))
+		return log_error("--format %s, but CPU 0's CR4.LA57 says %s paging: give --format "
+				 "%s, or none", a->opt.format, cr4 & CR4_LA57 ? "5-level" : "4-level",
+				 format);
+	a->opt.format = format;
+	a->opt.roots[0] = cr3 & CR3_ADDR;
+	a->opt.nroots = 1;
+	return 0;
+}
+
 int verb_capture(int argc, char **argv)
 {
 	struct capture_args a = { .opt = { .va_last = ~0ULL } };
@@ -343,6 +377,8 @@ int verb_capture(int argc, char **argv)
 	r = open_source(&src, &a);
 	if (r == 0 && a.pci_arg)
 		r = use_pci_domain(&a, &src);
+	if (r == 0 && a.root_cr3)
+		r = use_cpu_root(&a);
 	if (r < 0) {
 		source_close(&src);
 		return r;

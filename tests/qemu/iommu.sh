@@ -155,6 +155,21 @@ check_guest() {
 	fi
 	check_ring "$aw" "$w" "$t"
 	check_kcore "$aw" "$w" "$t"
+	check_cr3 "$w" "$t"
+}
+
+# The CPU's own tables from the same dump: CR3 and CR4.LA57 from its QEMU
+# note, the kernel's first text page mapped.
+check_cr3() {
+	w=$1 t=$2
+	text=0x$(sed -n 's/^IOMMU-GUEST text //p' "$t")
+	levels=$(sed -n 's/^IOMMU-GUEST paging //p' "$t")
+	fmt=x86_64
+	[ "$levels" = 5 ] && fmt=x86_64-5l
+	"$devsnap" capture --vmcore "$w/vmcore" --root cr3 --va-range "$text+0x1000" \
+		-o "$w/cpu.core" -q >"$w/cpu.out" 2>&1 && "$devsnap" info "$w/cpu.core" >>"$w/cpu.out"
+	check "--root cr3: CPU 0's $levels-level tables ($fmt) map the kernel's text at $text" \
+		sh -c "grep -q 'Format: $fmt,' '$w/cpu.out' && grep -q 'Saved: 4.0 KiB' '$w/cpu.out'"
 }
 
 # The receive ring: its bytes in the dump at its IOVA are the guest's at

@@ -45,6 +45,10 @@ if devsnap capture --kcore --vtd-root-table "$rtaddr" --pci 00:03.0 -o /tmp/kcor
 else
 	sed 's/^/IOMMU-GUEST error kcore: /' /tmp/err
 fi
+# For --root cr3: where the kernel's text is, and whether the CPU pages
+# with five levels.
+say text $(awk '$3 == "_text" { print $1 }' /proc/kallsyms)
+grep -qw la57 /proc/cpuinfo && say paging 5 || say paging 4
 say ready
 # The host dumps the memory now and quits; this only bounds a lost host.
 sleep 120
