@@ -173,8 +173,9 @@ static int visit_entry(struct ds_walk *w, struct ds_walk_frame *f, uint64_t pte,
 	switch (info.kind) {
 	case DS_PTE_TABLE:
 		if (height <= info.skip_levels)
-			return walk_fail(w, -EINVAL, "table entry at or skipping past the last level",
-					 va, entry_pa, (int)height);
+			return walk_fail(w, -EINVAL,
+					 "table entry at or skipping past the last level", va,
+					 entry_pa, (int)height);
 		return push_table(w, info.pa, va, pt->level_bits, height - 1 - info.skip_levels,
 				  f->prot_mask & info.attrs.prot);
 	case DS_PTE_LEAF:

@@ -18,7 +18,8 @@
 static const char usage_text[] =
 	"Usage: devsnap capture (--memory FILE[@BASE] | --kcore [PATH] | --vmcore FILE)\n"
 	"                       (--format FMT --root PA[,PA...] |\n"
-	"                        --pci [SEG:]BB:DD.F (--vtd-root-table RTADDR | --amd-dev-table PA))\n"
+	"                        --pci [SEG:]BB:DD.F\n"
+	"                        (--vtd-root-table RTADDR | --amd-dev-table PA))\n"
 	"                       -o OUT [OPTIONS...]\n\n"
 	"Walks a device's page tables in a memory source and writes what they map\n"
 	"as an ELF core dump.  Only RAM is read; MMIO, offline, hwpoisoned and\n"
@@ -237,7 +238,8 @@ static int parse_one(struct capture_args *a, int c, char *arg, int argc, char **
 		if (a->iommu != PCI_IOMMU_NONE)
 			return log_error("give one of --vtd-root-table and --amd-dev-table");
 		a->iommu = c == OPT_VTD_ROOT_TABLE ? PCI_IOMMU_VTD : PCI_IOMMU_AMD;
-		return parse_number_opt(c == OPT_VTD_ROOT_TABLE ? "vtd-root-table" : "amd-dev-table",
+		return parse_number_opt(c == OPT_VTD_ROOT_TABLE ? "vtd-root-table"
+								: "amd-dev-table",
 					arg, &a->iommu_table, false);
 	case 'o':
 		a->output = arg;
@@ -352,8 +354,8 @@ static int use_cpu_root(struct capture_args *a)
 	format = cr4 & CR4_LA57 ? "x86_64-5l" : "x86_64";
 	if (a->opt.format && strcmp(a->opt.format, format))
 		return log_error("--format %s, but CPU 0's CR4.LA57 says %s paging: give --format "
-				 "%s, or none", a->opt.format, cr4 & CR4_LA57 ? "5-level" : "4-level",
-				 format);
+				 "%s, or none", a->opt.format,
+				 cr4 & CR4_LA57 ? "5-level" : "4-level", format);
 	a->opt.format = format;
 	a->opt.roots[0] = cr3 & CR3_ADDR;
 	a->opt.nroots = 1;

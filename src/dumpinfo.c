@@ -114,7 +114,8 @@ static void print_devsnap(const struct ds_note_info *in)
 		printf("%s 0x%" PRIx64, i ? "," : "", in->roots[i]);
 	putchar('\n');
 	if (in->has_pci)
-		print_field("PCI function", "%04x:%02x:%02x.%u, IOMMU domain %u (table 0x%" PRIx64 ")",
+		print_field("PCI function",
+			    "%04x:%02x:%02x.%u, IOMMU domain %u (table 0x%" PRIx64 ")",
 			    in->pci.segment, in->pci.rid >> 8, in->pci.rid >> 3 & 0x1f,
 			    in->pci.rid & 7, in->pci.domain_id, in->pci.iommu_table);
 }

@@ -17,11 +17,12 @@ char *format_va_widths(const struct ds_format *f, char *buf, size_t size)
 		snprintf(buf, size, "%u to %u", f->min_va_bits, f->max_va_bits);
 	} else {
 		buf[0] = '\0';
-		for (unsigned bits = f->min_va_bits; bits <= f->max_va_bits && n < size; bits++)
+		for (unsigned bits = f->min_va_bits; bits <= f->max_va_bits && n < size; bits++) {
+			const char *sep = !n ? "" : bits == f->max_va_bits ? " or " : ", ";
+
 			if (ds_format_va_bits_ok(f, bits))
-				n += (size_t)snprintf(buf + n, size - n, "%s%u",
-						      !n ? "" : bits == f->max_va_bits ? " or " : ", ",
-						      bits);
+				n += (size_t)snprintf(buf + n, size - n, "%s%u", sep, bits);
+		}
 	}
 	return buf;
 }

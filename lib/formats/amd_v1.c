@@ -38,7 +38,8 @@ static unsigned amd_next_level(uint64_t pte)
 
 static uint8_t amd_prot(uint64_t pte)
 {
-	uint8_t prot = (pte & AMD_IR ? DS_PROT_PR | DS_PROT_PX : 0) | (pte & AMD_IW ? DS_PROT_PW : 0);
+	uint8_t prot = (pte & AMD_IR ? DS_PROT_PR | DS_PROT_PX : 0) |
+		       (pte & AMD_IW ? DS_PROT_PW : 0);
 
 	return prot | (uint8_t)(prot << 3);
 }
@@ -112,7 +113,8 @@ static int amd_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in,
 	}
 	if ((prot & DS_PROT_PX) && !(prot & DS_PROT_PR))
 		return -EINVAL; /* fetching is reading */
-	*pte = in->pa | AMD_PR | (prot & DS_PROT_PR ? AMD_IR : 0) | (prot & DS_PROT_PW ? AMD_IW : 0);
+	*pte = in->pa | AMD_PR | (prot & DS_PROT_PR ? AMD_IR : 0) |
+	       (prot & DS_PROT_PW ? AMD_IW : 0);
 	if (in->attrs.mem == DS_MEM_CACHED)
 		*pte |= AMD_FC;
 	return 0;

@@ -73,8 +73,8 @@ static void every_permission_has_the_spec_bits(void **state)
 
 	setup(48);
 	for (unsigned i = 0; i < DS_ARRAY_SIZE(cases); i++)
-		assert_int_equal(fixture_map(&fx, 0x10000 + i * 0x2000, 0x100000 + i * 0x1000, 0x1000,
-					     0, cases[i].prot, cases[i].mem), 0);
+		assert_int_equal(fixture_map(&fx, 0x10000 + i * 0x2000, 0x100000 + i * 0x1000,
+					     0x1000, 0, cases[i].prot, cases[i].mem), 0);
 	assert_int_equal(fixture_walk(&fx, 0, ~0ULL), 0);
 	assert_int_equal(fx.nranges, DS_ARRAY_SIZE(cases));
 	for (unsigned i = 0; i < DS_ARRAY_SIZE(cases); i++) {
@@ -90,7 +90,8 @@ static void every_permission_has_the_spec_bits(void **state)
 static void table_entries_narrow_the_rights_below(void **state)
 {
 	setup(39);
-	assert_int_equal(fixture_map(&fx, 0x1000, 0x5000, 0x1000, 0, READ_FETCH | DS_PROT_PW, 0), 0);
+	assert_int_equal(fixture_map(&fx, 0x1000, 0x5000, 0x1000, 0, READ_FETCH | DS_PROT_PW, 0),
+			 0);
 	fixture_poke(&fx, entry_pa(0x1000, 1), peek(entry_pa(0x1000, 1)) & ~IW);
 	assert_int_equal(fixture_walk(&fx, 0, ~0ULL), 0);
 	assert_int_equal(fx.ranges[0].attrs.prot, BOTH(READ_FETCH));
@@ -229,7 +230,8 @@ static void reserved_encodings_are_refused(void **state)
 	pde = peek(pa);
 	fixture_poke(&fx, pa, pde | FC);
 	assert_int_equal(fixture_walk(&fx, 0, ~0ULL), -EINVAL);
-	assert_string_equal(fx.walk.error.what, "reserved bits 60:52 set in a page directory entry");
+	assert_string_equal(fx.walk.error.what,
+			    "reserved bits 60:52 set in a page directory entry");
 	/* An 8K next-level-7 page where entries map 2M. */
 	fixture_poke(&fx, pa, sized_page(0x200000, 13, IR));
 	assert_int_equal(fixture_walk(&fx, 0, ~0ULL), -EINVAL);

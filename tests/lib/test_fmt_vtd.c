@@ -67,8 +67,8 @@ static void every_permission_has_the_spec_bits(void **state)
 
 	setup(48);
 	for (unsigned i = 0; i < DS_ARRAY_SIZE(cases); i++)
-		assert_int_equal(fixture_map(&fx, 0x10000 + i * 0x2000, 0x100000 + i * 0x1000, 0x1000,
-					     0, cases[i].prot, cases[i].mem), 0);
+		assert_int_equal(fixture_map(&fx, 0x10000 + i * 0x2000, 0x100000 + i * 0x1000,
+					     0x1000, 0, cases[i].prot, cases[i].mem), 0);
 	assert_int_equal(fixture_walk(&fx, 0, ~0ULL), 0);
 	assert_int_equal(fx.nranges, DS_ARRAY_SIZE(cases));
 	for (unsigned i = 0; i < DS_ARRAY_SIZE(cases); i++) {

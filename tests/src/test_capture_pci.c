@@ -83,11 +83,13 @@ static void functions_without_a_table_are_one_error(void **state)
 {
 	vtd_setup(2 << 2 | 1, 5 << 8 | 1); /* pass-through */
 	assert_int_equal(cfx_run(&fx, "capture", "--memory", "mem.img", "--vtd-root-table",
-				 cfx_hex(ROOT_TABLE), "--pci", "03:00.0", "-o", "out.core", NULL), 1);
+				 cfx_hex(ROOT_TABLE), "--pci", "03:00.0", "-o", "out.core", NULL),
+			 1);
 	cfx_assert_one_error(&fx, "0000:03:00.0 in mem.img: the function is in pass-through");
 	cfx_assert_no_output(&fx, "out.core");
 	assert_int_equal(cfx_run(&fx, "capture", "--memory", "mem.img", "--vtd-root-table",
-				 cfx_hex(ROOT_TABLE), "--pci", "03:00.1", "-o", "out.core", NULL), 1);
+				 cfx_hex(ROOT_TABLE), "--pci", "03:00.1", "-o", "out.core", NULL),
+			 1);
 	cfx_assert_one_error(&fx, "no context entry for the function");
 	cfx_assert_no_output(&fx, "out.core");
 }
@@ -122,7 +124,8 @@ static void bad_pci_options(void **state)
 		{ { "--vtd-root-table", "0x10000" }, "need --pci BB:DD.F" },
 		{ { "--pci", "03:00.0", "--vtd-root-table", "0x10000" }, "--pci finds the format" },
 		{ { "--pci", "3:32.0", "--amd-dev-table", "0" }, "is out of range" },
-		{ { "--pci", "zz", "--amd-dev-table", "0" }, "is not [SEGMENT:]BUS:DEVICE.FUNCTION" },
+		{ { "--pci", "zz", "--amd-dev-table", "0" },
+		  "is not [SEGMENT:]BUS:DEVICE.FUNCTION" },
 	};
 
 	vtd_setup(1, 1);
