@@ -1,9 +1,11 @@
 #!/bin/busybox sh
 # /init of the IOMMU test guest (tests/qemu/iommu.sh builds the initramfs):
-# brings up an e1000e behind QEMU's intel-iommu so that its driver maps its
-# receive ring and buffers, tells the host where the ring is, captures the
-# device's domain from /proc/kcore with devsnap, then waits for the host
-# to take its dump-guest-memory and stop the machine.
+# brings up an e1000e behind QEMU's intel-iommu or amd-iommu (IOMMU_KIND
+# vtd or amd, IOMMU_BDF the NIC: the kernel hands unknown a=b parameters to
+# init as its environment) so that its driver maps its receive ring and
+# buffers, tells the host where the ring is, captures the device's domain
+# from /proc/kcore with devsnap, then waits for the host to take its
+# dump-guest-memory and stop the machine.
 /bin/busybox mkdir -p /proc /sys /dev /tmp /usr/bin /sbin /usr/sbin
 /bin/busybox --install -s
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
@@ -13,7 +15,8 @@ mount -t devtmpfs devtmpfs /dev
 exec </dev/console >/dev/console 2>&1
 
 say() { echo "IOMMU-GUEST $*"; }
-bdf=0000:00:03.0
+bdf=${IOMMU_BDF:-0000:00:03.0}
+kind=${IOMMU_KIND:-vtd}
 dev=/sys/bus/pci/devices/$bdf
 
 insmod /modules/e1000e.ko || say "error insmod e1000e"
@@ -31,11 +34,16 @@ rdbah=$(devmem $((bar + 0x2804)) 32)
 rdlen=$(devmem $((bar + 0x2808)) 32)
 say "group $(basename "$(readlink "$dev/iommu_group")") domain-type $(cat "$dev/iommu_group/type")"
 say "ring $rdbah $rdbal $rdlen"
-# The root table as the unit was told it (RTADDR_REG), and devsnap over
+# The IOMMU's table as the unit was told it (VT-d RTADDR_REG, AMD-Vi Device
+# Table Base Address register, at QEMU's MMIO bases), and devsnap over
 # /proc/kcore with it.
-rtaddr=$(devmem 0xfed90020 64)
-say "rtaddr $rtaddr"
-if devsnap capture --kcore --vtd-root-table "$rtaddr" --pci 00:03.0 -o /tmp/kcore.dump -q \
+if [ "$kind" = amd ]; then
+	table=$(devmem 0xfed80000 64) opt=--amd-dev-table
+else
+	table=$(devmem 0xfed90020 64) opt=--vtd-root-table
+fi
+say "table $table"
+if devsnap capture --kcore "$opt" "$table" --pci "${bdf#0000:}" -o /tmp/kcore.dump -q \
 	2>/tmp/err; then
 	# VA PA SIZE PERM, one segment a line
 	devsnap maps --json /tmp/kcore.dump | awk -F'"' '

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * An independent VT-d walk for the IOMMU test, sharing no code with lib/:
+ * Independent IOMMU walks for the IOMMU test, sharing no code with lib/:
  * reads a QEMU dump-guest-memory ELF file directly and follows the VT-d
- * spec (3.x, 9.1-9.8) from the root table to the pages of one function.
+ * spec (3.x, 9.1-9.8) from the root table, or the AMD IOMMU spec (2.2.2,
+ * 2.2.3) from the device table, to the pages of one function.
  *
- *   vtd_walk walk VMCORE RTADDR BUS:DEV.FN   one line per 4K page mapped:
- *                                           "IOVA PA PERM" (PERM rw, r-, -w)
- *   vtd_walk read VMCORE PA LEN             LEN bytes at PA, to stdout
- *   vtd_walk pages                          "VA PA SIZE PERM" lines on stdin
- *                                           as one line per 4K page
- * Legacy-mode tables only (QEMU's default).
+ *   iommu_walk vtd VMCORE RTADDR BUS:DEV.FN  one line per 4K page mapped:
+ *   iommu_walk amd VMCORE DEVTAB BUS:DEV.FN  "IOVA PA PERM" (PERM rw, r-, -w)
+ *   iommu_walk read VMCORE PA LEN            LEN bytes at PA, to stdout
+ *   iommu_walk pages                         "VA PA SIZE PERM" lines on stdin
+ *                                            as one line per 4K page
+ * VT-d legacy-mode tables only (QEMU's default).
  */
 #include <elf.h>
 #include <errno.h>
@@ -24,7 +25,7 @@ static unsigned nphdrs;
 
 static void die(const char *what)
 {
-	fprintf(stderr, "vtd_walk: %s\n", what);
+	fprintf(stderr, "iommu_walk: %s\n", what);
 	exit(1);
 }
 
@@ -56,7 +57,7 @@ static void read_phys(uint64_t pa, void *buf, size_t len)
 			die("short read");
 		return;
 	}
-	fprintf(stderr, "vtd_walk: PA 0x%" PRIx64 " is not in the dump\n", pa);
+	fprintf(stderr, "iommu_walk: PA 0x%" PRIx64 " is not in the dump\n", pa);
 	exit(1);
 }
 
@@ -68,8 +69,15 @@ static uint64_t read_u64(uint64_t pa)
 	return v; /* x86: little-endian, as the host running this test */
 }
 
+static void print_pages(uint64_t va, uint64_t pa, uint64_t size, int r, int w)
+{
+	for (uint64_t off = 0; off < size; off += 4096)
+		printf("0x%" PRIx64 " 0x%" PRIx64 " %c%c\n", va + off, pa + off, r ? 'r' : '-',
+		       w ? 'w' : '-');
+}
+
 /* Second-level entries: R bit 0, W bit 1, PS bit 7, address 51:12. */
-static void walk_table(uint64_t table, int level, uint64_t iova, int r, int w)
+static void vtd_table(uint64_t table, int level, uint64_t iova, int r, int w)
 {
 	for (unsigned i = 0; i < 512; i++) {
 		uint64_t e = read_u64(table + i * 8);
@@ -80,18 +88,63 @@ static void walk_table(uint64_t table, int level, uint64_t iova, int r, int w)
 		if (!(e & 3))
 			continue; /* neither R nor W: not present */
 		if (level > 1 && !(e & 0x80)) {
-			walk_table(addr, level - 1, va, er, ew);
+			vtd_table(addr, level - 1, va, er, ew);
 			continue;
 		}
 		if (level > 3)
 			die("PS set above level 3");
-		for (uint64_t off = 0; off < 1ULL << (12 + 9 * (level - 1)); off += 4096)
-			printf("0x%" PRIx64 " 0x%" PRIx64 " %c%c\n", va + off, addr + off,
-			       er ? 'r' : '-', ew ? 'w' : '-');
+		print_pages(va, addr, 1ULL << (12 + 9 * (level - 1)), er, ew);
 	}
 }
 
-static int walk(const char *rtaddr_s, const char *bdf)
+/* AMD v1: PR bit 0, next level 11:9 (0: a page of the level's size, 7: a
+ * larger page, its size in the low address bits), IR 61, IW 62. */
+static void amd_table(uint64_t table, int level, uint64_t iova, int r, int w)
+{
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t e = read_u64(table + i * 8);
+		unsigned shift = 12 + 9 * (level - 1), next = e >> 9 & 7;
+		uint64_t va = iova + ((uint64_t)i << shift), addr = e & 0x000ffffffffff000ULL;
+		int er = r && (e >> 61 & 1), ew = w && (e >> 62 & 1);
+
+		if (!(e & 1))
+			continue;
+		if (next == 0) {
+			print_pages(va, addr, 1ULL << shift, er, ew);
+		} else if (next == 7) {
+			unsigned size = 13;
+
+			while (addr >> (size - 1) & 1)
+				size++;
+			addr &= ~((1ULL << size) - 1);
+			print_pages(va, addr + (va & ((1ULL << size) - 1)), 1ULL << shift, er, ew);
+		} else if ((int)next == level - 1) {
+			amd_table(addr, level - 1, va, er, ew);
+		} else {
+			die("level skipping: not walked here");
+		}
+	}
+}
+
+static int amd_walk(const char *devtab_s, const char *bdf)
+{
+	uint64_t devtab = strtoull(devtab_s, NULL, 0) & ~0xfffULL, dte;
+	unsigned bus, dev, fn, mode;
+
+	if (sscanf(bdf, "%x:%x.%x", &bus, &dev, &fn) != 3)
+		die("BDF is BUS:DEV.FN");
+	dte = read_u64(devtab + (bus << 8 | dev << 3 | fn) * 32);
+	mode = dte >> 9 & 7;
+	if ((dte & 3) != 3 || mode == 0 || mode > 6)
+		die("device table entry not translating");
+	fprintf(stderr, "iommu_walk: mode %u, domain %u, root 0x%" PRIx64 "\n", mode,
+		(unsigned)(read_u64(devtab + (bus << 8 | dev << 3 | fn) * 32 + 8) & 0xffff),
+		(uint64_t)(dte & 0x000ffffffffff000ULL));
+	amd_table(dte & 0x000ffffffffff000ULL, (int)mode, 0, 1, 1);
+	return 0;
+}
+
+static int vtd_walk(const char *rtaddr_s, const char *bdf)
 {
 	uint64_t rtaddr = strtoull(rtaddr_s, NULL, 0), re, ce_lo, ce_hi;
 	unsigned bus, dev, fn, aw;
@@ -108,9 +161,9 @@ static int walk(const char *rtaddr_s, const char *bdf)
 	if (!(ce_lo & 1) || ((ce_lo >> 2) & 3) >= 2)
 		die("context entry not present, or not translating");
 	aw = ce_hi & 7; /* 1: 3 levels, 2: 4, 3: 5 */
-	fprintf(stderr, "vtd_walk: AW %u (%u levels), DID %u, SLPTPTR 0x%" PRIx64 "\n", aw,
+	fprintf(stderr, "iommu_walk: AW %u (%u levels), DID %u, SLPTPTR 0x%" PRIx64 "\n", aw,
 		aw + 2, (unsigned)(ce_hi >> 8 & 0xffff), (uint64_t)(ce_lo & ~0xfffULL));
-	walk_table(ce_lo & 0x000ffffffffff000ULL, (int)aw + 2, 0, 1, 1);
+	vtd_table(ce_lo & 0x000ffffffffff000ULL, (int)aw + 2, 0, 1, 1);
 	return 0;
 }
 
@@ -140,12 +193,15 @@ static int pages(void)
 
 int main(int argc, char **argv)
 {
-	if (argc == 5 && !strcmp(argv[1], "walk"))
-		return load_core(argv[2]), walk(argv[3], argv[4]);
+	if (argc == 5 && !strcmp(argv[1], "vtd"))
+		return load_core(argv[2]), vtd_walk(argv[3], argv[4]);
+	if (argc == 5 && !strcmp(argv[1], "amd"))
+		return load_core(argv[2]), amd_walk(argv[3], argv[4]);
 	if (argc == 5 && !strcmp(argv[1], "read"))
 		return load_core(argv[2]), read_bytes(argv[3], argv[4]);
 	if (argc == 2 && !strcmp(argv[1], "pages"))
 		return pages();
-	die("usage: vtd_walk walk VMCORE RTADDR BUS:DEV.FN | read VMCORE PA LEN | pages");
+	die("usage: iommu_walk (vtd VMCORE RTADDR | amd VMCORE DEVTAB) BUS:DEV.FN | "
+	    "read VMCORE PA LEN | pages");
 	return 1;
 }
