@@ -62,7 +62,6 @@ static int write_seed(const char *dir, unsigned index, const struct ds_format *f
 	if (ds_pgtable_init(&pt, &cfg, NULL) < 0 || ds_build_roots(&pt, &seed_ops, NULL) < 0 ||
 	    ds_build_map(&pt, &seed_ops, NULL, 0x10 * page, 0x1000 * page, 4 * page, 0, &rw) < 0)
 		return -1;
-	header[1] = (uint8_t)(f->default_va_bits - f->min_va_bits); /* fuzz_walk: the default */
 	header[4] = (uint8_t)(pt.cfg.roots[0] >> 3);
 	header[5] = (uint8_t)(pt.cfg.roots[0] >> 11);
 	snprintf(path, sizeof(path), "%s/%s", dir, f->name);
