@@ -56,6 +56,13 @@ struct ds_blob {
 	uint64_t size;
 };
 
+/* A PCI function's IOMMU domain, as a dump of it records it. */
+struct ds_dump_pci {
+	uint16_t segment, rid; /* rid: bus << 8 | device << 3 | function */
+	uint32_t domain_id;
+	uint64_t iommu_table; /* the VT-d root table or AMD-Vi device table */
+};
+
 struct ds_dump_info {
 	const char *device;  /* e.g. "0000:03:00.0" or "agx" */
 	const char *driver;
@@ -63,6 +70,7 @@ struct ds_dump_info {
 	const struct ds_pgtable *pt; /* format, roots, va_bits, upper half */
 	uint64_t time_ns;    /* capture time, ns since the Unix epoch */
 	uint16_t e_machine;  /* the device processor's EM_*, or EM_NONE */
+	const struct ds_dump_pci *pci; /* NULL: not a PCI function's IOMMU domain */
 };
 
 struct ds_dump_writer {

@@ -291,6 +291,19 @@ static const char *desc_string(const struct ds_note *n, uint32_t *pos)
 	return NULL;
 }
 
+/* The fields after the strings, which older writers did not write. */
+static void info_decode_pci(const uint8_t *d, uint32_t size, struct ds_note_info *out)
+{
+	out->has_pci = size >= INFO_PCI_SIZE &&
+		       (ds_get_le(d + INFO_PCI_FLAGS, 4) & INFO_PCI_PRESENT);
+	if (!out->has_pci)
+		return;
+	out->pci.segment = (uint16_t)ds_get_le(d + INFO_PCI_SEGMENT, 2);
+	out->pci.rid = (uint16_t)ds_get_le(d + INFO_PCI_RID, 2);
+	out->pci.domain_id = (uint32_t)ds_get_le(d + INFO_PCI_DOMAIN, 4);
+	out->pci.iommu_table = ds_get_le(d + INFO_PCI_TABLE, 8);
+}
+
 int ds_note_info_decode(const struct ds_note *n, struct ds_note_info *out)
 {
 	const uint8_t *d = n->desc;
@@ -315,7 +328,10 @@ int ds_note_info_decode(const struct ds_note *n, struct ds_note_info *out)
 	out->device = out->format ? desc_string(n, &pos) : NULL;
 	out->driver = out->device ? desc_string(n, &pos) : NULL;
 	out->reason = out->driver ? desc_string(n, &pos) : NULL;
-	return out->reason ? 0 : -EBADMSG;
+	if (!out->reason)
+		return -EBADMSG;
+	info_decode_pci(d + pos, n->desc_size - pos, out);
+	return 0;
 }
 
 int ds_note_skipped_count(const struct ds_note *n, uint32_t *count)

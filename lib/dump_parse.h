@@ -82,6 +82,8 @@ struct ds_note_info {
 	uint64_t time_ns, mapped, saved;
 	uint64_t roots[DS_MAX_ROOTS];
 	const char *format, *device, *driver, *reason;
+	bool has_pci; /* the dump is of a PCI function's IOMMU domain: */
+	struct ds_dump_pci pci;
 };
 
 struct ds_skipped_range {

@@ -55,7 +55,7 @@ static const char *format_name(const struct ds_dump_info *info)
 static uint64_t info_desc_size(const struct ds_dump_info *info)
 {
 	return INFO_STRINGS + str_size(format_name(info)) + str_size(info->device) +
-	       str_size(info->driver) + str_size(info->reason);
+	       str_size(info->driver) + str_size(info->reason) + (info->pci ? INFO_PCI_SIZE : 0);
 }
 
 static uint64_t note_size(uint64_t desc)
@@ -255,6 +255,18 @@ static void put_string(struct window *win, const char *s)
 	window_put(win, s ? s : "", str_size(s));
 }
 
+static void put_info_pci(struct window *win, const struct ds_dump_pci *pci)
+{
+	uint8_t d[INFO_PCI_SIZE];
+
+	ds_put_le(d + INFO_PCI_FLAGS, INFO_PCI_PRESENT, 4);
+	ds_put_le(d + INFO_PCI_SEGMENT, pci->segment, 2);
+	ds_put_le(d + INFO_PCI_RID, pci->rid, 2);
+	ds_put_le(d + INFO_PCI_DOMAIN, pci->domain_id, 4);
+	ds_put_le(d + INFO_PCI_TABLE, pci->iommu_table, 8);
+	window_put(win, d, sizeof(d));
+}
+
 static void put_info_note(const struct ds_dump_writer *w, struct window *win)
 {
 	const struct ds_dump_info *info = w->info;
@@ -282,6 +294,8 @@ static void put_info_note(const struct ds_dump_writer *w, struct window *win)
 	put_string(win, info->device);
 	put_string(win, info->driver);
 	put_string(win, info->reason);
+	if (info->pci)
+		put_info_pci(win, info->pci);
 	window_put(win, NULL, ds_align_up(w->info_size, 4) - w->info_size);
 }
 

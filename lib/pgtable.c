@@ -13,6 +13,16 @@ static int config_error(struct ds_error *err, const char *what, uint64_t pa)
 	return -EINVAL;
 }
 
+bool ds_format_va_bits_ok(const struct ds_format *f, unsigned va_bits)
+{
+	if (va_bits < f->min_va_bits || va_bits > f->max_va_bits)
+		return false;
+	/* A 64-bit space is what the top level reaches, whole or not (AMD v1: 7 bits). */
+	if (!(f->flags & DS_FMT_WHOLE_LEVELS) || va_bits == 64)
+		return true;
+	return (va_bits - f->page_shift) % (f->page_shift - 3u) == 0;
+}
+
 /* Levels, and index bits of the top table and the root selector. */
 static int derive_geometry(struct ds_pgtable *pt, unsigned va_bits, struct ds_error *err)
 {
@@ -54,7 +64,7 @@ int ds_pgtable_init(struct ds_pgtable *pt, const struct ds_pgtable_config *cfg,
 	if (!cfg->read_phys)
 		return config_error(err, "no physical-memory reader given", DS_NO_ADDR);
 	va_bits = cfg->va_bits ? cfg->va_bits : f->default_va_bits;
-	if (va_bits < f->min_va_bits || va_bits > f->max_va_bits)
+	if (!ds_format_va_bits_ok(f, va_bits))
 		return config_error(err, "VA width outside what the format allows", DS_NO_ADDR);
 	if (cfg->upper_half && !(f->flags & DS_FMT_UPPER_HALF))
 		return config_error(err, "the format has no upper-half address space", DS_NO_ADDR);

@@ -11,7 +11,7 @@
 
 #include "ds_base.h"
 
-#define DS_MAX_LEVELS 5 /* page-table levels below the root pointers */
+#define DS_MAX_LEVELS 6 /* page-table levels below the root pointers (AMD v1: 6) */
 #define DS_MAX_ROOTS 4  /* DART's TTBRs; every other format has one */
 #define DS_WALK_CHUNK 64 /* entries fetched per read_phys call */
 #define DS_DEFAULT_MAX_TABLES (1u << 20)
@@ -55,6 +55,13 @@ struct ds_pte_info {
 	 * allows below it (hierarchical permissions), DS_PROT_ALL if no limit. */
 	struct ds_attrs attrs;
 	const char *reserved_why; /* for DS_PTE_RESERVED */
+	/* A table whose format skips levels (AMD v1): levels between this
+	 * entry's and the table's; the VA bits they would index are zero. */
+	uint8_t skip_levels;
+	/* A leaf whose entry repeats over a naturally aligned run (AMD v1
+	 * next level 7): log2 of the page it maps, pa being the page's
+	 * start.  0: the leaf maps its entry's own size. */
+	uint8_t span_shift;
 };
 
 struct ds_pgtable;
@@ -83,7 +90,11 @@ enum ds_format_flags {
 	DS_FMT_UPPER_HALF = 1 << 1,  /* has a TTBR1-style sign-extended half */
 	DS_FMT_MAIR = 1 << 2,        /* memory type via a MAIR index */
 	DS_FMT_SIGN_EXTEND = 1 << 3, /* one table, top VA bit sign-extended (x86, RISC-V) */
+	DS_FMT_WHOLE_LEVELS = 1 << 4, /* va_bits only as whole levels reach (VT-d, AMD v1) */
 };
+
+/* Whether the format can have a VA width of va_bits. */
+bool ds_format_va_bits_ok(const struct ds_format *f, unsigned va_bits);
 
 /* The formats devsnap knows, in a stable order; NULL past the end. */
 const struct ds_format *ds_format_at(unsigned i);
@@ -158,6 +169,7 @@ struct ds_walk_frame {
 	uint32_t idx, end; /* next entry, one past the last to visit */
 	uint32_t buf_first, buf_count;
 	uint8_t prot_mask; /* what the tables above allow (x86 U/S, R/W, NX...) */
+	uint8_t height;    /* levels above the last; formats that skip levels skip frames */
 	uint64_t buf[DS_WALK_CHUNK];
 };
 
@@ -170,6 +182,8 @@ struct ds_walk {
 	struct ds_range pending;
 	bool has_pending;
 	uint8_t pending_prot_mask;
+	uint8_t pending_entry_shift; /* size of the entries pending was built from */
+	uint64_t pending_page_pte;   /* the entry of the page pending ends in */
 	uint64_t next_pte; /* the entry that would extend pending */
 	uint64_t next_va;  /* raw VA that would extend pending */
 	uint32_t tables_visited;

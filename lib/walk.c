@@ -45,10 +45,9 @@ int ds_walk_begin(struct ds_walk *w, const struct ds_pgtable *pt, uint64_t va_fi
 
 /* Enters the table at table_pa, limited to the part of [va_first, va_last] it covers. */
 static int push_table(struct ds_walk *w, uint64_t table_pa, uint64_t va_base, unsigned nbits,
-		      uint8_t prot_mask)
+		      unsigned height, uint8_t prot_mask)
 {
 	const struct ds_pgtable *pt = w->pt;
-	unsigned height = pt->levels - 1 - w->depth;
 	unsigned shift = entry_shift(pt, height);
 	uint64_t span_last = va_base + (((1ULL << nbits) << shift) - 1);
 	struct ds_walk_frame *f;
@@ -69,6 +68,7 @@ static int push_table(struct ds_walk *w, uint64_t table_pa, uint64_t va_base, un
 	f->buf_first = f->idx;
 	f->buf_count = 0;
 	f->prot_mask = prot_mask;
+	f->height = (uint8_t)height;
 	return 0;
 }
 
@@ -80,7 +80,7 @@ static int fetch_chunk(struct ds_walk *w, struct ds_walk_frame *f)
 
 	if (r < 0)
 		return walk_fail(w, r, "cannot read a page table: outside the memory source?",
-				 f->va_base, pa, (int)(w->pt->levels - w->depth));
+				 f->va_base, pa, (int)f->height);
 	f->buf_first = f->idx;
 	f->buf_count = n;
 	return 0;
@@ -101,17 +101,30 @@ static bool extends_pending(const struct ds_walk *w, uint64_t pte, uint64_t va, 
 			    uint8_t prot_mask)
 {
 	return w->has_pending && va == w->next_va && pte == w->next_pte &&
-	       w->pending.page_shift == shift && w->pending_prot_mask == prot_mask &&
+	       w->pending_entry_shift == shift && w->pending_prot_mask == prot_mask &&
 	       !((pte ^ w->pending.pte) & ~w->pt->fmt->oa_mask);
 }
 
-/* A leaf that does not extend the pending range: starts a new one. */
+/* The entry that continues the pending range at next_va: one page on, or
+ * within a repeated leaf's page, the same entry again. */
+static void step_pending(struct ds_walk *w)
+{
+	unsigned page_shift = w->pending.page_shift;
+
+	if (!(w->next_va & ((1ULL << page_shift) - 1)))
+		w->next_pte = w->pending_page_pte + ((1ULL << page_shift) >> w->pt->fmt->oa_shift);
+}
+
+/* A leaf that does not extend the pending range: starts a new one.  A
+ * leaf repeated over several entries starts with the one at va. */
 static int start_range(struct ds_walk *w, const struct ds_walk_frame *f, uint64_t pte,
 		       uint64_t va, unsigned height, const struct ds_pte_info *info,
 		       struct ds_range *out)
 {
 	const struct ds_pgtable *pt = w->pt;
 	unsigned shift = entry_shift(pt, height);
+	unsigned page_shift = info->span_shift ? info->span_shift : shift;
+	uint64_t page_va = va & ~((1ULL << page_shift) - 1);
 	uint64_t last = va + ((1ULL << shift) - 1);
 	uint64_t lo = va > w->va_first ? va : w->va_first;
 	uint64_t hi = last < w->va_last ? last : w->va_last;
@@ -120,21 +133,27 @@ static int start_range(struct ds_walk *w, const struct ds_walk_frame *f, uint64_
 	if (!(pt->fmt->leaf_heights & (1u << height)))
 		return walk_fail(w, -EINVAL, "leaf entry at a level where the format allows none",
 				 va, f->table_pa, (int)height);
-	if (info->pa & ((1ULL << shift) - 1))
+	if (page_shift < shift || page_shift >= entry_shift(pt, height + 1))
+		return walk_fail(w, -EINVAL, "repeated leaf's page size does not fit its level",
+				 va, f->table_pa, (int)height);
+	if (info->pa & ((1ULL << page_shift) - 1))
 		return walk_fail(w, -EINVAL, "leaf output address not aligned to its size", va,
 				 info->pa, (int)height);
 	emitted = emit_pending(w, out);
 	w->pending.va = lo;
-	w->pending.pa = info->pa + (lo - va);
+	w->pending.pa = info->pa + (lo - page_va);
 	w->pending.size = hi - lo + 1;
 	w->pending.pte = pte;
-	w->pending.page_shift = (uint8_t)shift;
+	w->pending.page_shift = (uint8_t)page_shift;
 	w->pending.attrs = info->attrs;
 	w->pending.attrs.prot &= f->prot_mask;
 	w->pending_prot_mask = f->prot_mask;
+	w->pending_entry_shift = (uint8_t)shift;
+	w->pending_page_pte = pte;
 	w->has_pending = true;
 	w->next_va = hi + 1;
-	w->next_pte = pte + ((1ULL << shift) >> pt->fmt->oa_shift);
+	w->next_pte = pte;
+	step_pending(w);
 	return emitted;
 }
 
@@ -153,9 +172,12 @@ static int visit_entry(struct ds_walk *w, struct ds_walk_frame *f, uint64_t pte,
 				 va, entry_pa, (int)height);
 	switch (info.kind) {
 	case DS_PTE_TABLE:
-		if (height == 0)
-			return walk_fail(w, -EINVAL, "table entry at the last level", va, entry_pa, 0);
-		return push_table(w, info.pa, va, pt->level_bits, f->prot_mask & info.attrs.prot);
+		if (height <= info.skip_levels)
+			return walk_fail(w, -EINVAL,
+					 "table entry at or skipping past the last level", va,
+					 entry_pa, (int)height);
+		return push_table(w, info.pa, va, pt->level_bits, height - 1 - info.skip_levels,
+				  f->prot_mask & info.attrs.prot);
 	case DS_PTE_LEAF:
 		return start_range(w, f, pte, va, height, &info, out);
 	default:
@@ -178,6 +200,16 @@ static uint32_t count_run(const uint64_t *buf, uint32_t n, uint64_t next_pte, ui
 	return i;
 }
 
+/* How many from buf[0] repeat the pending leaf's entry (AMD v1 next level 7). */
+static uint32_t count_repeats(const uint64_t *buf, uint32_t n, uint64_t pte)
+{
+	uint32_t i = 0;
+
+	while (i < n && ds_le64(buf[i]) == pte)
+		i++;
+	return i;
+}
+
 static uint32_t count_zeros(const uint64_t *buf, uint32_t n)
 {
 	uint32_t i = 0;
@@ -188,7 +220,8 @@ static uint32_t count_zeros(const uint64_t *buf, uint32_t n)
 }
 
 /* Only the frame's last entry can reach past va_last: it is the leaf
- * holding va_last, merged whole.  Raw VAs stay below 2^57, so no wrap. */
+ * holding va_last, merged whole.  A pending range lies inside the
+ * format's VA space, so its last byte cannot wrap. */
 static void clip_pending(struct ds_walk *w)
 {
 	uint64_t last = w->pending.va + (w->pending.size - 1);
@@ -198,8 +231,8 @@ static void clip_pending(struct ds_walk *w)
 }
 
 /* Takes the entries at f->idx that are empty or extend the pending range,
- * a whole run at a time. */
-static void skip_cheap_entries(struct ds_walk *w, struct ds_walk_frame *f, unsigned shift)
+ * a whole run at a time; returns how many. */
+static uint32_t take_cheap_run(struct ds_walk *w, struct ds_walk_frame *f, unsigned shift)
 {
 	const struct ds_format *fmt = w->pt->fmt;
 	const uint64_t *buf = f->buf + (f->idx - f->buf_first);
@@ -208,15 +241,33 @@ static void skip_cheap_entries(struct ds_walk *w, struct ds_walk_frame *f, unsig
 	uint32_t n = count_zeros(buf, avail);
 
 	if (!n && extends_pending(w, ds_le64(buf[0]), va, shift, f->prot_mask)) {
-		n = count_run(buf, avail, w->next_pte, (1ULL << shift) >> fmt->oa_shift,
-			      fmt->oa_mask);
+		if (w->pending.page_shift == shift) {
+			n = count_run(buf, avail, w->next_pte, (1ULL << shift) >> fmt->oa_shift,
+				      fmt->oa_mask);
+			w->next_pte += (uint64_t)n * ((1ULL << shift) >> fmt->oa_shift);
+		} else { /* the rest of a repeated leaf's page, at most */
+			uint64_t page_mask = (1ULL << w->pending.page_shift) - 1;
+			uint64_t left = ((va | page_mask) - va + 1) >> shift;
+
+			w->pending_page_pte = w->next_pte;
+			n = count_repeats(buf, left < avail ? (uint32_t)left : avail, w->next_pte);
+		}
 		w->pending.size += (uint64_t)n << shift;
 		w->next_va += (uint64_t)n << shift;
-		w->next_pte += (uint64_t)n * ((1ULL << shift) >> fmt->oa_shift);
+		if (w->pending.page_shift != shift)
+			step_pending(w);
 		clip_pending(w);
 	}
 	f->idx += n;
 	w->entries_visited += n;
+	return n;
+}
+
+/* Run after run: a repeated leaf's run ends with its page. */
+static void skip_cheap_entries(struct ds_walk *w, struct ds_walk_frame *f, unsigned shift)
+{
+	while (f->idx < f->buf_first + f->buf_count && take_cheap_run(w, f, shift))
+		;
 }
 
 /* Visits the current frame's entries until a range is complete, the frame
@@ -224,7 +275,7 @@ static void skip_cheap_entries(struct ds_walk *w, struct ds_walk_frame *f, unsig
 static int visit_frame(struct ds_walk *w, struct ds_range *out)
 {
 	struct ds_walk_frame *f = &w->frame[w->depth - 1];
-	unsigned height = w->pt->levels - w->depth;
+	unsigned height = f->height;
 	unsigned shift = entry_shift(w->pt, height);
 	unsigned depth = w->depth;
 	int r;
@@ -263,7 +314,7 @@ int ds_walk_next(struct ds_walk *w, struct ds_range *out)
 				return emit_pending(w, out);
 			r = push_table(w, pt->cfg.roots[w->root_idx],
 				       (uint64_t)w->root_idx << entry_shift(pt, pt->levels), pt->top_bits,
-				       DS_PROT_ALL);
+				       pt->levels - 1, DS_PROT_ALL);
 			w->root_idx++;
 			if (r < 0)
 				return r;

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "progress.h"
 #include "units.h"
+#include "va_widths.h"
 
 static int add_segment(void *opaque, const struct ds_segment *seg)
 {
@@ -56,10 +57,15 @@ static int init_pgtable(struct capture *c, const struct capture_options *opt)
 		.opaque = c->src->priv,
 	};
 	struct ds_error err = { 0 };
+	char widths[64];
 
 	if (!cfg.format)
 		return unknown_format(opt->format);
 	memcpy(cfg.roots, opt->roots, sizeof(cfg.roots));
+	if (opt->va_bits && !ds_format_va_bits_ok(cfg.format, opt->va_bits))
+		return log_error("--va-bits %u: %s tables have a VA width of %s bits", opt->va_bits,
+				 opt->format,
+				 format_va_widths(cfg.format, widths, sizeof(widths)));
 	if (ds_pgtable_init(&c->pt, &cfg, &err) < 0)
 		return log_error("cannot walk %s tables as given: %s", opt->format, err.what);
 	return 0;
@@ -141,7 +147,7 @@ static void fill_info(struct capture *c, const struct capture_options *opt)
 	clock_gettime(CLOCK_REALTIME, &now);
 	c->info = (struct ds_dump_info){
 		.device = opt->device, .driver = opt->driver, .reason = opt->reason,
-		.pt = &c->pt,
+		.pt = &c->pt, .pci = opt->pci, .e_machine = opt->e_machine,
 		.time_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec,
 	};
 }

@@ -29,6 +29,8 @@ struct capture_options {
 	uint64_t budget;    /* 0: no limit */
 	bool partial;
 	const char *device, *driver, *reason;
+	const struct ds_dump_pci *pci; /* a PCI function's IOMMU domain, for the INFO note */
+	uint16_t e_machine;            /* the processor that walks the tables; 0: a device */
 	const char *spill_dir; /* a long segment list goes to a file here (seglist.h) */
 	size_t spill_after;    /* segments kept in memory first; 0: the default */
 };

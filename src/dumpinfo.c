@@ -116,6 +116,11 @@ static void print_devsnap(const struct ds_note_info *in)
 	for (uint32_t i = 0; i < in->nroots; i++)
 		printf("%s 0x%" PRIx64, i ? "," : "", in->roots[i]);
 	putchar('\n');
+	if (in->has_pci)
+		print_field("PCI function",
+			    "%04x:%02x:%02x.%u, IOMMU domain %u (table 0x%" PRIx64 ")",
+			    in->pci.segment, in->pci.rid >> 8, in->pci.rid >> 3 & 0x1f,
+			    in->pci.rid & 7, in->pci.domain_id, in->pci.iommu_table);
 }
 
 static void print_agx(const struct ds_agx_info *a)
@@ -230,6 +235,19 @@ static int print_text(const struct dumpview *v)
 	return fflush(stdout) ? -errno : 0;
 }
 
+static struct json_object *json_pci(const struct ds_dump_pci *pci)
+{
+	struct json_object *o = json_object_new_object();
+	char bdf[16];
+
+	snprintf(bdf, sizeof(bdf), "%04x:%02x:%02x.%u", pci->segment, pci->rid >> 8,
+		 pci->rid >> 3 & 0x1f, pci->rid & 7);
+	json_add_str(o, "function", bdf);
+	json_add_u64(o, "domain_id", pci->domain_id);
+	json_add_hex(o, "iommu_table", pci->iommu_table);
+	return o;
+}
+
 static struct json_object *json_devsnap(const struct ds_note_info *in)
 {
 	struct json_object *o = json_object_new_object(), *roots = json_object_new_array();
@@ -247,6 +265,8 @@ static struct json_object *json_devsnap(const struct ds_note_info *in)
 	for (uint32_t i = 0; i < in->nroots; i++)
 		json_object_array_add(roots, json_hex(in->roots[i]));
 	json_object_object_add(o, "roots", roots);
+	if (in->has_pci)
+		json_object_object_add(o, "pci", json_pci(&in->pci));
 	json_add_u64(o, "note_version", in->version);
 	return o;
 }

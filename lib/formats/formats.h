@@ -18,6 +18,8 @@ extern const struct ds_format ds_format_riscv_sv57;
 extern const struct ds_format ds_format_dart;
 extern const struct ds_format ds_format_dart2;
 extern const struct ds_format ds_format_dart_4k;
+extern const struct ds_format ds_format_vtd;
+extern const struct ds_format ds_format_amd_v1;
 /* formats: add new declarations above this line */
 
 #endif /* DS_FORMATS_H */

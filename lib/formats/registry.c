@@ -16,6 +16,8 @@ static const struct ds_format *const formats[] = {
 	&ds_format_dart,
 	&ds_format_dart2,
 	&ds_format_dart_4k,
+	&ds_format_vtd,
+	&ds_format_amd_v1,
 	/* formats: add new entries above this line */
 };
 

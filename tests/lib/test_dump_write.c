@@ -137,6 +137,7 @@ static void notes_carry_info_skips_and_blobs(void **state)
 	assert_int_equal(ni.nsegs, 4);
 	assert_int_equal(ni.mapped, 6 * K4 + 0x200000);
 	assert_int_equal(ni.saved, 3 * K4 + 0x200000);
+	assert_false(ni.has_pci);
 
 	assert_int_equal(ds_dump_next_note(&f, &it, &n), 1);
 	assert_true(ds_note_is(&n, DS_NOTE_NAME, DS_NT_SKIPPED));
@@ -254,12 +255,47 @@ static void a_file_past_2_64_bytes_is_refused(void **state)
 	assert_int_equal(ds_dump_layout(&w), -EOVERFLOW);
 }
 
+/* A PCI function's domain: its fields follow the strings, which a reader
+ * that knows only the strings still decodes. */
+static void info_carries_a_pci_function(void **state)
+{
+	static const struct ds_dump_pci pci = {
+		.segment = 1, .rid = 0x0318, .domain_id = 4, .iommu_table = 0x2a22000,
+	};
+	struct ds_dump_writer w = make_writer();
+	struct ds_dump_file f;
+	struct ds_note_iter it = { 0 };
+	struct ds_note n;
+	struct ds_note_info ni;
+	uint64_t size;
+	uint8_t *d;
+
+	info.pci = &pci;
+	d = fixture_write_dump(&w, 100, &size);
+	info.pci = NULL;
+	assert_int_equal(ds_dump_open(&f, d, size), 0);
+	assert_int_equal(ds_dump_next_note(&f, &it, &n), 1);
+	assert_int_equal(ds_note_info_decode(&n, &ni), 0);
+	assert_string_equal(ni.reason, "firmware assertion");
+	assert_true(ni.has_pci);
+	assert_int_equal(ni.pci.segment, 1);
+	assert_int_equal(ni.pci.rid, 0x0318);
+	assert_int_equal(ni.pci.domain_id, 4);
+	assert_int_equal(ni.pci.iommu_table, 0x2a22000);
+	/* Cut to the strings, as an older writer wrote it. */
+	n.desc_size -= 20;
+	assert_int_equal(ds_note_info_decode(&n, &ni), 0);
+	assert_false(ni.has_pci);
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(odd_read_sizes_give_the_same_bytes),
 		cmocka_unit_test(layout_matches_the_design),
 		cmocka_unit_test(notes_carry_info_skips_and_blobs),
+		cmocka_unit_test(info_carries_a_pci_function),
 		cmocka_unit_test(more_than_65535_segments_use_pn_xnum),
 		cmocka_unit_test(bad_segment_lists_are_refused),
 		cmocka_unit_test(a_segment_may_end_at_the_top_and_nothing_follows_it),

@@ -827,7 +827,7 @@ static void bad_options(void **state)
 		      "--va-bits: 99 is not between 1 and 64");
 	capture_fails("--memory", "mem.img", "--va-range 0x5000-0x3000", "--va-range");
 	capture_fails("--memory", "mem.img", "--va-bits 40",
-		      "VA width outside what the format allows");
+		      "--va-bits 40: x86_64 tables have a VA width of 48 bits");
 	capture_fails("--memory", "mem.img", "--upper-half", "no upper-half address space");
 	capture_fails("--memory", "mem.img", "--kcore", "give one memory source");
 	assert_int_equal(cfx_run(&fx, "capture", "--memory", "mem.img", "--format", "x86_64",
