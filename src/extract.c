@@ -137,7 +137,8 @@ int verb_extract(int argc, char **argv)
 	r = dumpview_open(&v, argv[optind]);
 	if (r < 0)
 		return r;
-	if (!range)
+	r = dumpview_disjoint(&v);
+	if (r == 0 && !range)
 		r = whole_span(&v, &x);
 	if (r == 0)
 		r = extract(&v, &x, out, quiet);

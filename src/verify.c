@@ -84,11 +84,9 @@ static void check_order(struct verify *c)
 	if (!c->v->f.loads_contiguous)
 		problem(c, "PT_LOAD headers are interleaved with other headers");
 	for (uint32_t i = 1; i < c->v->f.nloads; i++) {
-		ds_dump_load(&c->v->f, i - 1, &prev);
-		ds_dump_load(&c->v->f, i, &l);
-		if (l.va < prev.va) {
+		if (c->v->loads[i].va < c->v->loads[i - 1].va) {
 			problem(c, "segments are not in VA order: 0x%" PRIx64 " follows 0x%" PRIx64,
-				l.va, prev.va);
+				c->v->loads[i].va, c->v->loads[i - 1].va);
 			break;
 		}
 	}
@@ -118,16 +116,16 @@ static int check_file_extents(struct verify *c)
 {
 	const struct ds_dump_file *f = &c->v->f;
 	_cleanup_free_ struct extent *e = calloc((size_t)f->nloads + 1, sizeof(*e));
-	struct ds_dump_load l;
 	size_t n = 0;
 
 	if (!e)
 		return log_error_errno(-ENOMEM, "cannot check %s", c->v->path);
 	e[n++] = (struct extent){ 0, f->phoff + (uint64_t)f->phnum * 56 };
 	for (uint32_t i = 0; i < f->nloads; i++) {
-		ds_dump_load(f, i, &l);
-		if (l.filesz)
-			e[n++] = (struct extent){ l.offset, l.offset + l.filesz };
+		const struct ds_dump_load *l = &c->v->loads[i];
+
+		if (l->filesz)
+			e[n++] = (struct extent){ l->offset, l->offset + l->filesz };
 	}
 	qsort(e, n, sizeof(*e), by_start);
 	for (size_t i = 1; i < n; i++)
