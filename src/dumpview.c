@@ -9,16 +9,26 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cleanup.h"
+#include "dump_input.h"
 #include "log.h"
 #include "store_read.h"
 
-/* A file, or else a saved dump's ID (store_read.h). */
+/* Standard input for "-", a file, or else a saved dump's ID (store_read.h). */
 static int open_dump(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd;
 
+	if (!strcmp(path, "-")) {
+		if (isatty(STDIN_FILENO))
+			return log_error("refusing to read a dump from a terminal; pipe one in");
+		fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+		return fd < 0 ? log_error_errno(-errno, "cannot read standard input") : fd;
+	}
+	/* O_NONBLOCK: a FIFO's open must not wait for a writer; it is refused below. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd >= 0 || errno != ENOENT)
 		return fd < 0 ? log_error_errno(-errno, "cannot open %s", path) : fd;
 	fd = store_id_memfd(path);
@@ -29,17 +39,35 @@ static int open_dump(const char *path)
 	return fd;
 }
 
-static int map_file(struct dumpview *v)
+/* A named dump is a regular file (a store ID's is a memory file). */
+static int check_regular(int fd, const char *path)
 {
-	_cleanup_close_ int fd = open_dump(v->path);
 	struct stat st;
 
+	if (fstat(fd, &st) < 0)
+		return log_error_errno(-errno, "cannot open %s", path);
+	if (!S_ISREG(st.st_mode))
+		return log_error("%s is not a regular file", path);
+	return 0;
+}
+
+static int map_file(struct dumpview *v)
+{
+	bool is_stdin = !strcmp(v->path, "-");
+	_cleanup_close_ int fd = open_dump(v->path);
+	struct stat st;
+	int r;
+
+	if (fd < 0)
+		return fd;
+	r = is_stdin ? 0 : check_regular(fd, v->path);
+	if (r < 0)
+		return r;
+	fd = dump_input_mappable(TAKE_FD(fd), is_stdin ? "standard input" : v->path);
 	if (fd < 0)
 		return fd;
 	if (fstat(fd, &st) < 0)
 		return log_error_errno(-errno, "cannot open %s", v->path);
-	if (!S_ISREG(st.st_mode))
-		return log_error("%s is not a regular file", v->path);
 	if (!st.st_size) {
 		log_error("%s is empty", v->path);
 		return -EBADMSG;

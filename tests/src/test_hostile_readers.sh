@@ -4,10 +4,12 @@
 # line of error, never a crash, a hang or a balloon.  MODE "asan" (the
 # fuzz build's sanitized devsnap) bounds memory with ASan's RSS limit,
 # since ASan's shadow mapping defeats ulimit -v.  TAP output.
+# Usage: test_hostile_readers.sh DEVSNAP MAKE_HOSTILE_DUMPS MAKE_READER_DUMPS [asan]
 set -u
 devsnap=$1
 make_dumps=$2
-mode=${3:-plain}
+make_reader=$3
+mode=${4:-plain}
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 n=0
@@ -65,4 +67,69 @@ rm -f "$t/x.img"
 
 check "program headers past a truncated file's end: one line" fails 1 \
 	"program headers run past the end of the file" "$devsnap" maps "$t/lying.core"
+# Standard input and zstd, known by their magic.
+"$make_reader" "$t" || { echo "Bail out! make_reader_dumps failed"; exit 1; }
+zstd -q -c "$t/a.core" >"$t/a.packed"
+check "info - reads a zstd stream from a pipe" sh -c \
+	'zstd -q -c "$1" | "$0" info - | grep -q "Segments: 4, 3 saved"' "$devsnap" "$t/a.core"
+check "maps - reads a plain dump from a pipe" sh -c \
+	'test "$(cat "$1" | "$0" maps - | wc -l)" = 5' "$devsnap" "$t/a.core"
+check "a zstd file is read whatever its name" sh -c \
+	'test "$("$0" read "$1" 0x10000 5)" = alpha' "$devsnap" "$t/a.packed"
+check "diff - FILE: a pipe against a file" works "4 identical" sh -c \
+	'zstd -q -c "$1" | "$0" diff - "$1"' "$devsnap" "$t/a.core"
+check "random bytes on a pipe: refused by their first bytes" fails 1 \
+	"standard input: not an ELF file" sh -c 'head -c 100M /dev/urandom | "$0" info -' "$devsnap"
+check "endless zeros on a pipe: refused by their first bytes" fails 1 \
+	"standard input: not an ELF file" sh -c '"$0" maps - </dev/zero' "$devsnap"
+check "a truncated zstd stream: one line" fails 1 "standard input is truncated" sh -c \
+	'head -c $(($(stat -c %s "$1") / 2)) "$1" | "$0" verify -' "$devsnap" "$t/a.packed"
+check "nothing on standard input: one line" fails 1 "standard input is empty" \
+	sh -c '"$0" info - </dev/null' "$devsnap"
+mkfifo "$t/fifo"
+check "a named FIFO is refused without waiting for a writer" fails 1 "fifo is not a regular file" \
+	"$devsnap" info "$t/fifo"
+
+# Store entries whose .zst is a bomb: 8 GiB of zeros (8192 frames of 1 MiB
+# each, some 400 KiB in all), alone or after a real dump.
+s=$t/store
+mkdir -p "$t/sys/devcd1" "$t/sys/devices/gpu0"
+printf 'MAJOR=1\nDRIVER=x\n' >"$t/sys/devices/gpu0/uevent"
+cp "$t/a.core" "$t/sys/devcd1/data"
+ln -s ../devices/gpu0 "$t/sys/devcd1/failing_device"
+: >"$t/empty.conf"
+"$devsnap" collect --once --sysfs "$t/sys" --store "$s" --config "$t/empty.conf" >/dev/null 2>&1 ||
+	{ echo "Bail out! collect --once failed"; exit 1; }
+name=$(ls "$s" | sed -n 's/\.json$//p')
+head -c 1M /dev/zero | zstd -q >"$t/zeros.zst"
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13; do cat "$t/zeros.zst" "$t/zeros.zst" >"$t/z2" && mv "$t/z2" "$t/zeros.zst"; done
+cat "$t/a.packed" "$t/zeros.zst" >"$t/headed.zst"
+jq . "$s/$name.json" >"$t/meta.orig"
+bomb() { # ZST SIZE: the entry's dump becomes ZST, its metadata's size SIZE
+	cp "$1" "$s/$name.zst" && sed "s/\"size\": [0-9]*/\"size\": $2/" "$t/meta.orig" >"$s/$name.json"
+}
+ls -A "$s" >"$t/store.before"
+bomb "$t/zeros.zst" 2097152
+check "a bomb of zeros, 2 MiB in its metadata: refused by its first bytes" fails 1 \
+	"$name.zst: not an ELF file" env DEVSNAP_STORE="$s" "$devsnap" info -1
+bomb "$t/zeros.zst" 4611686018427387904
+check "... and with 2^62 in its metadata: the same" fails 1 \
+	"$name.zst: not an ELF file" env DEVSNAP_STORE="$s" "$devsnap" maps -1
+bomb "$t/headed.zst" 2097152
+check "a dump then 8 GiB of zeros, 2 MiB in its metadata: stopped at 2 MiB" fails 1 \
+	"$name.zst holds more than the 2097152 bytes its metadata says" \
+	env DEVSNAP_STORE="$s" "$devsnap" read -1 0x10000 5
+bomb "$t/headed.zst" 1000
+check "... and with less than its header in its metadata" fails 1 \
+	"$name.zst holds more than the 1000 bytes its metadata says" \
+	env DEVSNAP_STORE="$s" "$devsnap" verify -1
+bomb "$t/a.packed" 4611686018427387904
+check "a real dump, 2^62 in its metadata: one line, nothing reserved" fails 1 \
+	"$name.zst holds 20480 bytes, its metadata says 4611686018427387904" \
+	env DEVSNAP_STORE="$s" "$devsnap" info -1
+check "bombs leave nothing behind in the store" sh -c 'ls -A "$0" | diff - "$1"' "$s" "$t/store.before"
+bomb "$t/a.packed" 20480
+check "the entry restored reads again" works "Segments: 4, 3 saved" \
+	env DEVSNAP_STORE="$s" "$devsnap" info -1
+
 echo "1..$n"
