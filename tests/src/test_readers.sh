@@ -107,6 +107,36 @@ check "verify: a piece of a block at another offset in VA than in PA is not" sh 
 	- "$devsnap" "$t/skew.core" "$t"
 check "verify reports segments out of VA order" sh -c \
 	'! "$1" verify "$2" >"$3/v" && grep -q "segments are not in VA order" "$3/v"' - "$devsnap" "$asahi" "$t"
+# Damaged one way each (make_reader_dumps.c): not sound, and why.
+unsound() { # file, why
+	! "$devsnap" verify "$t/$1" >"$t/v" && grep -q -- "$2" "$t/v" && ! grep -q "sound:" "$t/v"
+}
+check "verify: a blob note and skipped ranges of a sound dump" sh -c \
+	'"$1" verify "$2/blob.core" && "$1" verify "$2/skips.core"' - "$devsnap" "$t"
+check "verify: segment data on the notes" unsound over-notes.core \
+	"file bytes 0x158-0x218 hold both notes and the data of segment 0x20000"
+check "verify: segment data on the program headers" unsound over-phdrs.core \
+	"hold both the program headers and the data of segment 0x20000"
+check "verify: a section header table in segment data" unsound over-shdrs.core \
+	"file bytes 0x3000-0x3040 hold both the section headers and the data of segment 0x20000"
+check "verify: overlapping segments" unsound overlap.core "segments 0x10000 and 0x20000 overlap"
+check "verify: a blob note whose name length is 0xffffffff" unsound blob-name.core \
+	"DEVSNAP blob note at file offset 0x218: its name runs past its end"
+check "verify: skipped ranges out of order" unsound skip-unsorted.core \
+	"skipped ranges are not sorted: 0x30000 follows one ending at 0x40fff"
+check "verify: a skipped range wrapping past 2^64" unsound skip-wrap.core \
+	"skipped range 0x30000: size 0xfffffffffffff000 is empty or wraps"
+check "verify: a skipped range with an unknown reason" unsound skip-reason.core \
+	"skipped range 0x20000: unknown reason 99"
+for v in "read DUMP 0x20000 4" "hexdump DUMP 0x20000 4" "extract DUMP -o $t/o.img"; do
+	check "overlapping segments: $(echo "$v" | cut -d' ' -f1) refuses in one line, writes nothing" \
+		fails 1 "overlap.core: segments 0x10000 and 0x20000 overlap, so the bytes there are ambiguous" \
+		"$devsnap" $(echo "$v" | sed "s|DUMP|$t/overlap.core|")
+done
+check "overlapping segments: diff refuses in one line, exit 2" fails 2 \
+	"overlap.core: segments 0x10000 and 0x20000 overlap" "$devsnap" diff "$a" "$t/overlap.core"
+check "... and extract wrote nothing" test ! -e "$t/o.img"
+
 printf 'not a dump, only text long enough to hold an ELF header: %064d\n' 0 >"$t/text"
 : >"$t/empty"
 check "a file that is not ELF: exit 1, one line" fails 1 "text: not an ELF file" "$devsnap" info "$t/text"
