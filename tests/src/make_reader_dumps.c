@@ -11,6 +11,8 @@
  *                 saved page at 0xffffffa000000000, PT_LOADs out of VA order
  *   blob.core     a.core's pages and a BLOB note "fwlog"
  *   skips.core    0x10000 saved; 0x20000 and 0x30000 device pages, skipped
+ *   top.core      the last two pages of the 64-bit space, saved
+ *   top-b.core    top.core with the space's last byte changed
  * and, for verify, copies of them each damaged one way (see damaged()):
  *   over-notes, over-phdrs, over-shdrs, overlap, blob-name, skip-unsorted,
  *   skip-wrap, skip-reason.core
@@ -212,6 +214,8 @@ static int damaged(const char *dir, const char *src, const char *dst)
 		put(PHDR(d, 1) + 40, 0x11000, 8);
 	} else if (!strcmp(dst, "blob-name.core")) {
 		put(note_desc(d, n, DS_NT_BLOB), 0xffffffff, 4);
+	} else if (!strcmp(dst, "top-b.core")) {
+		d[n - 1] ^= 0xff; /* the last page's data ends the file */
 	} else {
 		uint8_t *e = note_desc(d, n, DS_NT_SKIPPED) + 8; /* the first of two entries */
 
@@ -255,6 +259,10 @@ int main(int argc, char **argv)
 		page(0x20000, 0xfe000000, 0x1000, RW, DS_SKIP_DEVICE),
 		page(0x30000, 0xfe001000, 0x1000, RW, DS_SKIP_DEVICE),
 	};
+	struct ds_segment top[] = {
+		page(0xffffffffffffe000, 0x80010000, 0x1000, RW, 0),
+		page(0xfffffffffffff000, 0x80011000, 0x1000, RW, 0),
+	};
 	static const struct ds_blob fwlog = { .name = "fwlog", .data = "ring 3 hung", .size = 11 };
 	const char *dir = argv[1];
 
@@ -264,7 +272,8 @@ int main(int argc, char **argv)
 	    write_dump(dir, "b.core", b, 5, "alpha: the firstXdump") ||
 	    write_dump(dir, "split.core", split, 2, "split") ||
 	    write_dump(dir, "skew.core", skew, 1, "skew") || write_asahi(dir) ||
-	    write_dump(dir, "skips.core", skips, 3, "skips"))
+	    write_dump(dir, "skips.core", skips, 3, "skips") ||
+	    write_dump(dir, "top.core", top, 2, "top"))
 		return 1;
 	dump_blobs = &fwlog, dump_nblobs = 1;
 	if (write_dump(dir, "blob.core", a, 4, "alpha: the first dump"))
@@ -274,5 +283,6 @@ int main(int argc, char **argv)
 	       damaged(dir, "blob.core", "blob-name.core") ||
 	       damaged(dir, "skips.core", "skip-unsorted.core") ||
 	       damaged(dir, "skips.core", "skip-wrap.core") ||
-	       damaged(dir, "skips.core", "skip-reason.core");
+	       damaged(dir, "skips.core", "skip-reason.core") ||
+	       damaged(dir, "top.core", "top-b.core");
 }
