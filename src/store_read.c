@@ -43,7 +43,8 @@ int unzstd_open(struct unzstd *u, int fd, const char *label, const void *first, 
 	if (r < 0)
 		return r;
 	u->suffix = "";
-	memcpy(u->ibuf, first, n);
+	if (n)
+		memcpy(u->ibuf, first, n);
 	u->in = (ZSTD_inBuffer){ u->ibuf, n, 0 };
 	return 0;
 }

@@ -7,8 +7,11 @@
  *                  contiguous in the header table), e_phnum PN_XNUM; every
  *                  1000th segment saved, its bytes (va >> 12) & 0xff
  *   shuffled.core  many.core with the PT_LOADs in a shuffled order
- *   lying.core     an ELF header whose 65535 program headers run past its
+ *   lying.core     an ELF header whose 65534 program headers run past its
  *                  64 KiB end (a truncated dump)
+ *   xnum.core      e_phnum PN_XNUM, section 0 claiming 0xffffffff headers
+ *   huge.core      one unsaved PT_LOAD of 2^63 bytes at 2^62, one saved page
+ *   whole.core     one unsaved PT_LOAD over all of the space but its last byte
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -102,6 +105,32 @@ static int write_lying(const char *dir)
 	return write_file(dir, "lying.core", d, sizeof(d));
 }
 
+static int write_xnum(const char *dir)
+{
+	static uint8_t d[EHDR + PHDR + SHDR];
+
+	elf_header(d, 0xffff, EHDR + PHDR);
+	put(d + EHDR + PHDR + 44, 0xffffffff, 4);
+	load(d + EHDR, BASE_VA, 0, 0, PAGE);
+	return write_file(dir, "xnum.core", d, sizeof(d));
+}
+
+/* Segments as given: {va, memsz, saved}, the saved ones' bytes after the headers. */
+static int write_loads(const char *dir, const char *name, const uint64_t (*segs)[3], uint32_t n)
+{
+	uint64_t data = EHDR + (uint64_t)n * PHDR, size = data;
+	uint8_t d[EHDR + 4 * PHDR + 4 * PAGE] = { 0 };
+
+	elf_header(d, n, 0);
+	for (uint32_t i = 0; i < n; i++) {
+		load(d + EHDR + i * PHDR, segs[i][0], segs[i][2] ? size : 0, segs[i][2] ? PAGE : 0,
+		     segs[i][1]);
+		if (segs[i][2])
+			memset(d + size, 0x5a, PAGE), size += PAGE;
+	}
+	return write_file(dir, name, d, size);
+}
+
 int main(int argc, char **argv)
 {
 	uint32_t n = argc > 2 ? (uint32_t)strtoul(argv[2], NULL, 0) : 200000, *order;
@@ -120,7 +149,12 @@ int main(int argc, char **argv)
 		j = (uint32_t)(x % (i + 1));
 		t = order[i], order[i] = order[j], order[j] = t;
 	}
-	r = r || write_many(argv[1], "shuffled.core", n, order) || write_lying(argv[1]);
+	static const uint64_t huge[][3] = { { 1ULL << 62, 1ULL << 63, 0 }, { 0x1000, PAGE, 1 } };
+	static const uint64_t whole[][3] = { { 0, ~0ULL, 0 } };
+
+	r = r || write_many(argv[1], "shuffled.core", n, order) || write_lying(argv[1]) ||
+	    write_xnum(argv[1]) || write_loads(argv[1], "huge.core", huge, 2) ||
+	    write_loads(argv[1], "whole.core", whole, 1);
 	free(order);
 	return r;
 }

@@ -67,8 +67,30 @@ rm -f "$t/x.img"
 
 check "program headers past a truncated file's end: one line" fails 1 \
 	"program headers run past the end of the file" "$devsnap" maps "$t/lying.core"
-# Standard input and zstd, known by their magic.
+# Every verb on every hostile dump: a result or one line of error (exit
+# 1, or 2 from diff), never a crash, a sanitizer report, a hang or a balloon.
 "$make_reader" "$t" || { echo "Bail out! make_reader_dumps failed"; exit 1; }
+for size in 0 1 63 64 100 400 4096 8191; do head -c $size "$t/a.core" >"$t/cut$size.core"; done
+survives() { # file
+	file=$1
+	for v in info maps verify "read @ 0x10000 16" "hexdump @ 0xfffffffffffffff0 16" \
+		"extract @ -o $t/e.img" "extract @ --range 0x10000+0x1000 -o $t/e.img" "diff @ $t/a.core"; do
+		set -- $(echo "$v" | sed "s|@|$file|; t; s|\$| $file|")
+		"$bounded" "$devsnap" "$@" >"$t/sout" 2>"$t/serr" </dev/null
+		got=$?
+		if [ "$got" -gt 2 ] || [ "$(wc -l <"$t/serr")" -gt 1 ] ||
+		   grep -q "Sanitizer\|runtime error" "$t/serr"; then
+			echo "$*: status $got"; head -20 "$t/serr"; return 1
+		fi
+	done
+}
+for f in lying xnum huge whole cut0 cut1 cut63 cut64 cut100 cut400 cut4096 cut8191 over-notes \
+	over-phdrs over-shdrs overlap blob-name skip-unsorted skip-wrap skip-reason top asahi; do
+	check "every verb survives $f.core" survives "$t/$f.core"
+done
+rm -f "$t/e.img"
+
+# Standard input and zstd, known by their magic.
 zstd -q -c "$t/a.core" >"$t/a.packed"
 check "info - reads a zstd stream from a pipe" sh -c \
 	'zstd -q -c "$1" | "$0" info - | grep -q "Segments: 4, 3 saved"' "$devsnap" "$t/a.core"
