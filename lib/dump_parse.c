@@ -56,6 +56,54 @@ int ds_dump_check_start(struct ds_dump_file *f, const void *head, uint64_t len)
 	return check_ident(f, head, len);
 }
 
+/* off + len, or the top of the 64-bit range if that wraps. */
+static uint64_t end_of(uint64_t off, uint64_t len)
+{
+	return off + len < off ? ~0ULL : off + len;
+}
+
+static uint64_t max_of(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+int ds_dump_extent(const void *head, uint64_t len, uint64_t *end)
+{
+	const uint8_t *h = head;
+	uint64_t phoff, phnum, shoff, tables;
+
+	if (len < ELF_EHDR_SIZE) {
+		*end = ELF_EHDR_SIZE;
+		return 1;
+	}
+	phoff = ds_get_le(h + EH_PHOFF, 8);
+	phnum = ds_get_le(h + EH_PHNUM, 2);
+	shoff = ds_get_le(h + EH_SHOFF, 8);
+	tables = max_of(ELF_EHDR_SIZE, end_of(shoff, ds_get_le(h + EH_SHNUM, 2) *
+					  ds_get_le(h + EH_SHENTSIZE, 2)));
+	if (phnum == PN_XNUM && shoff) {
+		*end = end_of(shoff, ELF_SHDR_SIZE);
+		if (len < *end)
+			return 1;
+		phnum = ds_get_le(h + shoff + SH_INFO, 4);
+	}
+	tables = max_of(tables, end_of(phoff, phnum * ELF_PHDR_SIZE));
+	if (len < tables) {
+		*end = tables;
+		return 1;
+	}
+	*end = tables;
+	for (uint64_t i = 0; i < phnum; i++) {
+		const uint8_t *p = h + phoff + i * ELF_PHDR_SIZE;
+		uint32_t type = (uint32_t)ds_get_le(p + PH_TYPE, 4);
+
+		if (type == PT_LOAD || type == PT_NOTE)
+			*end = max_of(*end, end_of(ds_get_le(p + PH_OFFSET, 8),
+						   ds_get_le(p + PH_FILESZ, 8)));
+	}
+	return 0;
+}
+
 static int check_header(struct ds_dump_file *f)
 {
 	const uint8_t *h = f->buf;

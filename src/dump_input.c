@@ -25,6 +25,8 @@ struct fill {
 	int mfd;
 	const char *name;
 	uint64_t pos, size; /* size: what must arrive, or DUMP_INPUT_ANY_SIZE */
+	uint64_t extent;    /* bytes past it are counted, not kept (ds_dump_extent) */
+	uint64_t want;      /* what it takes to know the extent, while unknown */
 	uint8_t start[START_LEN];
 };
 
@@ -49,14 +51,39 @@ static int write_sparse(int fd, const uint8_t *buf, size_t n, uint64_t pos)
 
 static int fill_init(struct fill *f, const char *name, uint64_t size)
 {
-	*f = (struct fill){ .name = name, .size = size };
+	*f = (struct fill){ .name = name, .size = size, .extent = UINT64_MAX, .want = START_LEN };
 	f->mfd = memfd_create("devsnap-dump", MFD_CLOEXEC);
 	return f->mfd < 0 ? log_error_errno(-errno, "cannot make room to read %s", name) : 0;
+}
+
+/* Once the headers are in, where the dump ends: what is kept. */
+static int fill_learn_extent(struct fill *f)
+{
+	_cleanup_free_ uint8_t *head = NULL;
+	uint64_t end;
+	int r;
+
+	if (f->want == 0 || f->pos < f->want)
+		return 0;
+	head = malloc(f->want); /* no more than has arrived */
+	if (!head)
+		return log_error_errno(-ENOMEM, "cannot read the headers of %s", f->name);
+	if (pread(f->mfd, head, f->want, 0) != (ssize_t)f->want)
+		return log_error_errno(-EIO, "cannot read the headers of %s back", f->name);
+	r = ds_dump_extent(head, f->want, &end);
+	if (r == 1) {
+		f->want = end;
+		return 0;
+	}
+	f->extent = end;
+	f->want = 0;
+	return 0;
 }
 
 static int fill_put(struct fill *f, const void *buf, size_t n)
 {
 	struct ds_dump_file df;
+	uint64_t keep;
 	int r;
 
 	if (n > f->size - f->pos) {
@@ -74,11 +101,12 @@ static int fill_put(struct fill *f, const void *buf, size_t n)
 			return -EBADMSG;
 		}
 	}
-	r = write_sparse(f->mfd, buf, n, f->pos);
+	keep = f->pos < f->extent ? f->extent - f->pos : 0;
+	r = write_sparse(f->mfd, buf, n < keep ? n : keep, f->pos);
 	if (r < 0)
 		return log_error_errno(r, "cannot hold %s in memory", f->name);
 	f->pos += n;
-	return 0;
+	return fill_learn_extent(f);
 }
 
 /* The memory file, its length set to what arrived (trailing zeros are holes). */
@@ -93,7 +121,7 @@ static int fill_finish(struct fill *f)
 		log_error("%s is empty", f->name);
 		return -EBADMSG;
 	}
-	if (ftruncate(f->mfd, (off_t)f->pos) < 0)
+	if (ftruncate(f->mfd, (off_t)(f->pos < f->extent ? f->pos : f->extent)) < 0)
 		return log_error_errno(-errno, "cannot hold %s in memory", f->name);
 	return TAKE_FD(f->mfd);
 }

@@ -7,7 +7,8 @@
  * file as they arrive.  That file grows with what arrives, sparse where
  * the bytes are zero, and never by a size the input claims; the first
  * bytes must start an ELF core, so a stream that is not a dump fails
- * before anything big is stored.
+ * before anything big is stored; and bytes past all its headers point to
+ * (ds_dump_extent) are read, so a pipe is drained, but not kept.
  */
 #ifndef DS_DUMP_INPUT_H
 #define DS_DUMP_INPUT_H

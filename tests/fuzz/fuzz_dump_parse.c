@@ -106,6 +106,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t len = 0; len <= size && len <= 64; len += 7)
 		if (ds_dump_check_start(&f, data, len) < 0 && ds_dump_open(&f, data, size) == 0)
 			__builtin_trap();
+	{
+		uint64_t end;
+
+		if (ds_dump_extent(data, size, &end) == 1 && end <= size)
+			__builtin_trap(); /* asks for bytes it has */
+	}
 	open_head(data, size);
 	if (ds_dump_open(&f, data, size) < 0) {
 		if (!f.error)

@@ -241,6 +241,28 @@ static void a_start_is_refused_by_its_first_bytes(void **state)
 	assert_int_equal(ds_dump_check_start(&f, dump, 64), 0);
 }
 
+/* A stream's extent, from its headers as they arrive: the whole dump. */
+static void the_extent_is_known_from_the_headers(void **state)
+{
+	uint64_t phend = 64 + 3 * 56, end = 0;
+	uint8_t *copy = malloc(dump_size);
+
+	assert_int_equal(ds_dump_extent(dump, 10, &end), 1);
+	assert_int_equal(end, 64);
+	assert_int_equal(ds_dump_extent(dump, 64, &end), 1);
+	assert_int_equal(end, phend);
+	assert_int_equal(ds_dump_extent(dump, phend, &end), 0);
+	assert_int_equal(end, dump_size);
+	memcpy(copy, dump, dump_size);
+	put64(copy + 64 + 56 + 8, ~0ULL - 10); /* a saved segment's offset near 2^64: clamped */
+	assert_int_equal(ds_dump_extent(copy, phend, &end), 0);
+	assert_int_equal(end, ~0ULL);
+	put64(copy + 32, ~0ULL - 10); /* e_phoff near 2^64: never all there */
+	assert_int_equal(ds_dump_extent(copy, dump_size, &end), 1);
+	assert_int_equal(end, ~0ULL);
+	free(copy);
+}
+
 /* Lengths inside notes that would wrap an offset are refused. */
 static void hostile_note_lengths_are_refused(void **state)
 {
@@ -341,6 +363,7 @@ int main(void)
 		cmocka_unit_test(interleaved_loads_come_out_in_file_order),
 		cmocka_unit_test(a_start_is_refused_by_its_first_bytes),
 		cmocka_unit_test(hostile_note_lengths_are_refused),
+		cmocka_unit_test(the_extent_is_known_from_the_headers),
 	};
 
 	return cmocka_run_group_tests(tests, make_dump, free_dump);

@@ -100,6 +100,14 @@ check "a zstd file is read whatever its name" sh -c \
 	'test "$("$0" read "$1" 0x10000 5)" = alpha' "$devsnap" "$t/a.packed"
 check "diff - FILE: a pipe against a file" works "4 identical" sh -c \
 	'zstd -q -c "$1" | "$0" diff - "$1"' "$devsnap" "$t/a.core"
+check "a pipe past the dump's end: drained, not kept" sh -c \
+	'{ cat "$1"; head -c 300M /dev/zero | tr "\\000" A; } | "$0" info - | grep -q "File: - (20.0 KiB)"' \
+	"$devsnap" "$t/a.core"
+head -c 1M /dev/zero | tr '\000' A | zstd -q >"$t/as.zst"
+for i in 1 2 3 4 5 6 7 8 9 10; do cat "$t/as.zst" "$t/as.zst" >"$t/z2" && mv "$t/z2" "$t/as.zst"; done
+cat "$t/a.packed" "$t/as.zst" >"$t/abomb.zst" # a dump, then 1 GiB of "A"
+check "a zstd file holding a dump then 1 GiB: the dump, kept alone" works "File: .*abomb.zst (20.0 KiB)" \
+	"$devsnap" info "$t/abomb.zst"
 check "random bytes on a pipe: refused by their first bytes" fails 1 \
 	"standard input: not an ELF file" sh -c 'head -c 100M /dev/urandom | "$0" info -' "$devsnap"
 check "endless zeros on a pipe: refused by their first bytes" fails 1 \
@@ -145,6 +153,10 @@ bomb "$t/headed.zst" 1000
 check "... and with less than its header in its metadata" fails 1 \
 	"$name.zst holds more than the 1000 bytes its metadata says" \
 	env DEVSNAP_STORE="$s" "$devsnap" verify -1
+bomb "$t/abomb.zst" 2097152
+check "a dump then 1 GiB of \"A\", 2 MiB in its metadata: stopped at 2 MiB" fails 1 \
+	"$name.zst holds more than the 2097152 bytes its metadata says" \
+	env DEVSNAP_STORE="$s" "$devsnap" maps -1
 bomb "$t/a.packed" 4611686018427387904
 check "a real dump, 2^62 in its metadata: one line, nothing reserved" fails 1 \
 	"$name.zst holds 20480 bytes, its metadata says 4611686018427387904" \
