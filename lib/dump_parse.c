@@ -122,6 +122,10 @@ static int check_header(struct ds_dump_file *f)
 	if (phnum == PN_XNUM) {
 		uint64_t shoff = ds_get_le(h + EH_SHOFF, 8);
 
+		if (shoff && f->len < f->size && !inside(f->len, shoff, ELF_SHDR_SIZE) &&
+		    inside(f->size, shoff, ELF_SHDR_SIZE))
+			return bad(f, "section header 0 (for e_phnum PN_XNUM) is past the end of the "
+				   "head", EH_SHOFF);
 		if (!shoff || !inside(f->len, shoff, ELF_SHDR_SIZE))
 			return bad(f, "e_phnum is PN_XNUM but section header 0 is missing", EH_SHOFF);
 		phnum = ds_get_le(f->buf + shoff + SH_INFO, 4);

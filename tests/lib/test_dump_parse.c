@@ -225,6 +225,26 @@ static void interleaved_loads_come_out_in_file_order(void **state)
 	free(d);
 }
 
+/* Past 65535 headers, e_phnum is in section header 0: a head that stops
+ * before it says so, not that it is missing. */
+static void a_head_short_of_section_header_0(void **state)
+{
+	uint64_t shoff = 64 + 56, size = shoff + 64;
+	uint8_t d[64 + 56 + 64] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
+	struct ds_dump_file f;
+
+	d[16] = 4, d[32] = 64, d[54] = 56, d[56] = d[57] = 0xff;
+	put64(d + 40, shoff);
+	d[shoff + 44] = 1; /* sh_info: one program header */
+	d[64] = 1, d[64 + 40] = 0x10; /* PT_LOAD, 16 bytes of memory */
+	assert_int_equal(ds_dump_open_head(&f, d, shoff, size), -EBADMSG);
+	assert_string_equal(f.error, "section header 0 (for e_phnum PN_XNUM) is past the end of the head");
+	assert_int_equal(ds_dump_open(&f, d, shoff), -EBADMSG);
+	assert_string_equal(f.error, "e_phnum is PN_XNUM but section header 0 is missing");
+	assert_int_equal(ds_dump_open(&f, d, size), 0);
+	assert_int_equal(f.nloads, 1);
+}
+
 /* A stream is judged by its first bytes, however few have arrived. */
 static void a_start_is_refused_by_its_first_bytes(void **state)
 {
@@ -362,6 +382,7 @@ int main(void)
 		cmocka_unit_test(asahi_dumps_decode),
 		cmocka_unit_test(interleaved_loads_come_out_in_file_order),
 		cmocka_unit_test(a_start_is_refused_by_its_first_bytes),
+		cmocka_unit_test(a_head_short_of_section_header_0),
 		cmocka_unit_test(hostile_note_lengths_are_refused),
 		cmocka_unit_test(the_extent_is_known_from_the_headers),
 	};

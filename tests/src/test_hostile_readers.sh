@@ -166,4 +166,15 @@ bomb "$t/a.packed" 20480
 check "the entry restored reads again" works "Segments: 4, 3 saved" \
 	env DEVSNAP_STORE="$s" "$devsnap" info -1
 
+# A collected dump of 200 000 interleaved segments, read back by ID.
+mkdir -p "$t/sys/devcd2"
+cp "$t/many.core" "$t/sys/devcd2/data"
+ln -s ../devices/gpu0 "$t/sys/devcd2/failing_device"
+"$devsnap" collect --once --sysfs "$t/sys" --store "$s" --config "$t/empty.conf" >/dev/null 2>&1 ||
+	{ echo "Bail out! collect --once failed"; exit 1; }
+check "show -1 of 200 000 interleaved segments" works "Segments: 200000, 200 saved" \
+	"$devsnap" show -1 --store "$s"
+check "maps -1 of them" sh -c 'test "$("$@" | wc -l)" = 200001' - \
+	env DEVSNAP_STORE="$s" "$bounded" "$devsnap" maps -1
+
 echo "1..$n"
