@@ -59,18 +59,21 @@ static int fill_init(struct fill *f, const char *name, uint64_t size)
 /* Once the headers are in, where the dump ends: what is kept. */
 static int fill_learn_extent(struct fill *f)
 {
-	_cleanup_free_ uint8_t *head = NULL;
 	uint64_t end;
+	void *head;
 	int r;
 
 	if (f->want == 0 || f->pos < f->want)
 		return 0;
-	head = malloc(f->want); /* no more than has arrived */
-	if (!head)
-		return log_error_errno(-ENOMEM, "cannot read the headers of %s", f->name);
-	if (pread(f->mfd, head, f->want, 0) != (ssize_t)f->want)
-		return log_error_errno(-EIO, "cannot read the headers of %s back", f->name);
+	/* Everything so far was kept: the headers are in the memory file, its
+	 * zero pages holes, past its end if they came last. */
+	if (ftruncate(f->mfd, (off_t)f->pos) < 0)
+		return log_error_errno(-errno, "cannot hold %s in memory", f->name);
+	head = mmap(NULL, f->want, PROT_READ, MAP_SHARED, f->mfd, 0);
+	if (head == MAP_FAILED)
+		return log_error_errno(-errno, "cannot read the headers of %s back", f->name);
 	r = ds_dump_extent(head, f->want, &end);
+	munmap(head, f->want);
 	if (r == 1) {
 		f->want = end;
 		return 0;
