@@ -36,28 +36,96 @@ static void read_load(const uint8_t *p, struct ds_dump_load *l)
 	l->align = ds_get_le(p + PH_ALIGN, 8);
 }
 
+/* What the first bytes alone can refute; len may be short of a header. */
+static int check_ident(struct ds_dump_file *f, const uint8_t *h, uint64_t len)
+{
+	if (len >= 4 && ds_memcmp(h, "\177ELF", 4))
+		return bad(f, "not an ELF file", 0);
+	if (len > EH_DATA && (h[EH_CLASS] != ELFCLASS64 || h[EH_DATA] != ELFDATA2LSB))
+		return bad(f, "not a little-endian ELF64 file", EH_CLASS);
+	if (len >= EH_TYPE + 2 && ds_get_le(h + EH_TYPE, 2) != ET_CORE)
+		return bad(f, "not an ELF core file (e_type is not ET_CORE)", EH_TYPE);
+	if (len >= EH_PHENTSIZE + 2 && ds_get_le(h + EH_PHENTSIZE, 2) != ELF_PHDR_SIZE)
+		return bad(f, "program header size is not 56", EH_PHENTSIZE);
+	return 0;
+}
+
+int ds_dump_check_start(struct ds_dump_file *f, const void *head, uint64_t len)
+{
+	ds_memset(f, 0, sizeof(*f));
+	return check_ident(f, head, len);
+}
+
+/* off + len, or the top of the 64-bit range if that wraps. */
+static uint64_t end_of(uint64_t off, uint64_t len)
+{
+	return off + len < off ? ~0ULL : off + len;
+}
+
+static uint64_t max_of(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+int ds_dump_extent(const void *head, uint64_t len, uint64_t *end)
+{
+	const uint8_t *h = head;
+	uint64_t phoff, phnum, shoff, tables;
+
+	if (len < ELF_EHDR_SIZE) {
+		*end = ELF_EHDR_SIZE;
+		return 1;
+	}
+	phoff = ds_get_le(h + EH_PHOFF, 8);
+	phnum = ds_get_le(h + EH_PHNUM, 2);
+	shoff = ds_get_le(h + EH_SHOFF, 8);
+	tables = max_of(ELF_EHDR_SIZE, end_of(shoff, ds_get_le(h + EH_SHNUM, 2) *
+					  ds_get_le(h + EH_SHENTSIZE, 2)));
+	if (phnum == PN_XNUM && shoff) {
+		*end = end_of(shoff, ELF_SHDR_SIZE);
+		if (len < *end)
+			return 1;
+		phnum = ds_get_le(h + shoff + SH_INFO, 4);
+	}
+	tables = max_of(tables, end_of(phoff, phnum * ELF_PHDR_SIZE));
+	if (len < tables) {
+		*end = tables;
+		return 1;
+	}
+	*end = tables;
+	for (uint64_t i = 0; i < phnum; i++) {
+		const uint8_t *p = h + phoff + i * ELF_PHDR_SIZE;
+		uint32_t type = (uint32_t)ds_get_le(p + PH_TYPE, 4);
+
+		if (type == PT_LOAD || type == PT_NOTE)
+			*end = max_of(*end, end_of(ds_get_le(p + PH_OFFSET, 8),
+						   ds_get_le(p + PH_FILESZ, 8)));
+	}
+	return 0;
+}
+
 static int check_header(struct ds_dump_file *f)
 {
 	const uint8_t *h = f->buf;
 	uint64_t phnum;
+	int r;
 
 	if (f->len < ELF_EHDR_SIZE)
 		return bad(f, f->len < f->size ? "ELF header cut short by the end of the head"
 					       : "shorter than an ELF header", 0);
-	if (ds_memcmp(h, "\177ELF", 4))
-		return bad(f, "not an ELF file", 0);
-	if (h[EH_CLASS] != ELFCLASS64 || h[EH_DATA] != ELFDATA2LSB)
-		return bad(f, "not a little-endian ELF64 file", EH_CLASS);
-	if (ds_get_le(h + EH_TYPE, 2) != ET_CORE)
-		return bad(f, "not an ELF core file (e_type is not ET_CORE)", EH_TYPE);
-	if (ds_get_le(h + EH_PHENTSIZE, 2) != ELF_PHDR_SIZE)
-		return bad(f, "program header size is not 56", EH_PHENTSIZE);
+	r = check_ident(f, h, f->len);
+	if (r < 0)
+		return r;
 	f->e_machine = (uint16_t)ds_get_le(h + EH_MACHINE, 2);
 	f->phoff = ds_get_le(h + EH_PHOFF, 8);
 	phnum = ds_get_le(h + EH_PHNUM, 2);
 	if (phnum == PN_XNUM) {
 		uint64_t shoff = ds_get_le(h + EH_SHOFF, 8);
 
+		if (shoff && f->len < f->size && !inside(f->len, shoff, ELF_SHDR_SIZE) &&
+		    inside(f->size, shoff, ELF_SHDR_SIZE))
+			return bad(f, "section header 0 (for e_phnum PN_XNUM) is past the end of the "
+				   "head", EH_SHOFF);
 		if (!shoff || !inside(f->len, shoff, ELF_SHDR_SIZE))
 			return bad(f, "e_phnum is PN_XNUM but section header 0 is missing", EH_SHOFF);
 		phnum = ds_get_le(f->buf + shoff + SH_INFO, 4);
@@ -162,6 +230,16 @@ int ds_dump_open_head(struct ds_dump_file *f, const void *head, uint64_t head_le
 int ds_dump_open(struct ds_dump_file *f, const void *buf, uint64_t size)
 {
 	return ds_dump_open_head(f, buf, size, size);
+}
+
+uint32_t ds_dump_loads(const struct ds_dump_file *f, struct ds_dump_load *out, uint32_t n)
+{
+	uint32_t got = 0;
+
+	for (uint32_t p = f->first_load; p < f->phnum && got < n && got < f->nloads; p++)
+		if (ds_get_le(phdr_at(f, p) + PH_TYPE, 4) == PT_LOAD)
+			read_load(phdr_at(f, p), &out[got++]);
+	return got;
 }
 
 int ds_dump_load(const struct ds_dump_file *f, uint32_t i, struct ds_dump_load *out)

@@ -43,7 +43,25 @@ int ds_dump_open(struct ds_dump_file *f, const void *buf, uint64_t size);
 int ds_dump_open_head(struct ds_dump_file *f, const void *head, uint64_t head_len,
 		      uint64_t file_size);
 
-/* The i-th PT_LOAD (0 <= i < f->nloads); -ERANGE past the end. */
+/* Whether a file's first len bytes (any number, even fewer than an ELF
+ * header) can start a dump: 0, or -EBADMSG with f->error set.  A stream
+ * is refused by its first bytes, before the rest is read. */
+int ds_dump_check_start(struct ds_dump_file *f, const void *head, uint64_t len);
+
+/* How many bytes of a file its dump reaches: the ELF header, the header
+ * tables, every note and every segment's data, as the headers in the
+ * first len bytes say (clamped to 2^64 - 1 where a sum would wrap).  0 and
+ * *end; or 1 and in *end how many bytes it takes to tell.  A stream past
+ * *end holds nothing a reader looks at. */
+int ds_dump_extent(const void *head, uint64_t len, uint64_t *end);
+
+/* The first n PT_LOADs in file order into out, in one pass over the
+ * program headers: the count.  Readers index a file's segments with it. */
+uint32_t ds_dump_loads(const struct ds_dump_file *f, struct ds_dump_load *out, uint32_t n);
+
+/* The i-th PT_LOAD (0 <= i < f->nloads); -ERANGE past the end.  O(1) when
+ * the PT_LOADs are contiguous, else a scan of the program headers: to see
+ * every segment of such a file, take them all with ds_dump_loads. */
 int ds_dump_load(const struct ds_dump_file *f, uint32_t i, struct ds_dump_load *out);
 
 /* The PT_LOAD holding va, in O(log n): 0, -ENOENT (not mapped), or

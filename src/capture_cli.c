@@ -140,19 +140,7 @@ static int parse_roots(struct capture_options *opt, char *arg)
 
 static int parse_va_range(struct capture_options *opt, const char *arg)
 {
-	int r = parse_range_last(arg, &opt->va_first, &opt->va_last);
-
-	if (r == -EDOM)
-		return log_error("--va-range: '%s' is empty: END is exclusive and must lie above "
-				 "START, LEN above 0 (the top of the address space is "
-				 "0x10000000000000000)", arg);
-	if (r == -ERANGE)
-		return log_error("--va-range: '%s' runs past the top of the 64-bit address space, "
-				 "0x10000000000000000", arg);
-	if (r < 0)
-		return log_error("--va-range: '%s' is not START-END (END exclusive) or START+LEN",
-				 arg);
-	return 0;
+	return parse_range_option("--va-range", arg, &opt->va_first, &opt->va_last);
 }
 
 /* ELF's EM_* by the names users know, or as a number. */

@@ -304,9 +304,17 @@ static int run_diff(struct diff *d, const char *path_a, const char *path_b)
 
 	if (r < 0)
 		return r;
-	r = dumpview_open(&b, path_b);
+	r = dumpview_disjoint(&a);
+	if (r == 0)
+		r = dumpview_open(&b, path_b);
 	if (r < 0) {
 		dumpview_close(&a);
+		return r;
+	}
+	r = dumpview_disjoint(&b);
+	if (r < 0) {
+		dumpview_close(&a);
+		dumpview_close(&b);
 		return r;
 	}
 	for (unsigned c = 0; c < NCHANGES && d->json; c++)

@@ -28,17 +28,16 @@ static unsigned skip_index(const struct dumpview *v, const struct ds_dump_load *
 
 void dump_totals(const struct dumpview *v, struct dump_totals *t)
 {
-	struct ds_dump_load l;
-
 	*t = (struct dump_totals){ .segments = v->f.nloads };
 	for (uint32_t i = 0; i < v->f.nloads; i++) {
-		ds_dump_load(&v->f, i, &l);
-		t->mapped += l.memsz;
-		t->saved += l.filesz;
-		if (l.filesz)
+		const struct ds_dump_load *l = &v->loads[i];
+
+		t->mapped += l->memsz;
+		t->saved += l->filesz;
+		if (l->filesz)
 			t->saved_segments++;
-		if (l.filesz < l.memsz)
-			t->skipped[skip_index(v, &l)] += l.memsz - l.filesz;
+		if (l->filesz < l->memsz)
+			t->skipped[skip_index(v, l)] += l->memsz - l->filesz;
 	}
 }
 
@@ -81,14 +80,9 @@ static const char *machine_name(uint16_t m)
 
 static uint64_t page_size(const struct dumpview *v)
 {
-	struct ds_dump_load l;
-
 	if (v->has_info)
 		return v->info.page_size;
-	if (!v->f.nloads)
-		return 0;
-	ds_dump_load(&v->f, 0, &l);
-	return l.align;
+	return v->f.nloads ? v->loads[0].align : 0;
 }
 
 /* RTKit's "Cstr" section: a u32 message id, then the crash message. */

@@ -4,20 +4,31 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cleanup.h"
+#include "dump_input.h"
 #include "log.h"
 #include "store_read.h"
 
-/* A file, or else a saved dump's ID (store_read.h). */
+/* Standard input for "-", a file, or else a saved dump's ID (store_read.h). */
 static int open_dump(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd;
 
+	if (!strcmp(path, "-")) {
+		if (isatty(STDIN_FILENO))
+			return log_error("refusing to read a dump from a terminal; pipe one in");
+		fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+		return fd < 0 ? log_error_errno(-errno, "cannot read standard input") : fd;
+	}
+	/* O_NONBLOCK: a FIFO's open must not wait for a writer; it is refused below. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd >= 0 || errno != ENOENT)
 		return fd < 0 ? log_error_errno(-errno, "cannot open %s", path) : fd;
 	fd = store_id_memfd(path);
@@ -28,17 +39,35 @@ static int open_dump(const char *path)
 	return fd;
 }
 
-static int map_file(struct dumpview *v)
+/* A named dump is a regular file (a store ID's is a memory file). */
+static int check_regular(int fd, const char *path)
 {
-	_cleanup_close_ int fd = open_dump(v->path);
 	struct stat st;
 
+	if (fstat(fd, &st) < 0)
+		return log_error_errno(-errno, "cannot open %s", path);
+	if (!S_ISREG(st.st_mode))
+		return log_error("%s is not a regular file", path);
+	return 0;
+}
+
+static int map_file(struct dumpview *v)
+{
+	bool is_stdin = !strcmp(v->path, "-");
+	_cleanup_close_ int fd = open_dump(v->path);
+	struct stat st;
+	int r;
+
+	if (fd < 0)
+		return fd;
+	r = is_stdin ? 0 : check_regular(fd, v->path);
+	if (r < 0)
+		return r;
+	fd = dump_input_mappable(TAKE_FD(fd), is_stdin ? "standard input" : v->path);
 	if (fd < 0)
 		return fd;
 	if (fstat(fd, &st) < 0)
 		return log_error_errno(-errno, "cannot open %s", v->path);
-	if (!S_ISREG(st.st_mode))
-		return log_error("%s is not a regular file", v->path);
 	if (!st.st_size) {
 		log_error("%s is empty", v->path);
 		return -EBADMSG;
@@ -78,25 +107,70 @@ static void decode_notes(struct dumpview *v)
 static int by_va_cmp(const void *a, const void *b, void *view)
 {
 	const struct dumpview *v = view;
-	struct ds_dump_load la, lb;
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	uint64_t va = v->loads[i].va, vb = v->loads[j].va;
 
-	ds_dump_load(&v->f, *(const uint32_t *)a, &la);
-	ds_dump_load(&v->f, *(const uint32_t *)b, &lb);
-	return la.va < lb.va ? -1 : la.va > lb.va;
+	/* Ties in file order, so that every run lists them the same way. */
+	return va < vb ? -1 : va > vb ? 1 : i < j ? -1 : i > j;
 }
 
-/* Files whose PT_LOADs are out of order get an index of their own. */
+static uint64_t load_last(const struct ds_dump_load *l)
+{
+	return l->va + (l->memsz - 1); /* the parser refused segments that wrap */
+}
+
+/* The first two segments that share an address, in VA order. */
+static void find_overlap(struct dumpview *v)
+{
+	struct ds_dump_load l, widest;
+	uint64_t reach = 0; /* the highest last address so far */
+
+	for (uint32_t i = 0; i < v->f.nloads; i++) {
+		dumpview_load(v, i, &l);
+		if (i && l.va <= reach) {
+			v->overlaps = true;
+			v->overlap_a = widest.va;
+			v->overlap_b = l.va;
+			return;
+		}
+		if (!i || load_last(&l) > reach) {
+			reach = load_last(&l);
+			widest = l;
+		}
+	}
+}
+
+/* Every segment decoded once, in file order, and an index by VA unless the
+ * file keeps that order: O(n log n) whatever the header table holds. */
 static int index_loads(struct dumpview *v)
 {
-	if (v->f.sorted)
-		return 0;
-	v->by_va = calloc(v->f.nloads ? v->f.nloads : 1, sizeof(*v->by_va));
-	if (!v->by_va)
+	uint32_t n = v->f.nloads;
+
+	v->loads = calloc(n ? n : 1, sizeof(*v->loads));
+	if (!v->loads)
 		return log_error_errno(-ENOMEM, "cannot index the segments of %s", v->path);
-	for (uint32_t i = 0; i < v->f.nloads; i++)
-		v->by_va[i] = i;
-	qsort_r(v->by_va, v->f.nloads, sizeof(*v->by_va), by_va_cmp, v);
+	ds_dump_loads(&v->f, v->loads, n);
+	for (uint32_t i = 1; i < n && !v->by_va; i++) {
+		if (v->loads[i].va >= v->loads[i - 1].va)
+			continue;
+		v->by_va = calloc(n, sizeof(*v->by_va));
+		if (!v->by_va)
+			return log_error_errno(-ENOMEM, "cannot index the segments of %s", v->path);
+		for (uint32_t j = 0; j < n; j++)
+			v->by_va[j] = j;
+		qsort_r(v->by_va, n, sizeof(*v->by_va), by_va_cmp, v);
+	}
+	find_overlap(v);
 	return 0;
+}
+
+int dumpview_disjoint(const struct dumpview *v)
+{
+	if (!v->overlaps)
+		return 0;
+	log_error("%s: segments 0x%" PRIx64 " and 0x%" PRIx64 " overlap, so the bytes there are "
+		  "ambiguous; see 'devsnap verify'", v->path, v->overlap_a, v->overlap_b);
+	return -EBADMSG;
 }
 
 int dumpview_open(struct dumpview *v, const char *path)
@@ -126,13 +200,15 @@ void dumpview_close(struct dumpview *v)
 	if (v->map)
 		munmap(v->map, v->size);
 	free(v->by_va);
+	free(v->loads);
 	v->map = NULL;
 	v->by_va = NULL;
+	v->loads = NULL;
 }
 
 void dumpview_load(const struct dumpview *v, uint32_t i, struct ds_dump_load *l)
 {
-	ds_dump_load(&v->f, v->by_va ? v->by_va[i] : i, l);
+	*l = v->loads[v->by_va ? v->by_va[i] : i];
 }
 
 /* The last segment starting at or below va, by binary search. */

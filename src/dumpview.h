@@ -24,7 +24,10 @@ struct dumpview {
 	void *map;
 	uint64_t size;
 	struct ds_dump_file f;
-	uint32_t *by_va; /* load indices sorted by VA; NULL when the file's order is */
+	struct ds_dump_load *loads; /* every segment, in file order */
+	uint32_t *by_va; /* indices into loads sorted by VA; NULL when the file's order is */
+	bool overlaps;   /* two segments share addresses: overlap_a's and overlap_b's */
+	uint64_t overlap_a, overlap_b;
 	enum dump_producer producer;
 	bool has_info, has_agx;
 	struct ds_note_info info;
@@ -37,6 +40,10 @@ struct dumpview {
  * (-EBADMSG for a file that is not a sound dump). */
 int dumpview_open(struct dumpview *v, const char *path);
 void dumpview_close(struct dumpview *v);
+
+/* 0, or one line saying the dump's segments overlap and -EBADMSG: for
+ * readers that must know which segment holds an address's bytes. */
+int dumpview_disjoint(const struct dumpview *v);
 
 /* The i-th segment in VA order. */
 void dumpview_load(const struct dumpview *v, uint32_t i, struct ds_dump_load *l);

@@ -31,9 +31,31 @@ static const char usage_text[] =
 	"  --force   write to standard output even where it is a terminal\n";
 
 struct extract {
-	uint64_t start, end; /* device VAs, end exclusive */
+	uint64_t start, last; /* device VAs, last inclusive: a range may end at 2^64 */
 	uint64_t copied;
 };
+
+/* Writes what segment l saved of [x->start, x->last]. */
+static int copy_segment(const struct dumpview *v, struct extract *x, struct dumpfile *df,
+			const struct ds_dump_load *l)
+{
+	uint64_t from, to; /* inclusive */
+	int r;
+
+	if (!l->filesz)
+		return 0;
+	from = l->va > x->start ? l->va : x->start;
+	to = l->va + (l->filesz - 1) < x->last ? l->va + (l->filesz - 1) : x->last;
+	if (from > to)
+		return 0;
+	r = dumpfile_pwrite(df, (const uint8_t *)v->map + l->offset + (from - l->va), to - from + 1,
+			    from - x->start);
+	if (r < 0)
+		return log_error_errno(r, "cannot write the bytes at 0x%" PRIx64 " to %s", from,
+				       df->path);
+	x->copied += to - from + 1;
+	return 0;
+}
 
 static int copy_saved(const struct dumpview *v, struct extract *x, struct dumpfile *df)
 {
@@ -41,26 +63,17 @@ static int copy_saved(const struct dumpview *v, struct extract *x, struct dumpfi
 	int r;
 
 	for (uint32_t i = dumpview_first_after(v, x->start); i < v->f.nloads; i++) {
-		uint64_t from, to;
-
 		dumpview_load(v, i, &l);
-		if (l.va >= x->end)
+		if (l.va > x->last)
 			break;
-		from = l.va > x->start ? l.va : x->start;
-		to = l.va + l.filesz < x->end ? l.va + l.filesz : x->end;
-		if (from >= to)
-			continue;
-		r = dumpfile_pwrite(df, (const uint8_t *)v->map + l.offset + (from - l.va),
-				    to - from, from - x->start);
+		r = copy_segment(v, x, df, &l);
 		if (r < 0)
-			return log_error_errno(r, "cannot write the bytes at 0x%" PRIx64 " to %s", from,
-					       df->path);
-		x->copied += to - from;
+			return r;
 	}
-	r = dumpfile_set_size(df, x->end - x->start);
+	r = dumpfile_set_size(df, x->last - x->start + 1);
 	if (r < 0)
 		return log_error_errno(r, "cannot make %s a %" PRIu64 "-byte image", df->path,
-				       x->end - x->start);
+				       x->last - x->start + 1);
 	return 0;
 }
 
@@ -71,23 +84,30 @@ static int whole_span(const struct dumpview *v, struct extract *x)
 	if (!v->f.nloads)
 		return log_error("%s maps nothing", v->path);
 	dumpview_load(v, 0, &first);
-	dumpview_load(v, v->f.nloads - 1, &last);
+	dumpview_load(v, v->f.nloads - 1, &last); /* segments are disjoint: it ends highest */
 	x->start = first.va;
-	x->end = last.va + last.memsz;
-	if (x->end < x->start || !x->end)
-		return log_error("%s maps the top of the address space; give --range", v->path);
+	x->last = last.va + (last.memsz - 1);
 	return 0;
+}
+
+/* END of START-END, which is exclusive: "0x10000000000000000" for 2^64. */
+static const char *end_string(uint64_t last, char buf[24])
+{
+	if (last == UINT64_MAX)
+		return "0x10000000000000000";
+	snprintf(buf, 24, "0x%" PRIx64, last + 1);
+	return buf;
 }
 
 static int extract(const struct dumpview *v, struct extract *x, const char *out, bool quiet)
 {
-	char a[BYTES_BUF], b[BYTES_BUF];
+	char a[BYTES_BUF], b[BYTES_BUF], end[24];
 	struct dumpfile df;
 	int r;
 
-	if (x->end - x->start > (uint64_t)INT64_MAX)
-		return log_error("0x%" PRIx64 "-0x%" PRIx64 " is too large for one file; narrow "
-				 "--range", x->start, x->end);
+	if (x->last - x->start >= (uint64_t)INT64_MAX)
+		return log_error("0x%" PRIx64 "-%s is too large for one file; narrow --range",
+				 x->start, end_string(x->last, end));
 	r = dumpfile_create(&df, out, 0600);
 	if (r < 0)
 		return r;
@@ -98,8 +118,8 @@ static int extract(const struct dumpview *v, struct extract *x, const char *out,
 	}
 	r = dumpfile_commit(&df);
 	if (r == 0 && !quiet)
-		printf("%s: device VA 0x%" PRIx64 "-0x%" PRIx64 ", %s, %s from the dump, the rest "
-		       "zero\n", out, x->start, x->end, format_bytes(x->end - x->start, a),
+		printf("%s: device VA 0x%" PRIx64 "-%s, %s, %s from the dump, the rest zero\n", out,
+		       x->start, end_string(x->last, end), format_bytes(x->last - x->start + 1, a),
 		       format_bytes(x->copied, b));
 	return r;
 }
@@ -138,12 +158,14 @@ int verb_extract(int argc, char **argv)
 	if (argc - optind != 1 || !out)
 		return log_error("give DUMP and -o FILE; see 'devsnap extract --help'");
 	quiet |= !strcmp(out, "-"); /* standard output holds the image alone */
-	if (range && parse_range(range, &x.start, &x.end) < 0)
-		return log_error("--range: '%s' is not START-END or START+LEN", range);
+	r = range ? parse_range_option("--range", range, &x.start, &x.last) : 0;
+	if (r < 0)
+		return r;
 	r = dumpview_open(&v, argv[optind]);
 	if (r < 0)
 		return r;
-	if (!range)
+	r = dumpview_disjoint(&v);
+	if (r == 0 && !range)
 		r = whole_span(&v, &x);
 	if (r == 0)
 		r = extract(&v, &x, out, quiet);

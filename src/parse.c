@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "parse.h"
 
+#include "log.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -119,16 +121,19 @@ int parse_range_last(const char *s, uint64_t *first, uint64_t *last)
 	return 0;
 }
 
-int parse_range(const char *s, uint64_t *start, uint64_t *end)
+int parse_range_option(const char *option, const char *arg, uint64_t *first, uint64_t *last)
 {
-	uint64_t first, last;
-	int r = parse_range_last(s, &first, &last);
+	int r = parse_range_last(arg, first, last);
 
+	if (r == -EDOM)
+		return log_error_errno(r, "%s: '%s' is empty: END is exclusive and must lie above "
+				       "START, LEN above 0 (the top of the address space is "
+				       "0x10000000000000000)", option, arg);
+	if (r == -ERANGE)
+		return log_error_errno(r, "%s: '%s' runs past the top of the 64-bit address "
+				       "space, 0x10000000000000000", option, arg);
 	if (r < 0)
-		return r;
-	if (last == UINT64_MAX)
-		return -ERANGE;
-	*start = first;
-	*end = last + 1;
+		return log_error_errno(r, "%s: '%s' is not START-END (END exclusive) or START+LEN",
+				       option, arg);
 	return 0;
 }

@@ -21,8 +21,8 @@ int parse_size(const char *s, uint64_t *out);
  */
 int parse_range_last(const char *s, uint64_t *first, uint64_t *last);
 
-/* The same as START and END (exclusive): -ERANGE also for a range ending
- * at 2^64, which END cannot hold. */
-int parse_range(const char *s, uint64_t *start, uint64_t *end);
+/* parse_range_last for the command-line option named option: a wrong range
+ * is logged, saying what is wrong with it, and its error returned. */
+int parse_range_option(const char *option, const char *arg, uint64_t *first, uint64_t *last);
 
 #endif /* DS_PARSE_H */

@@ -138,7 +138,9 @@ static int run_reader(int argc, char **argv, const char *usage, bool takes_outpu
 	r = dumpview_open(&v, a.dump);
 	if (r < 0)
 		return r;
-	r = for_each_span(&v, a.va, a.len, NULL, NULL);
+	r = dumpview_disjoint(&v);
+	if (r == 0)
+		r = for_each_span(&v, a.va, a.len, NULL, NULL);
 	if (r == 0)
 		r = out(&v, &a);
 	dumpview_close(&v);

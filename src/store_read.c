@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
-#define _GNU_SOURCE /* memfd_create */
+#define _GNU_SOURCE /* asprintf */
 #include "store_read.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "dump_input.h"
 #include "fdio.h"
 #include "log.h"
 
@@ -25,12 +25,25 @@ int unzstd_init(struct unzstd *u, int fd, const char *name)
 {
 	*u = (struct unzstd){ .fd = fd, .name = name, .z = ZSTD_createDStream(),
 			      .isize = ZSTD_DStreamInSize(), .osize = ZSTD_DStreamOutSize(),
-			      .hint = 1 /* an empty file is a truncated frame */ };
+			      .hint = 1 /* an empty file is a truncated frame */, .suffix = ".zst" };
 	u->ibuf = malloc(u->isize);
 	u->obuf = malloc(u->osize);
 	if (!u->z || !u->ibuf || !u->obuf)
-		return log_error_errno(-ENOMEM, "cannot decompress %s.zst", name);
+		return log_error_errno(-ENOMEM, "cannot decompress %s%s", name, u->suffix);
 	ZSTD_initDStream(u->z);
+	return 0;
+}
+
+int unzstd_open(struct unzstd *u, int fd, const char *label, const void *first, size_t n)
+{
+	int r = unzstd_init(u, fd, label);
+
+	if (r < 0)
+		return r;
+	u->suffix = "";
+	if (n)
+		memcpy(u->ibuf, first, n);
+	u->in = (ZSTD_inBuffer){ u->ibuf, n, 0 };
 	return 0;
 }
 
@@ -45,14 +58,14 @@ int unzstd_next(struct unzstd *u, const void **out, size_t *n)
 			ssize_t k = read(u->fd, u->ibuf, u->isize);
 
 			if (k < 0)
-				return log_error_errno(-errno, "cannot read %s.zst", u->name);
+				return log_error_errno(-errno, "cannot read %s%s", u->name, u->suffix);
 			u->in = (ZSTD_inBuffer){ u->ibuf, (size_t)k, 0 };
 			u->eof = k == 0;
 			consumed = 0;
 		}
 		hint = ZSTD_decompressStream(u->z, &ob, &u->in);
 		if (ZSTD_isError(hint)) {
-			log_error("%s.zst: %s", u->name, ZSTD_getErrorName(hint));
+			log_error("%s%s: %s", u->name, u->suffix, ZSTD_getErrorName(hint));
 			return -EBADMSG;
 		}
 		/* Called again past a frame's end, zstd asks for the next header. */
@@ -67,62 +80,22 @@ int unzstd_next(struct unzstd *u, const void **out, size_t *n)
 			break;
 	}
 	if (u->hint) {
-		log_error("%s.zst is truncated", u->name);
+		log_error("%s%s is truncated", u->name, u->suffix);
 		return -EBADMSG;
-	}
-	return 0;
-}
-
-static bool all_zero(const uint8_t *p, size_t n)
-{
-	return !n || (!p[0] && !memcmp(p, p + 1, n - 1));
-}
-
-/* Writes buf at pos, leaving its all-zero pages as holes. */
-static int write_sparse(int fd, const uint8_t *buf, size_t n, uint64_t pos)
-{
-	for (size_t off = 0; off < n; off += 4096) {
-		size_t len = n - off < 4096 ? n - off : 4096;
-
-		if (all_zero(buf + off, len))
-			continue;
-		if (pwrite(fd, buf + off, len, (off_t)(pos + off)) != (ssize_t)len)
-			return -errno;
 	}
 	return 0;
 }
 
 int store_dump_memfd(struct store *s, const struct store_entry *e)
 {
-	_cleanup_close_ int zfd = store_open_dump(s, e->name), mfd = -1;
-	_cleanup_(unzstd_done) struct unzstd u = { 0 };
-	uint64_t pos = 0;
-	const void *buf;
-	size_t n;
-	int r;
+	_cleanup_close_ int zfd = store_open_dump(s, e->name);
+	_cleanup_free_ char *label = NULL;
 
 	if (zfd < 0)
 		return zfd;
-	mfd = memfd_create(e->name, MFD_CLOEXEC);
-	if (mfd < 0 || ftruncate(mfd, (off_t)e->size) < 0)
-		return log_error_errno(-errno, "cannot make room to read %s", e->name);
-	r = unzstd_init(&u, zfd, e->name);
-	while (r >= 0 && (r = unzstd_next(&u, &buf, &n)) == 1) {
-		if (n > e->size - pos)
-			break;
-		r = write_sparse(mfd, buf, n, pos);
-		if (r < 0)
-			return log_error_errno(r, "cannot decompress %s", e->name);
-		pos += n;
-	}
-	if (r < 0)
-		return r;
-	if (r == 1 || pos != e->size) {
-		log_error("%s.zst does not hold the %" PRIu64 " bytes its metadata says", e->name,
-			  e->size);
-		return -EBADMSG;
-	}
-	return TAKE_FD(mfd);
+	if (asprintf(&label, "%s.zst", e->name) < 0)
+		return log_error_errno(-ENOMEM, "cannot read %s", e->name);
+	return dump_input_unzstd(zfd, label, e->size);
 }
 
 /* Numbers and name prefixes: what store_resolve may take for an ID.  A

@@ -16,6 +16,7 @@
 struct unzstd {
 	int fd;
 	const char *name; /* NAME, for messages */
+	const char *suffix; /* after it in messages: ".zst", or "" */
 	ZSTD_DStream *z;
 	ZSTD_inBuffer in;
 	void *ibuf, *obuf;
@@ -25,6 +26,10 @@ struct unzstd {
 };
 
 int unzstd_init(struct unzstd *u, int fd, const char *name);
+
+/* unzstd_init for a stream whose first n bytes (at most ZSTD_DStreamInSize())
+ * were already read from fd into first; label names it in messages as is. */
+int unzstd_open(struct unzstd *u, int fd, const char *label, const void *first, size_t n);
 void unzstd_done(struct unzstd *u);
 
 /* The next chunk of decompressed bytes: 1, or 0 at the end of the last
@@ -32,7 +37,8 @@ void unzstd_done(struct unzstd *u);
 int unzstd_next(struct unzstd *u, const void **out, size_t *n);
 
 /* e's original bytes in an unnamed memory file, sparse where they are
- * zero, for mmap: an fd, or -errno. */
+ * zero, for mmap (dump_input_unzstd: never more than e->size, the ELF
+ * header checked first): an fd, or -errno. */
 int store_dump_memfd(struct store *s, const struct store_entry *e);
 
 /* The store dump an ID names, in a memory file as above: readers take

@@ -14,6 +14,7 @@
 #include "cleanup.h"
 #include "dumpinfo.h"
 #include "dumpview.h"
+#include "elf_layout.h"
 #include "escape.h"
 #include "json_out.h"
 #include "cli.h"
@@ -97,30 +98,35 @@ static void check_load(struct verify *c, const struct ds_dump_load *l)
 
 static void check_order(struct verify *c)
 {
-	struct ds_dump_load prev, l;
+	struct ds_dump_load l, widest;
+	uint64_t reach = 0; /* the highest last address so far, in VA order */
 
 	if (!c->v->f.loads_contiguous)
 		problem(c, "PT_LOAD headers are interleaved with other headers");
 	for (uint32_t i = 1; i < c->v->f.nloads; i++) {
-		ds_dump_load(&c->v->f, i - 1, &prev);
-		ds_dump_load(&c->v->f, i, &l);
-		if (l.va < prev.va) {
+		if (c->v->loads[i].va < c->v->loads[i - 1].va) {
 			problem(c, "segments are not in VA order: 0x%" PRIx64 " follows 0x%" PRIx64,
-				l.va, prev.va);
+				c->v->loads[i].va, c->v->loads[i - 1].va);
 			break;
 		}
 	}
 	for (uint32_t i = 0; i < c->v->f.nloads; i++) {
 		dumpview_load(c->v, i, &l);
-		if (i && l.va - prev.va < prev.memsz)
-			problem(c, "segments 0x%" PRIx64 " and 0x%" PRIx64 " overlap", prev.va, l.va);
+		if (i && l.va <= reach)
+			problem(c, "segments 0x%" PRIx64 " and 0x%" PRIx64 " overlap", widest.va, l.va);
+		if (!i || l.va + (l.memsz - 1) > reach) {
+			reach = l.va + (l.memsz - 1);
+			widest = l;
+		}
 		check_load(c, &l);
-		prev = l;
 	}
 }
 
+/* A stretch of the file and what it holds, for messages. */
 struct extent {
 	uint64_t start, end;
+	const char *what;
+	uint64_t va; /* of the segment whose data it is */
 };
 
 static int by_start(const void *a, const void *b)
@@ -130,29 +136,117 @@ static int by_start(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* File bytes claimed twice: headers, notes and segment data each need
- * their own. */
+static const char *extent_name(const struct extent *e, char buf[48])
+{
+	if (e->what)
+		return e->what;
+	snprintf(buf, 48, "the data of segment 0x%" PRIx64, e->va);
+	return buf;
+}
+
+/* The section header table, where the file has one. */
+static void add_shdrs(struct verify *c, struct extent *e, size_t *n)
+{
+	const uint8_t *h = c->v->map;
+	uint64_t shoff = ds_get_le(h + EH_SHOFF, 8), entsize = ds_get_le(h + EH_SHENTSIZE, 2);
+	uint64_t shnum = ds_get_le(h + EH_SHNUM, 2);
+
+	if (!shoff)
+		return;
+	if (!shnum && shoff <= c->v->size - ELF_SHDR_SIZE)
+		shnum = ds_get_le(h + shoff + 32, 8); /* sh_size of section 0 holds a large count */
+	if (!shnum)
+		shnum = 1;
+	if (shoff > c->v->size || entsize > 0xffff || shnum > (c->v->size - shoff) / (entsize ?: 1) ||
+	    shnum * entsize > c->v->size - shoff) {
+		problem(c, "the section headers run past the end of the file");
+		return;
+	}
+	e[(*n)++] = (struct extent){ .start = shoff, .end = shoff + shnum * entsize,
+				      .what = "the section headers" };
+}
+
+/* File bytes claimed twice: the ELF header, the program and section header
+ * tables, the notes and each segment's data need their own. */
 static int check_file_extents(struct verify *c)
 {
 	const struct ds_dump_file *f = &c->v->f;
-	_cleanup_free_ struct extent *e = calloc((size_t)f->nloads + 1, sizeof(*e));
-	struct ds_dump_load l;
+	_cleanup_free_ struct extent *e = calloc((size_t)f->nloads + f->phnum + 3, sizeof(*e));
+	const struct extent *owner;
+	uint64_t reach = 0;
+	char a[48], b[48];
 	size_t n = 0;
 
 	if (!e)
 		return log_error_errno(-ENOMEM, "cannot check %s", c->v->path);
-	e[n++] = (struct extent){ 0, f->phoff + (uint64_t)f->phnum * 56 };
+	e[n++] = (struct extent){ .end = ELF_EHDR_SIZE, .what = "the ELF header" };
+	e[n++] = (struct extent){ .start = f->phoff,
+				  .end = f->phoff + (uint64_t)f->phnum * ELF_PHDR_SIZE,
+				  .what = "the program headers" };
+	add_shdrs(c, e, &n);
+	for (uint32_t i = 0; i < f->phnum; i++) {
+		const uint8_t *ph = (const uint8_t *)c->v->map + f->phoff + (uint64_t)i * ELF_PHDR_SIZE;
+		uint64_t off = ds_get_le(ph + PH_OFFSET, 8), size = ds_get_le(ph + PH_FILESZ, 8);
+
+		if (ds_get_le(ph + PH_TYPE, 4) == PT_NOTE && size) /* inside the file: checked at open */
+			e[n++] = (struct extent){ .start = off, .end = off + size, .what = "notes" };
+	}
 	for (uint32_t i = 0; i < f->nloads; i++) {
-		ds_dump_load(f, i, &l);
-		if (l.filesz)
-			e[n++] = (struct extent){ l.offset, l.offset + l.filesz };
+		const struct ds_dump_load *l = &c->v->loads[i];
+
+		if (l->filesz)
+			e[n++] = (struct extent){ .start = l->offset, .end = l->offset + l->filesz,
+						  .va = l->va };
 	}
 	qsort(e, n, sizeof(*e), by_start);
-	for (size_t i = 1; i < n; i++)
-		if (e[i].start < e[i - 1].end)
-			problem(c, "file bytes 0x%" PRIx64 "-0x%" PRIx64 " are used twice",
-				e[i].start, e[i - 1].end < e[i].end ? e[i - 1].end : e[i].end);
+	owner = &e[0];
+	for (size_t i = 0; i < n; i++) {
+		if (i && e[i].start < reach)
+			problem(c, "file bytes 0x%" PRIx64 "-0x%" PRIx64 " hold both %s and %s",
+				e[i].start, reach < e[i].end ? reach : e[i].end, extent_name(owner, a),
+				extent_name(&e[i], b));
+		if (e[i].end > reach) {
+			reach = e[i].end;
+			owner = &e[i];
+		}
+	}
 	return 0;
+}
+
+/* Skipped ranges: each known, sorted, none wrapping past the top. */
+static void check_skipped(struct verify *c, const struct ds_note *n)
+{
+	struct ds_skipped_range sr;
+	uint64_t prev_last = 0;
+	uint32_t count = 0;
+
+	ds_note_skipped_count(n, &count); /* checked at open */
+	for (uint32_t i = 0; i < count && ds_note_skipped_at(n, i, &sr) == 0; i++) {
+		if (!sr.reason || sr.reason >= DS_SKIP_REASON_COUNT)
+			problem(c, "skipped range 0x%" PRIx64 ": unknown reason %u", sr.va, sr.reason);
+		if (!sr.size || sr.va + (sr.size - 1) < sr.va) {
+			problem(c, "skipped range 0x%" PRIx64 ": size 0x%" PRIx64 " is empty or wraps "
+				"past the top of the address space", sr.va, sr.size);
+			return;
+		}
+		if (i && sr.va <= prev_last) {
+			problem(c, "skipped ranges are not sorted: 0x%" PRIx64 " follows one ending at "
+				"0x%" PRIx64, sr.va, prev_last);
+			return;
+		}
+		prev_last = sr.va + (sr.size - 1);
+	}
+}
+
+static void check_devsnap_note(struct verify *c, const struct ds_note *n)
+{
+	struct ds_note_blob blob;
+
+	if (ds_note_is(n, DS_NOTE_NAME, DS_NT_SKIPPED))
+		check_skipped(c, n);
+	else if (ds_note_is(n, DS_NOTE_NAME, DS_NT_BLOB) && ds_note_blob_decode(n, &blob) < 0)
+		problem(c, "DEVSNAP blob note at file offset 0x%" PRIx64 ": its name runs past its "
+			"end", n->offset);
 }
 
 static void check_info(struct verify *c, const struct dump_totals *t)
@@ -179,8 +273,10 @@ static void check_notes(struct verify *c, const struct dump_totals *t)
 	unsigned infos = 0;
 	struct ds_note n;
 
-	while (ds_dump_next_note(&f, &it, &n) == 1)
+	while (ds_dump_next_note(&f, &it, &n) == 1) {
 		infos += ds_note_is(&n, DS_NOTE_NAME, DS_NT_INFO);
+		check_devsnap_note(c, &n);
+	}
 	if (infos > 1)
 		problem(c, "%u DEVSNAP INFO notes; a dump has one", infos);
 	if (infos && !c->v->has_info)

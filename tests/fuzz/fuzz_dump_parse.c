@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The dump parser over arbitrary bytes: open, then touch everything a
- * reader would (every segment, its bytes, VA lookups, every note and its
+ * The dump parser over arbitrary bytes: the check of a stream's first
+ * bytes, open, then touch everything a reader would (every segment, one by
+ * one and all at once, its bytes, VA lookups, every note and its
  * decoders, RTKit logs), and again as the head of a file (collect's view).
  * Any input must end in data or a clean error.
  */
@@ -79,18 +80,45 @@ static void open_head(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Every segment in one pass, as readers index them: the same as one by one. */
+static void index_loads(const struct ds_dump_file *f)
+{
+	struct ds_dump_load *all = malloc(((size_t)f->nloads + 1) * sizeof(*all)), l;
+
+	if (!all)
+		return;
+	if (ds_dump_loads(f, all, f->nloads) != f->nloads)
+		__builtin_trap();
+	for (uint32_t i = 0; i < f->nloads && i < 64; i++)
+		if (ds_dump_load(f, i, &l) < 0 || l.va != all[i].va || l.offset != all[i].offset ||
+		    l.filesz != all[i].filesz || l.memsz != all[i].memsz || l.flags != all[i].flags)
+			__builtin_trap();
+	free(all);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ds_dump_file f;
 	struct ds_dump_load l;
 	uint32_t idx;
 
+	/* A stream is refused by its first bytes only if the whole file is. */
+	for (size_t len = 0; len <= size && len <= 64; len += 7)
+		if (ds_dump_check_start(&f, data, len) < 0 && ds_dump_open(&f, data, size) == 0)
+			__builtin_trap();
+	{
+		uint64_t end;
+
+		if (ds_dump_extent(data, size, &end) == 1 && end <= size)
+			__builtin_trap(); /* asks for bytes it has */
+	}
 	open_head(data, size);
 	if (ds_dump_open(&f, data, size) < 0) {
 		if (!f.error)
 			__builtin_trap(); /* every failure names its cause */
 		return 0;
 	}
+	index_loads(&f);
 	for (uint32_t i = 0; i < f.nloads && i < 4096; i++) {
 		if (ds_dump_load(&f, i, &l) < 0)
 			__builtin_trap();

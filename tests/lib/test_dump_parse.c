@@ -190,6 +190,131 @@ static void heads_open_without_segment_data(void **state)
 	free(head);
 }
 
+/* PT_LOADs each after a PT_NULL, VAs descending: ds_dump_loads hands every
+ * one over in file order in one pass, whatever the header table holds. */
+static void interleaved_loads_come_out_in_file_order(void **state)
+{
+	enum { N = 1000 };
+	uint64_t size = 64 + 2 * N * 56;
+	uint8_t *d = calloc(1, size);
+	struct ds_dump_load *loads = calloc(N + 1, sizeof(*loads));
+	struct ds_dump_file f;
+
+	memcpy(d, "\177ELF\2\1\1", 7);
+	d[16] = 4, d[32] = 64, d[54] = 56;
+	d[56] = (uint8_t)(2 * N), d[57] = (uint8_t)(2 * N >> 8);
+	for (uint32_t i = 0; i < N; i++) {
+		uint8_t *ph = d + 64 + (2 * i + 1) * 56;
+
+		ph[0] = 1;
+		put64(ph + 16, (uint64_t)(N - i) << 12);
+		put64(ph + 40, K4);
+	}
+	assert_int_equal(ds_dump_open(&f, d, size), 0);
+	assert_int_equal(f.nloads, N);
+	assert_false(f.loads_contiguous);
+	assert_false(f.sorted);
+	assert_int_equal(ds_dump_loads(&f, loads, N + 1), N);
+	for (uint32_t i = 0; i < N; i++) {
+		assert_int_equal(loads[i].va, (uint64_t)(N - i) << 12);
+		assert_int_equal(loads[i].memsz, K4);
+	}
+	assert_int_equal(ds_dump_loads(&f, loads, 10), 10); /* no more than asked */
+	assert_int_equal(loads[9].va, (uint64_t)(N - 9) << 12);
+	free(loads);
+	free(d);
+}
+
+/* Past 65535 headers, e_phnum is in section header 0: a head that stops
+ * before it says so, not that it is missing. */
+static void a_head_short_of_section_header_0(void **state)
+{
+	uint64_t shoff = 64 + 56, size = shoff + 64;
+	uint8_t d[64 + 56 + 64] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
+	struct ds_dump_file f;
+
+	d[16] = 4, d[32] = 64, d[54] = 56, d[56] = d[57] = 0xff;
+	put64(d + 40, shoff);
+	d[shoff + 44] = 1; /* sh_info: one program header */
+	d[64] = 1, d[64 + 40] = 0x10; /* PT_LOAD, 16 bytes of memory */
+	assert_int_equal(ds_dump_open_head(&f, d, shoff, size), -EBADMSG);
+	assert_string_equal(f.error, "section header 0 (for e_phnum PN_XNUM) is past the end of the head");
+	assert_int_equal(ds_dump_open(&f, d, shoff), -EBADMSG);
+	assert_string_equal(f.error, "e_phnum is PN_XNUM but section header 0 is missing");
+	assert_int_equal(ds_dump_open(&f, d, size), 0);
+	assert_int_equal(f.nloads, 1);
+}
+
+/* A stream is judged by its first bytes, however few have arrived. */
+static void a_start_is_refused_by_its_first_bytes(void **state)
+{
+	struct ds_dump_file f;
+
+	assert_int_equal(ds_dump_check_start(&f, "", 0), 0);
+	assert_int_equal(ds_dump_check_start(&f, "\177EL", 3), 0);
+	assert_int_equal(ds_dump_check_start(&f, "\177ELG", 4), -EBADMSG);
+	assert_string_equal(f.error, "not an ELF file");
+	assert_int_equal(ds_dump_check_start(&f, "\0\0\0\0\0", 5), -EBADMSG);
+	assert_int_equal(ds_dump_check_start(&f, "\177ELF\1\1", 6), -EBADMSG);
+	assert_string_equal(f.error, "not a little-endian ELF64 file");
+	assert_int_equal(ds_dump_check_start(&f, dump, 17), 0);
+	assert_int_equal(ds_dump_check_start(&f, dump, 64), 0);
+}
+
+/* A stream's extent, from its headers as they arrive: the whole dump. */
+static void the_extent_is_known_from_the_headers(void **state)
+{
+	uint64_t phend = 64 + 3 * 56, end = 0;
+	uint8_t *copy = malloc(dump_size);
+
+	assert_int_equal(ds_dump_extent(dump, 10, &end), 1);
+	assert_int_equal(end, 64);
+	assert_int_equal(ds_dump_extent(dump, 64, &end), 1);
+	assert_int_equal(end, phend);
+	assert_int_equal(ds_dump_extent(dump, phend, &end), 0);
+	assert_int_equal(end, dump_size);
+	memcpy(copy, dump, dump_size);
+	put64(copy + 64 + 56 + 8, ~0ULL - 10); /* a saved segment's offset near 2^64: clamped */
+	assert_int_equal(ds_dump_extent(copy, phend, &end), 0);
+	assert_int_equal(end, ~0ULL);
+	put64(copy + 32, ~0ULL - 10); /* e_phoff near 2^64: never all there */
+	assert_int_equal(ds_dump_extent(copy, dump_size, &end), 1);
+	assert_int_equal(end, ~0ULL);
+	free(copy);
+}
+
+/* Lengths inside notes that would wrap an offset are refused. */
+static void hostile_note_lengths_are_refused(void **state)
+{
+	uint8_t desc[64] = { 0 };
+	struct ds_note n = { .name = "DEVSNAP", .type = DS_NT_BLOB, .desc = desc,
+			     .desc_size = sizeof(desc) };
+	struct ds_note_blob blob;
+	struct ds_skipped_range sr;
+	uint32_t count;
+
+	for (uint64_t len = 0xfffffffc; len <= 0xffffffff; len++) {
+		put64(desc, len);
+		desc[4] = desc[5] = desc[6] = desc[7] = 0;
+		assert_int_equal(ds_note_blob_decode(&n, &blob), -EBADMSG);
+	}
+	put64(desc, 60); /* exactly fills the desc: no bytes */
+	assert_int_equal(ds_note_blob_decode(&n, &blob), 0);
+	assert_int_equal(blob.size, 0);
+	put64(desc, 61);
+	assert_int_equal(ds_note_blob_decode(&n, &blob), -EBADMSG);
+	/* SKIPPED: a count that would wrap count * 32 */
+	n.type = DS_NT_SKIPPED;
+	put64(desc, 1);
+	put64(desc + 4, 0x08000001);
+	desc[8] = desc[9] = desc[10] = desc[11] = 0;
+	assert_int_equal(ds_note_skipped_count(&n, &count), -EBADMSG);
+	put64(desc + 4, 1);
+	desc[8] = 0;
+	assert_int_equal(ds_note_skipped_count(&n, &count), 0);
+	assert_int_equal(ds_note_skipped_at(&n, 1, &sr), -EBADMSG);
+}
+
 /* An Asahi drm/asahi crash dump as crashdump.rs lays it out. */
 static void asahi_dumps_decode(void **state)
 {
@@ -255,6 +380,11 @@ int main(void)
 		cmocka_unit_test(damaged_notes),
 		cmocka_unit_test(heads_open_without_segment_data),
 		cmocka_unit_test(asahi_dumps_decode),
+		cmocka_unit_test(interleaved_loads_come_out_in_file_order),
+		cmocka_unit_test(a_start_is_refused_by_its_first_bytes),
+		cmocka_unit_test(a_head_short_of_section_header_0),
+		cmocka_unit_test(hostile_note_lengths_are_refused),
+		cmocka_unit_test(the_extent_is_known_from_the_headers),
 	};
 
 	return cmocka_run_group_tests(tests, make_dump, free_dump);

@@ -9,6 +9,13 @@
  *                 0x11000 gone
  *   asahi.core    an Asahi drm/asahi GPU dump: AGX and RTKIT notes, one
  *                 saved page at 0xffffffa000000000, PT_LOADs out of VA order
+ *   blob.core     a.core's pages and a BLOB note "fwlog"
+ *   skips.core    0x10000 saved; 0x20000 and 0x30000 device pages, skipped
+ *   top.core      the last two pages of the 64-bit space, saved
+ *   top-b.core    top.core with the space's last byte changed
+ * and, for verify, copies of them each damaged one way (see damaged()):
+ *   over-notes, over-phdrs, over-shdrs, overlap, blob-name, skip-unsorted,
+ *   skip-wrap, skip-reason.core
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +23,7 @@
 #include <string.h>
 
 #include "dump.h"
+#include "dump_parse.h"
 
 #define RW (DS_PROT_PR | DS_PROT_PW)
 
@@ -40,6 +48,9 @@ static int no_memory(void *opaque, uint64_t pa, void *buf, size_t len)
 	return -EFAULT;
 }
 
+static const struct ds_blob *dump_blobs;
+static size_t dump_nblobs;
+
 static int write_dump(const char *dir, const char *name, struct ds_segment *segs, size_t n,
 		      const char *text)
 {
@@ -50,7 +61,8 @@ static int write_dump(const char *dir, const char *name, struct ds_segment *segs
 	struct ds_error err;
 	struct ds_pgtable pt;
 	struct ds_dump_writer w = { .info = &info, .segs = segs, .nsegs = n, .read_data = fill,
-				    .opaque = (void *)text };
+				    .opaque = (void *)text, .blobs = dump_blobs,
+				    .nblobs = dump_nblobs };
 	static uint8_t chunk[1 << 16];
 	char path[4096];
 	FILE *out;
@@ -137,6 +149,88 @@ static int write_asahi(const char *dir)
 	return fclose(out) ? 1 : 0;
 }
 
+static uint8_t *slurp(const char *dir, const char *name, size_t *size)
+{
+	char path[4096];
+	uint8_t *d = NULL;
+	FILE *in;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (!(in = fopen(path, "rb")) || fseek(in, 0, SEEK_END) || (n = ftell(in)) <= 0 ||
+	    fseek(in, 0, SEEK_SET) || !(d = malloc((size_t)n)) || fread(d, 1, (size_t)n, in) != (size_t)n)
+		exit(1);
+	fclose(in);
+	*size = (size_t)n;
+	return d;
+}
+
+static int spit(const char *dir, const char *name, const uint8_t *d, size_t n)
+{
+	char path[4096];
+	FILE *out;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (!(out = fopen(path, "wb")) || fwrite(d, 1, n, out) != n)
+		return 1;
+	return fclose(out) ? 1 : 0;
+}
+
+/* The desc of src's first note of this type. */
+static uint8_t *note_desc(uint8_t *d, size_t n, uint32_t type)
+{
+	struct ds_dump_file f;
+	struct ds_note_iter it = { 0 };
+	struct ds_note note;
+
+	if (ds_dump_open(&f, d, n) < 0)
+		exit(1);
+	while (ds_dump_next_note(&f, &it, &note) == 1)
+		if (ds_note_is(&note, DS_NOTE_NAME, type))
+			return (uint8_t *)note.desc;
+	exit(1);
+}
+
+#define PHDR(d, i) ((d) + 64 + 56 * (i)) /* PT_NOTE is header 0, PT_LOADs follow */
+
+/* dst: a copy of src damaged one way, each a thing verify must not call sound. */
+static int damaged(const char *dir, const char *src, const char *dst)
+{
+	size_t n;
+	uint8_t *d = slurp(dir, src, &n);
+	uint64_t notes = ds_get_le(PHDR(d, 0) + 8, 8);
+	int r;
+
+	if (!strcmp(dst, "over-notes.core")) { /* 0x20000's data on the notes */
+		put(PHDR(d, 2) + 8, notes, 8);
+		put(PHDR(d, 2) + 32, 0x100, 8), put(PHDR(d, 2) + 40, 0x100, 8);
+	} else if (!strcmp(dst, "over-phdrs.core")) { /* ... on the program headers */
+		put(PHDR(d, 2) + 8, 64 + 56, 8);
+		put(PHDR(d, 2) + 32, 0x10, 8), put(PHDR(d, 2) + 40, 0x10, 8);
+	} else if (!strcmp(dst, "over-shdrs.core")) { /* a section header table in its data */
+		put(d + 40, ds_get_le(PHDR(d, 2) + 8, 8), 8);
+		put(d + 58, 64, 2), put(d + 60, 1, 2);
+	} else if (!strcmp(dst, "overlap.core")) { /* 0x10000 grown over 0x20000 */
+		put(PHDR(d, 1) + 40, 0x11000, 8);
+	} else if (!strcmp(dst, "blob-name.core")) {
+		put(note_desc(d, n, DS_NT_BLOB), 0xffffffff, 4);
+	} else if (!strcmp(dst, "top-b.core")) {
+		d[n - 1] ^= 0xff; /* the last page's data ends the file */
+	} else {
+		uint8_t *e = note_desc(d, n, DS_NT_SKIPPED) + 8; /* the first of two entries */
+
+		if (!strcmp(dst, "skip-unsorted.core"))
+			put(e, 0x40000, 8);
+		else if (!strcmp(dst, "skip-wrap.core"))
+			put(e + 32 + 16, -0x1000ULL, 8);
+		else
+			put(e + 24, 99, 4);
+	}
+	r = spit(dir, dst, d, n);
+	free(d);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	struct ds_segment a[] = {
@@ -160,10 +254,35 @@ int main(int argc, char **argv)
 	};
 	struct ds_segment skew[] = { block_piece(0x200000, 0x80201000, 0x1000, 0) };
 
+	struct ds_segment skips[] = {
+		page(0x10000, 0x80010000, 0x1000, RW, 0),
+		page(0x20000, 0xfe000000, 0x1000, RW, DS_SKIP_DEVICE),
+		page(0x30000, 0xfe001000, 0x1000, RW, DS_SKIP_DEVICE),
+	};
+	struct ds_segment top[] = {
+		page(0xffffffffffffe000, 0x80010000, 0x1000, RW, 0),
+		page(0xfffffffffffff000, 0x80011000, 0x1000, RW, 0),
+	};
+	static const struct ds_blob fwlog = { .name = "fwlog", .data = "ring 3 hung", .size = 11 };
+	const char *dir = argv[1];
+
 	if (argc != 2)
 		return 2;
-	return write_dump(argv[1], "a.core", a, 4, "alpha: the first dump") ||
-	       write_dump(argv[1], "b.core", b, 5, "alpha: the firstXdump") ||
-	       write_dump(argv[1], "split.core", split, 2, "split") ||
-	       write_dump(argv[1], "skew.core", skew, 1, "skew") || write_asahi(argv[1]);
+	if (write_dump(dir, "a.core", a, 4, "alpha: the first dump") ||
+	    write_dump(dir, "b.core", b, 5, "alpha: the firstXdump") ||
+	    write_dump(dir, "split.core", split, 2, "split") ||
+	    write_dump(dir, "skew.core", skew, 1, "skew") || write_asahi(dir) ||
+	    write_dump(dir, "skips.core", skips, 3, "skips") ||
+	    write_dump(dir, "top.core", top, 2, "top"))
+		return 1;
+	dump_blobs = &fwlog, dump_nblobs = 1;
+	if (write_dump(dir, "blob.core", a, 4, "alpha: the first dump"))
+		return 1;
+	return damaged(dir, "a.core", "over-notes.core") || damaged(dir, "a.core", "over-phdrs.core") ||
+	       damaged(dir, "a.core", "over-shdrs.core") || damaged(dir, "a.core", "overlap.core") ||
+	       damaged(dir, "blob.core", "blob-name.core") ||
+	       damaged(dir, "skips.core", "skip-unsorted.core") ||
+	       damaged(dir, "skips.core", "skip-wrap.core") ||
+	       damaged(dir, "skips.core", "skip-reason.core") ||
+	       damaged(dir, "top.core", "top-b.core");
 }

@@ -68,17 +68,18 @@ static void each_wrong_range_has_its_error(void **state)
 	assert_refused("", -EINVAL);
 }
 
-/* The exclusive form, for callers that cannot take 2^64. */
-static void parse_range_keeps_end_exclusive(void **state)
+/* The option's form says what is wrong and returns the same error. */
+static void an_option_names_its_error(void **state)
 {
-	uint64_t start, end;
+	uint64_t first, last;
 
-	assert_int_equal(parse_range("0x1000+1", &start, &end), 0);
-	assert_int_equal(start, 0x1000);
-	assert_int_equal(end, 0x1001);
-	assert_int_equal(parse_range("0xfffffffffffff000-0x10000000000000000", &start, &end),
+	assert_int_equal(parse_range_option("--range", "0x1000+1", &first, &last), 0);
+	assert_int_equal(first, 0x1000);
+	assert_int_equal(last, 0x1000);
+	assert_int_equal(parse_range_option("--range", "0x3000-0x1000", &first, &last), -EDOM);
+	assert_int_equal(parse_range_option("--range", "1+0x10000000000000000", &first, &last),
 			 -ERANGE);
-	assert_int_equal(parse_range("0x3000-0x1000", &start, &end), -EDOM);
+	assert_int_equal(parse_range_option("--range", "0x1000", &first, &last), -EINVAL);
 }
 
 int main(void)
@@ -87,7 +88,7 @@ int main(void)
 		cmocka_unit_test(ranges_give_their_last_address),
 		cmocka_unit_test(ranges_may_end_at_2_64),
 		cmocka_unit_test(each_wrong_range_has_its_error),
-		cmocka_unit_test(parse_range_keeps_end_exclusive),
+		cmocka_unit_test(an_option_names_its_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
