@@ -49,7 +49,8 @@ static int copy_page_in(struct devsnap_pool *pool, u64 to, u64 pa)
 	unsigned long left;
 	void *dst, *src;
 
-	state = devsnap_ram_page(PHYS_PFN(pa), &page);
+	/* Classified as System RAM a moment ago: only its state can have changed. */
+	state = devsnap_ram_state(PHYS_PFN(pa), &page);
 	if (state == DS_SKIP_HWPOISON)
 		return -EHWPOISON;
 	if (state != DS_SAVED) {

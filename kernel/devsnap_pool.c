@@ -144,7 +144,8 @@ EXPORT_SYMBOL_GPL(devsnap_pool_create);
  * A captured dump is delivered first.  A dump devcoredump still holds keeps
  * the pool's memory until userspace releases it or devcoredump's timeout.
  *
- * Context: process context; sleeps.  Not under the driver's VM lock.
+ * Context: process context; sleeps.  Not under the driver's VM lock, and
+ * not while a devsnap_snapshot() of the pool may still run.
  */
 void devsnap_pool_destroy(struct devsnap_pool *pool)
 {

@@ -39,8 +39,7 @@ static bool find_ram(u64 first, u64 last, struct ram_extent *e)
 				   last, e, first_ram) == 1;
 }
 
-/* A page of System RAM: may its struct page be read, and is it healthy? */
-static enum ds_skip_reason page_state(unsigned long pfn, struct page **page)
+enum ds_skip_reason devsnap_ram_state(unsigned long pfn, struct page **page)
 {
 	*page = pfn_to_online_page(pfn);
 	if (!*page || PageOffline(*page))
@@ -56,7 +55,7 @@ enum ds_skip_reason devsnap_ram_page(unsigned long pfn, struct page **page)
 	if (!find_ram(PFN_PHYS(pfn), PFN_PHYS(pfn) + PAGE_SIZE - 1, &e) ||
 	    e.first != PFN_PHYS(pfn) || e.last != PFN_PHYS(pfn) + PAGE_SIZE - 1)
 		return DS_SKIP_NOT_RAM;
-	return page_state(pfn, page);
+	return devsnap_ram_state(pfn, page);
 }
 
 int devsnap_ram_classify(void *opaque, u64 pa, u64 size, enum ds_skip_reason *reason,
@@ -79,8 +78,8 @@ int devsnap_ram_classify(void *opaque, u64 pa, u64 size, enum ds_skip_reason *re
 	}
 	/* RAM from pa to e.last: runs of one page state in it. */
 	last_pfn = PHYS_PFN(e.last);
-	*reason = page_state(pfn, &page);
-	while (pfn < last_pfn && page_state(pfn + 1, &page) == *reason)
+	*reason = devsnap_ram_state(pfn, &page);
+	while (pfn < last_pfn && devsnap_ram_state(pfn + 1, &page) == *reason)
 		pfn++;
 	*run_len = min(PFN_PHYS(pfn + 1), e.last + 1) - pa;
 	return 0;

@@ -10,6 +10,9 @@
 /* DS_SAVED and the page when pfn is RAM that may be read, else why not. */
 enum ds_skip_reason devsnap_ram_page(unsigned long pfn, struct page **page);
 
+/* The same for a pfn known to be System RAM: its page's state only. */
+enum ds_skip_reason devsnap_ram_state(unsigned long pfn, struct page **page);
+
 /* lib's ds_classify_fn: runs of pages that are RAM to copy, or why not. */
 int devsnap_ram_classify(void *opaque, u64 pa, u64 size, enum ds_skip_reason *reason,
 			 u64 *run_len);
