@@ -103,8 +103,10 @@ struct devsnap_blob {
  * @va_bits: VA width; 0: the format's default
  * @upper_half: sign-extended VAs (TTBR1, a firmware's kernel VM)
  * @mair: arm64 formats: the MAIR the device uses; 0: Linux io-pgtable's
- * @va_first: first device VA to walk, inclusive
- * @va_last: last device VA to walk, inclusive; both 0: the whole space
+ * @va_first: first device VA to walk
+ * @va_last: last device VA to walk, inclusive (2^64 - 1 for the top); both 0:
+ *           the whole space.  Bounds that are not page-aligned are rounded
+ *           out to whole pages; @va_first > @va_last is -EINVAL
  * @budget: bytes that may be copied; 0: the pool's size
  * @partial: past the budget, keep what fits and mark the rest over-budget
  *           instead of failing with -E2BIG

@@ -86,8 +86,9 @@ struct ds_dump_writer {
 };
 
 /* Computes the layout and each segment's file_offset; 0, -EINVAL
- * (unsorted or overlapping segments, sizes not 4K multiples) or -EOVERFLOW
- * (a note or the segment count past what ELF can hold). */
+ * (unsorted or overlapping segments, sizes not 4K multiples, a segment
+ * wrapping past 2^64; one may end exactly there) or -EOVERFLOW (a note or
+ * the segment count past what ELF can hold, or the file past 2^64 bytes). */
 int ds_dump_layout(struct ds_dump_writer *w);
 
 /* Copies up to len bytes at off; returns the count (0 at the end) or -errno

@@ -68,23 +68,30 @@ static uint64_t blob_desc_size(const struct ds_blob *b)
 	return BLOB_HEADER + ds_align_up(str_size(b->name) - 1, 4) + b->size;
 }
 
-/* Checks the segments, gives each its file offset, totals what is saved. */
+/* Checks the segments, gives each its file offset, totals what is saved.
+ * Compares last addresses, never ends: a segment may end at 2^64, and
+ * then nothing may follow it. */
 static int layout_segments(struct ds_dump_writer *w, uint64_t data_off)
 {
-	uint64_t cursor = data_off;
+	uint64_t cursor = data_off, prev_last = 0;
 
 	w->mapped_bytes = w->saved_bytes = 0;
 	w->nskipped = 0;
 	for (size_t i = 0; i < w->nsegs; i++) {
 		struct ds_segment *s = &w->segs[i];
 
-		if (!s->size || (s->size | s->va) & (DATA_ALIGN - 1) || s->va + s->size - 1 < s->va)
+		if (!s->size || (s->size | s->va) & (DATA_ALIGN - 1) || s->va + (s->size - 1) < s->va)
 			return -EINVAL;
-		if (i && s->va < w->segs[i - 1].va + w->segs[i - 1].size)
+		if (i && s->va <= prev_last)
 			return -EINVAL; /* unsorted or overlapping */
+		prev_last = s->va + (s->size - 1);
+		if (w->mapped_bytes + s->size < w->mapped_bytes)
+			return -EOVERFLOW;
 		s->file_offset = cursor;
 		w->mapped_bytes += s->size;
 		if (s->skip == DS_SAVED) {
+			if (cursor + s->size < cursor)
+				return -EOVERFLOW; /* the file would pass 2^64 bytes */
 			cursor += s->size;
 			w->saved_bytes += s->size;
 		} else {
@@ -98,6 +105,7 @@ static int layout_segments(struct ds_dump_writer *w, uint64_t data_off)
 int ds_dump_layout(struct ds_dump_writer *w)
 {
 	uint64_t notes = 0, info = info_desc_size(w->info), skipped;
+	int r;
 
 	if (w->nsegs >= 0xffffffffULL - 1)
 		return -EOVERFLOW;
@@ -107,8 +115,9 @@ int ds_dump_layout(struct ds_dump_writer *w)
 	w->notes_off =
 	    w->phdr_off + (uint64_t)w->nphdrs * ELF_PHDR_SIZE + (w->shdr_off ? ELF_SHDR_SIZE : 0);
 	/* Count the skipped segments first: the SKIPPED note's size needs it. */
-	if (layout_segments(w, 0) < 0)
-		return -EINVAL;
+	r = layout_segments(w, 0);
+	if (r < 0)
+		return r;
 	skipped = SKIPPED_HEADER + (uint64_t)w->nskipped * SKIPPED_ENTRY;
 	if (info > 0xffffffffULL || skipped > 0xffffffffULL)
 		return -EOVERFLOW;

@@ -144,7 +144,7 @@ bool ds_pgtable_raw_va(const struct ds_pgtable *pt, uint64_t va, bool round_up, 
 /* A run of pages contiguous in VA and PA whose entries differ only in
  * their output address: one block, or many pages of one size. */
 struct ds_range {
-	uint64_t va;   /* canonical device VA */
+	uint64_t va;   /* canonical device VA; va + size may be 2^64, never more */
 	uint64_t pa;
 	uint64_t size;
 	uint64_t pte;  /* raw leaf entry mapping va */
@@ -178,8 +178,16 @@ struct ds_walk {
 	struct ds_error error;
 };
 
-/* Walks [va_first, va_last] (canonical VAs, inclusive); the whole space
- * is 0, ~0ULL.  0 or -EINVAL for a range outside the table's VA space. */
+/*
+ * Walks [va_first, va_last] (canonical VAs, last inclusive); the whole
+ * space is 0, ~0ULL, and a range ending at 2^64 ends at ~0ULL.  The bounds
+ * are byte-exact, aligned or not: the ranges yielded hold exactly the
+ * mapped bytes of [va_first, va_last], a block or merged run cut at both
+ * ends where the bounds fall inside it (ds_snapshot_run rounds its bounds
+ * out to whole pages first, so its ranges are whole pages).  The range is
+ * intersected with the table's VA space (a sign-extension hole, the other
+ * half); 0, or -EINVAL if va_first > va_last or nothing of it is left.
+ */
 int ds_walk_begin(struct ds_walk *w, const struct ds_pgtable *pt,
 		  uint64_t va_first, uint64_t va_last);
 

@@ -21,14 +21,23 @@ static uint64_t page_size(const struct ds_snapshot *s)
 	return 1ULL << s->cfg.pt->fmt->page_shift;
 }
 
+/* classify's answer, its run cut to the size asked: a run of 0 would
+ * never advance, an unknown reason would index past the totals. */
 static int classify_run(struct ds_snapshot *s, uint64_t pa, uint64_t size,
 			enum ds_skip_reason *reason, uint64_t *run)
 {
-	int err = s->cfg.classify(s->cfg.opaque, pa, size, reason, run);
+	int err;
 
+	*reason = DS_SKIP_REASON_COUNT;
+	*run = 0;
+	err = s->cfg.classify(s->cfg.opaque, pa, size, reason, run);
 	if (err < 0)
 		return err;
-	return *run && *reason < DS_SKIP_REASON_COUNT ? 0 : -EINVAL;
+	if (!*run || (unsigned)*reason >= DS_SKIP_REASON_COUNT)
+		return -EINVAL;
+	if (*run > size)
+		*run = size;
+	return 0;
 }
 
 /* A page whose bytes are not all of one class: saved whole or not at all,
@@ -47,7 +56,8 @@ static int classify_mixed_page(struct ds_snapshot *s, uint64_t pa, enum ds_skip_
 }
 
 /* The class of the page at pa, and how many bytes of whole pages (at most
- * size) share it. */
+ * size) share it.  size is a whole number of pages, so *len is at least a
+ * page: the caller's loop always advances. */
 static int classify_pages(struct ds_snapshot *s, uint64_t pa, uint64_t size,
 			  enum ds_skip_reason *reason, uint64_t *len)
 {
@@ -57,7 +67,7 @@ static int classify_pages(struct ds_snapshot *s, uint64_t pa, uint64_t size,
 	if (err < 0)
 		return err;
 	if (run >= page) {
-		*len = (run < size ? run : size) & ~(page - 1);
+		*len = run & ~(page - 1);
 		return 0;
 	}
 	*len = page;
@@ -69,12 +79,13 @@ static int classify_pages(struct ds_snapshot *s, uint64_t pa, uint64_t size,
 static int add_piece(struct ds_snapshot *s, const struct ds_range *r, uint64_t off,
 		     uint64_t len, enum ds_skip_reason why)
 {
-	uint64_t leaf_off = (off >> r->page_shift) << r->page_shift;
+	/* r may start inside a block: count leaves from the one holding r->va. */
+	uint64_t leaves = ((r->va + off) >> r->page_shift) - (r->va >> r->page_shift);
 	struct ds_segment seg = {
 		.va = r->va + off,
 		.pa = r->pa + off,
 		.size = len,
-		.pte = r->pte + (leaf_off >> s->cfg.pt->fmt->oa_shift),
+		.pte = r->pte + ((leaves << r->page_shift) >> s->cfg.pt->fmt->oa_shift),
 		.page_shift = r->page_shift,
 		.attrs = r->attrs,
 		.skip = (uint8_t)why,
@@ -132,6 +143,9 @@ static int split_range(struct ds_snapshot *s, const struct ds_range *r)
 	uint64_t start = 0, off = 0, len;
 	int err;
 
+	if (!r->size || (r->va | r->pa | r->size) & (page_size(s) - 1))
+		return snapshot_fail(s, -EINVAL, "the walk yielded a range of part of a page",
+				     r->va, r->pa);
 	if (r->attrs.mem == DS_MEM_DEVICE)
 		return add_piece(s, r, 0, r->size, DS_SKIP_DEVICE);
 	for (; off < r->size; off += len) {
@@ -152,14 +166,21 @@ static int split_range(struct ds_snapshot *s, const struct ds_range *r)
 
 int ds_snapshot_run(struct ds_snapshot *s, const struct ds_snapshot_config *cfg)
 {
+	uint64_t page = 1ULL << cfg->pt->fmt->page_shift;
 	struct ds_range r;
 	int err;
 
 	ds_memset(&s->totals, 0, sizeof(s->totals));
 	s->cfg = *cfg;
 	s->over_budget = false;
+	/* Rounding out cannot wrap: va_last is inclusive. */
+	s->va_first = cfg->va_first & ~(page - 1);
+	s->va_last = cfg->va_last | (page - 1);
 	snapshot_fail(s, 0, NULL, DS_NO_ADDR, DS_NO_ADDR);
-	err = ds_walk_begin(&s->walk, cfg->pt, cfg->va_first, cfg->va_last);
+	if (cfg->va_first > cfg->va_last)
+		return snapshot_fail(s, -EINVAL, "empty VA range: its first address is above its last",
+				     cfg->va_first, DS_NO_ADDR);
+	err = ds_walk_begin(&s->walk, cfg->pt, s->va_first, s->va_last);
 	while (!err) {
 		err = ds_walk_next(&s->walk, &r);
 		if (err <= 0)

@@ -15,7 +15,9 @@
 /*
  * How the bytes at pa are to be treated: *reason is DS_SAVED (online RAM)
  * or a DS_SKIP_* reason, *run_len how many bytes from pa on share it
- * (at least 1; more than size is fine).  0 or a negative errno.
+ * (at least 1; more than size is fine and counts as size: a source may
+ * answer with the end of its RAM region).  0 or a negative errno; a run of
+ * 0 or an unknown reason fails the snapshot with -EINVAL.
  */
 typedef int (*ds_classify_fn)(void *opaque, uint64_t pa, uint64_t size,
 			      enum ds_skip_reason *reason, uint64_t *run_len);
@@ -23,9 +25,20 @@ typedef int (*ds_classify_fn)(void *opaque, uint64_t pa, uint64_t size,
 /* Appends one segment to the caller's list: 0, or -ENOMEM to give up. */
 typedef int (*ds_add_segment_fn)(void *opaque, const struct ds_segment *seg);
 
+/*
+ * The VA range, for userspace and the kernel helper alike: [va_first,
+ * va_last], canonical, va_last INCLUSIVE, so a range ending at 2^64 has
+ * va_last ~0ULL and the whole space is 0, ~0ULL.  Bounds not on a page
+ * boundary (the format's page size) are rounded OUT to whole pages: a
+ * driver's off-by-one (va_last = end, or end - 2) costs at most one extra
+ * page, never the page it meant, and never a hang.  va_first > va_last,
+ * or a range with nothing of the table's VA space in it, is -EINVAL with
+ * s->error.what saying so.  ds_snapshot.va_first/va_last report the range
+ * walked, rounded out, for the caller to tell its user.
+ */
 struct ds_snapshot_config {
 	const struct ds_pgtable *pt;
-	uint64_t va_first, va_last; /* canonical VAs, inclusive; 0, ~0ULL: all */
+	uint64_t va_first, va_last; /* canonical VAs, va_last inclusive; see above */
 	uint64_t budget;            /* bytes that may be saved; 0: no limit */
 	bool partial;               /* past the budget: skip as DS_SKIP_BUDGET, not -E2BIG */
 	ds_classify_fn classify;
@@ -48,12 +61,16 @@ struct ds_snapshot {
 	struct ds_snapshot_totals totals;
 	struct ds_error error;
 	bool over_budget;
+	uint64_t va_first, va_last; /* cfg's, rounded out to whole pages */
 };
 
 /*
  * Runs the whole snapshot.  Segments arrive in walk order (sorted by VA),
  * never mixing saved and skipped bytes, each a multiple of the format's
- * page size.  Device-memory mappings are skipped without asking classify.
+ * page size, inside [s->va_first, s->va_last].  Device-memory mappings are
+ * skipped without asking classify.  Every loop advances by a page or by
+ * classify's run (at least 1 byte), so the work is bounded by the pages
+ * mapped in the range whatever the tables and classify say.
  * 0, or a negative errno with s->error set: the walk's error, classify's,
  * add_segment's (no call follows it), or -E2BIG when the budget is exceeded
  * without cfg->partial (s->totals.needed then says what it would take; no

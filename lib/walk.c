@@ -187,6 +187,16 @@ static uint32_t count_zeros(const uint64_t *buf, uint32_t n)
 	return i;
 }
 
+/* Only the frame's last entry can reach past va_last: it is the leaf
+ * holding va_last, merged whole.  Raw VAs stay below 2^57, so no wrap. */
+static void clip_pending(struct ds_walk *w)
+{
+	uint64_t last = w->pending.va + (w->pending.size - 1);
+
+	if (last > w->va_last)
+		w->pending.size -= last - w->va_last;
+}
+
 /* Takes the entries at f->idx that are empty or extend the pending range,
  * a whole run at a time. */
 static void skip_cheap_entries(struct ds_walk *w, struct ds_walk_frame *f, unsigned shift)
@@ -203,6 +213,7 @@ static void skip_cheap_entries(struct ds_walk *w, struct ds_walk_frame *f, unsig
 		w->pending.size += (uint64_t)n << shift;
 		w->next_va += (uint64_t)n << shift;
 		w->next_pte += (uint64_t)n * ((1ULL << shift) >> fmt->oa_shift);
+		clip_pending(w);
 	}
 	f->idx += n;
 	w->entries_visited += n;

@@ -91,12 +91,25 @@ static bool table_verdict(int err)
 	return err == -EINVAL || err == -ELOOP || err == -E2BIG || err == -EFAULT;
 }
 
+/* An inclusive last address as --va-range's exclusive END, 2^64 included. */
+static const char *range_end(uint64_t last, char buf[24])
+{
+	if (last == UINT64_MAX)
+		return "0x10000000000000000";
+	snprintf(buf, 24, "0x%llx", (unsigned long long)last + 1);
+	return buf;
+}
+
 static int snapshot_failed(const struct capture *c, int err, const struct capture_options *opt)
 {
 	const struct ds_error *e = &c->snap.error;
-	char need[16], budget[16], where[128] = "";
+	char need[16], budget[16], end[24], where[128] = "";
 	int n = 0;
 
+	/* Refused before any table was read: only --va-range can be wrong. */
+	if (err == -EINVAL && !c->snap.walk.tables_visited)
+		return log_error("--va-range 0x%llx-%s: %s", (unsigned long long)opt->va_first,
+				 range_end(opt->va_last, end), e->what), err;
 	if (err == -E2BIG && !c->snap.walk.err)
 		return log_error("the mapped RAM needs %s (%llu bytes), over --budget %s; raise "
 				 "--budget or add --partial to save what fits",
@@ -158,6 +171,20 @@ static int layout(struct capture *c)
 	return 0;
 }
 
+/* lib/ rounds a range out to whole pages: say so, in --va-range's own terms. */
+static void note_rounded_range(const struct capture *c, const struct capture_options *opt)
+{
+	const struct ds_snapshot *s = &c->snap;
+	char end[24];
+
+	if (opt->va_first > opt->va_last ||
+	    (s->va_first == opt->va_first && s->va_last == opt->va_last))
+		return;
+	log_info("--va-range rounded out to whole %u KiB pages: 0x%llx-%s",
+		 1u << (c->pt.fmt->page_shift - 10), (unsigned long long)s->va_first,
+		 range_end(s->va_last, end));
+}
+
 int capture_run(struct capture *c, struct source *src, const struct capture_options *opt)
 {
 	struct ds_snapshot_config cfg = {
@@ -179,6 +206,7 @@ int capture_run(struct capture *c, struct source *src, const struct capture_opti
 	r = ds_snapshot_run(&c->snap, &cfg);
 	if (r < 0)
 		return snapshot_failed(c, r, opt);
+	note_rounded_range(c, opt);
 	fill_info(c, opt);
 	return layout(c);
 }
@@ -239,7 +267,7 @@ int capture_write(struct capture *c, const char *path, bool progress)
 
 	if (r < 0)
 		return r;
-	r = stream(c, df.fd, path, progress, true);
+	r = stream(c, df.fd, df.path, progress, df.replace);
 	if (r < 0) {
 		dumpfile_discard(&df);
 		return r;

@@ -9,6 +9,7 @@
 
 #include "capture.h"
 #include "cleanup.h"
+#include "dumpfile.h"
 #include "log.h"
 #include "parse.h"
 #include "verbs.h"
@@ -30,9 +31,13 @@ static const char usage_text[] =
 	"  --root PA[,PA...]     physical address of the top table (DART: each TTBR)\n"
 	"  --va-bits N           VA width (default: the format's)\n"
 	"  --upper-half          the tables map the sign-extended upper half (TTBR1)\n"
-	"  --va-range START-END  capture only these device VAs (END exclusive, or START+LEN)\n\n"
+	"  --va-range START-END  capture only these device VAs: END exclusive (2^64 is\n"
+	"                        0x10000000000000000), or START+LEN; rounded out to pages\n\n"
 	"Dump:\n"
-	"  -o, --output OUT      the dump file (written whole or not at all, mode 0600)\n"
+	"  -o, --output OUT      the dump file (written whole or not at all, mode 0600);\n"
+	"                        '-': standard output; a FIFO or character device is\n"
+	"                        written into, a symlink refused\n"
+	"  --force               write to standard output even where it is a terminal\n"
 	"  --budget SIZE         most bytes to save (K/M/G suffixes); 0: no limit\n"
 	"  --partial             past the budget, save what fits instead of failing\n"
 	"  --device NAME, --driver NAME, --reason TEXT   recorded in the dump\n"
@@ -42,6 +47,7 @@ enum {
 	OPT_MEMORY = 256, OPT_KCORE, OPT_IOMEM, OPT_KPAGEFLAGS, OPT_VMCORE, OPT_FORMAT, OPT_ROOT,
 	OPT_VA_BITS, OPT_UPPER_HALF, OPT_VA_RANGE, OPT_BUDGET, OPT_PARTIAL, OPT_DEVICE,
 	OPT_DRIVER, OPT_REASON,
+	OPT_FORCE,
 };
 
 static const struct option long_options[] = {
@@ -61,6 +67,7 @@ static const struct option long_options[] = {
 	{ "driver", required_argument, NULL, OPT_DRIVER },
 	{ "reason", required_argument, NULL, OPT_REASON },
 	{ "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{}
@@ -105,12 +112,18 @@ static int parse_roots(struct capture_options *opt, char *arg)
 
 static int parse_va_range(struct capture_options *opt, const char *arg)
 {
-	uint64_t start, end;
+	int r = parse_range_last(arg, &opt->va_first, &opt->va_last);
 
-	if (parse_range(arg, &start, &end) < 0)
-		return log_error("--va-range: '%s' is not START-END or START+LEN", arg);
-	opt->va_first = start;
-	opt->va_last = end - 1;
+	if (r == -EDOM)
+		return log_error("--va-range: '%s' is empty: END is exclusive and must lie above "
+				 "START, LEN above 0 (the top of the address space is "
+				 "0x10000000000000000)", arg);
+	if (r == -ERANGE)
+		return log_error("--va-range: '%s' runs past the top of the 64-bit address space, "
+				 "0x10000000000000000", arg);
+	if (r < 0)
+		return log_error("--va-range: '%s' is not START-END (END exclusive) or START+LEN",
+				 arg);
 	return 0;
 }
 
@@ -183,8 +196,12 @@ static int parse_one(struct capture_args *a, int c, char *arg, int argc, char **
 	case 'o':
 		a->output = arg;
 		return 0;
+	case OPT_FORCE:
+		dumpfile_terminal_ok = true;
+		return 0;
 	case 'q':
 		a->quiet = true;
+		log_quiet = true; /* and no notes */
 		return 0;
 	default:
 		return log_error("see 'devsnap capture --help'");
@@ -234,6 +251,14 @@ static int open_source(struct source *src, struct capture_args *a)
 	}
 }
 
+/* Where the segment list spills when the output is no new file. */
+static const char *spill_dir_default(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	return tmp && tmp[0] ? tmp : "/var/tmp";
+}
+
 int verb_capture(int argc, char **argv)
 {
 	struct capture_args a = { .opt = { .va_last = ~0ULL } };
@@ -247,7 +272,9 @@ int verb_capture(int argc, char **argv)
 	out_dir = strdup(a.output);
 	if (!out_dir)
 		return log_error_errno(-ENOMEM, "cannot capture");
-	a.opt.spill_dir = dirname(out_dir); /* beside the output, on its filesystem */
+	/* Beside a new output file, on its filesystem; never in /dev beside a device. */
+	a.opt.spill_dir = dumpfile_is_new_file(a.output) ? dirname(out_dir) : spill_dir_default();
+	a.quiet |= !strcmp(a.output, "-"); /* standard output holds the dump alone */
 	r = open_source(&src, &a);
 	if (r < 0)
 		return r;

@@ -21,6 +21,7 @@
 #include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -45,6 +46,10 @@
 #define SYSFS_CLASS "/sys/class/devcoredump"
 #define UEVENT_MAX 8192
 #define UEVENT_RCVBUF (4 << 20) /* bursts of other devices' uevents must not drop ours */
+/* The most one dump may take to read, as devsnap-collect@.service's
+ * TimeoutSec: well within the kernel's 5-minute hold, and it bounds
+ * --watch, which runs without a timeout of its own. */
+#define DUMP_TIME_MAX_SEC 120
 
 static const char usage_text[] =
 	"Usage: devsnap collect (devcdN... | --once | --watch) [OPTIONS...]\n\n"
@@ -223,6 +228,14 @@ static int compress_chunk(const struct devcd *d, ZSTD_CCtx *z, struct stream *st
 	return 0;
 }
 
+static uint64_t now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec;
+}
+
 /* data, in CHUNK reads until its end, through zstd into fd. */
 static int stream(struct collector *c, const struct devcd *d, int datafd, int fd,
 		  struct stream *st)
@@ -231,12 +244,18 @@ static int stream(struct collector *c, const struct devcd *d, int datafd, int fd
 	_cleanup_free_ uint8_t *in = malloc(CHUNK), *out = malloc(out_len);
 	_cleanup_(zstd_freep) ZSTD_CCtx *z = new_cctx();
 	char b1[BYTES_BUF], b2[BYTES_BUF];
+	uint64_t deadline = now_sec() + DUMP_TIME_MAX_SEC;
 	ssize_t n;
 	int r;
 
 	if (!in || !out || !z)
 		return log_error_errno(-ENOMEM, "%s: cannot compress", d->name);
 	do {
+		if (now_sec() > deadline) {
+			log_error("%s: not saved: reading it took more than %d s", d->name,
+				  DUMP_TIME_MAX_SEC);
+			return -ETIMEDOUT;
+		}
 		n = read_full(datafd, in, CHUNK);
 		if (n < 0)
 			return log_error_errno((int)n, "%s: cannot read data", d->name);
@@ -343,15 +362,32 @@ static int save_entry(struct collector *c, const struct devcd *d, int datafd, st
 	return r;
 }
 
+/* The dump's data file: sysfs makes it a regular file.  Anything else (a
+ * FIFO in a fake tree would block the collector for good) is refused
+ * before it is read. */
+static int open_data(const struct devcd *d)
+{
+	int fd = openat(d->dirfd, "data", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return log_error_errno(-errno, "%s: cannot open data", d->name);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		return fd;
+	close(fd);
+	log_error("%s: data is not a regular file, as sysfs makes it: not read", d->name);
+	return -EBADFD;
+}
+
 static int save(struct collector *c, const struct devcd *d, char *name, size_t len)
 {
-	_cleanup_close_ int datafd = openat(d->dirfd, "data", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int datafd = open_data(d);
 	struct stream st = { .head_want = ELF_HEADER };
 	char what[512], b1[BYTES_BUF], b2[BYTES_BUF];
 	int r;
 
 	if (datafd < 0)
-		return log_error_errno(-errno, "%s: cannot open data", d->name);
+		return datafd;
 	vacuum(c, NULL);
 	r = room(c, &st.room);
 	if (r < 0)
@@ -365,7 +401,7 @@ static int save(struct collector *c, const struct devcd *d, char *name, size_t l
 	free(st.head);
 	if (r < 0)
 		return r;
-	log_info("saved %s as %s, %s → %s", devcd_describe(d, what, sizeof(what)), name,
+	log_info("saved %s as %s, %s -> %s", devcd_describe(d, what, sizeof(what)), name,
 		 format_bytes(st.size, b1), format_bytes(st.compressed, b2));
 	vacuum(c, name);
 	return 0;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "dumpfile.h"
 #include "dumpinfo.h"
 #include "log.h"
 #include "memimage.h"
@@ -185,7 +186,7 @@ static int demo_show(const char *out)
 	return r;
 }
 
-static int demo_capture(struct demo *d, const char *out, bool quiet)
+static int demo_capture(struct demo *d, const char *out, bool quiet, bool reread)
 {
 	struct capture_options opt = {
 		.format = d->pt.fmt->name, .nroots = 1, .va_last = ~0ULL,
@@ -203,10 +204,11 @@ static int demo_capture(struct demo *d, const char *out, bool quiet)
 	r = capture_run(&c, &src, &opt);
 	if (r == 0)
 		r = capture_write(&c, out, !quiet);
-	if (r == 0 && !quiet) {
+	if (r == 0 && !quiet)
 		capture_print_summary(&c, out);
+	/* info and maps read the dump back: only a file can be. */
+	if (r == 0 && !quiet && reread)
 		r = demo_show(out);
-	}
 	capture_free(&c);
 	source_close(&src);
 	return r;
@@ -217,6 +219,7 @@ int verb_demo(int argc, char **argv)
 	static const struct option options[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -231,19 +234,23 @@ int verb_demo(int argc, char **argv)
 		switch (c) {
 		case 'f': format = optarg; break;
 		case 'o': out = optarg; break;
+		case 'F': dumpfile_terminal_ok = true; break;
 		case 'q': quiet = true; break;
 		case 'h':
-			puts("Usage: devsnap demo [--format FMT] [-o OUT] [-q]\n\n"
+			puts("Usage: devsnap demo [--format FMT] [-o OUT] [--force] [-q]\n\n"
 			     "Builds an example device address space in memory, captures it into\n"
-			     "OUT (default devsnap-demo.core) and shows what the dump holds.");
+			     "OUT (default devsnap-demo.core) and shows what the dump holds.\n"
+			     "OUT is written as capture's -o is: '-' is standard output (then\n"
+			     "nothing else is printed there), a symlink is refused.");
 			return 0;
 		default:
 			return log_error("see 'devsnap demo --help'");
 		}
 	}
+	quiet |= !strcmp(out, "-"); /* standard output holds the dump alone */
 	r = demo_build(&d, format);
 	if (r == 0)
-		r = demo_capture(&d, out, quiet);
+		r = demo_capture(&d, out, quiet, dumpfile_is_new_file(out));
 	memimage_free(&d.mem);
 	return r;
 }

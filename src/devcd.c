@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -16,15 +17,6 @@
 
 #define CLASS_REL "class/devcoredump"
 #define OPENAT2_TRIES 32
-
-/* Text from sysfs or a dump, made safe to log and to store: control and
- * non-ASCII bytes become '?'. */
-void clean_text(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
-			*s = '?';
-}
 
 bool devcd_name_valid(const char *s)
 {
@@ -173,7 +165,6 @@ static void read_driver(int fd, char *out, size_t len)
 			*next++ = '\0';
 		if (!strncmp(line, "DRIVER=", 7)) {
 			snprintf(out, len, "%s", line + 7);
-			clean_text(out);
 			return;
 		}
 	}
@@ -193,7 +184,6 @@ void devcd_identify(struct sysfs_root *t, struct devcd *d)
 		return;
 	}
 	r = resolve_rel(d->rel, link, &dev);
-	clean_text(link); /* for messages; the path opened is the real one */
 	if (r == -EXDEV) {
 		log_warn("%s: failing_device points out of %s (%s): not followed", d->name, t->root,
 			 link);
@@ -202,7 +192,6 @@ void devcd_identify(struct sysfs_root *t, struct devcd *d)
 	if (r < 0 || asprintf(&uevent, "%s%s%s", dev, *dev ? "/" : "", "uevent") < 0)
 		return;
 	snprintf(d->device, sizeof(d->device), "/sys%s%s", *dev ? "/" : "", dev);
-	clean_text(d->device);
 	fd = open_beneath(t->rootfd, uevent, O_RDONLY | O_NONBLOCK);
 	if (fd == -EXDEV)
 		log_warn("%s: the path to %s leaves %s: not followed", d->name, link, t->root);
@@ -217,8 +206,16 @@ int devcd_release(const struct devcd *d)
 {
 	_cleanup_close_ int fd = openat(d->dirfd, "data", O_WRONLY | O_TRUNC | O_NONBLOCK |
 							   O_NOFOLLOW | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? write(fd, "1", 1) : -1;
+	struct stat st;
+	ssize_t n;
 
+	/* As save() reads data only where it is a regular file, so is it written. */
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		log_error("cannot release %s: data is not a regular file, as sysfs makes it",
+			  d->name);
+		return -EBADFD;
+	}
+	n = fd >= 0 ? write(fd, "1", 1) : -1;
 	if (n != 1)
 		return log_error_errno(n < 0 ? -errno : -EIO,
 				       "cannot release %s: the kernel frees it at its timeout",

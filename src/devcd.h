@@ -60,8 +60,4 @@ const char *devcd_describe(const struct devcd *d, char *buf, size_t len);
 
 void devcd_close(struct devcd *d);
 
-/* Text from sysfs or a dump, made safe to log and to store: control and
- * non-ASCII bytes become '?'. */
-void clean_text(char *s);
-
 #endif /* DS_DEVCD_H */

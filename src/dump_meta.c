@@ -9,18 +9,18 @@
 
 #include "cleanup.h"
 #include "dump_parse.h"
+#include "escape.h"
 #include "json_out.h"
 #include "log.h"
 
-/* value, from sysfs or a dump, as clean_text makes it. */
+/* value, from sysfs or a dump, as valid UTF-8: the file is JSON.  What is
+ * printed of it later is escaped then. */
 static void json_add_text(struct json_object *o, const char *key, const char *value)
 {
-	_cleanup_free_ char *copy = strdup(value);
+	_cleanup_free_ char *copy = escape_utf8_dup(value);
 
-	if (copy) {
-		clean_text(copy);
+	if (copy)
 		json_add_str(o, key, copy);
-	}
 }
 
 static struct json_object *devsnap_summary(const struct ds_note *n)

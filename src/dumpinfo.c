@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "dumpinfo.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <string.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "escape.h"
 #include "json_out.h"
 #include "units.h"
 
@@ -47,13 +47,6 @@ static const char *skip_name(unsigned i)
 	return i < DS_SKIP_REASON_COUNT ? ds_skip_reason_name(i) : "unknown";
 }
 
-/* Note names and blob names come from the file: print them tamed. */
-static void print_tame(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len && s[i]; i++)
-		putchar(isprint((unsigned char)s[i]) ? s[i] : '?');
-}
-
 static void print_field(const char *key, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void print_field(const char *key, const char *fmt, ...)
@@ -64,6 +57,14 @@ static void print_field(const char *key, const char *fmt, ...)
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
+	putchar('\n');
+}
+
+/* A field whose text comes from the file (or names it): escaped. */
+static void print_text_field(const char *key, const char *text)
+{
+	printf("%14s: ", key);
+	escape_puts(stdout, text);
 	putchar('\n');
 }
 
@@ -104,11 +105,13 @@ static void print_devsnap(const struct ds_note_info *in)
 {
 	char t[TIME_BUF];
 
-	print_field("Device", "%s", in->device);
-	print_field("Driver", "%s", in->driver);
-	print_field("Reason", "%s", in->reason);
+	print_text_field("Device", in->device);
+	print_text_field("Driver", in->driver);
+	print_text_field("Reason", in->reason);
 	print_field("Time", "%s", format_time_ns(in->time_ns, t));
-	printf("%14s: %s, %u-bit VA%s, root", "Format", in->format, in->va_bits,
+	printf("%14s: ", "Format");
+	escape_puts(stdout, in->format);
+	printf(", %u-bit VA%s, root", in->va_bits,
 	       in->flags & INFO_UPPER_HALF ? " (upper half)" : "");
 	for (uint32_t i = 0; i < in->nroots; i++)
 		printf("%s 0x%" PRIx64, i ? "," : "", in->roots[i]);
@@ -134,13 +137,15 @@ static void print_rtkit(const struct dumpview *v)
 	int r;
 
 	printf("%14s:", "RTKit log");
-	while ((r = ds_rtkit_next_section(v->rtkit_log, v->rtkit_size, &pos, &s)) == 1)
-		printf(" %s", s.fourcc);
+	while ((r = ds_rtkit_next_section(v->rtkit_log, v->rtkit_size, &pos, &s)) == 1) {
+		putchar(' ');
+		escape_write(stdout, s.fourcc, 4);
+	}
 	puts(r < 0 ? " (malformed past this point)" : "");
 	for (pos = 0; ds_rtkit_next_section(v->rtkit_log, v->rtkit_size, &pos, &s) == 1;)
 		if (rtkit_message(&s, &msg, &len)) {
 			printf("%14s: ", "Crash message");
-			print_tame(msg, len);
+			escape_write(stdout, msg, strnlen(msg, len));
 			putchar('\n');
 		}
 }
@@ -190,14 +195,14 @@ static void print_notes(const struct dumpview *v)
 
 	while (ds_dump_next_note(&f, &it, &n) == 1) {
 		printf("%14s: ", "Note");
-		print_tame(n.name, 64);
+		escape_puts(stdout, n.name);
 		if (note_kind(&n))
 			printf(" %s, %s", note_kind(&n), format_bytes(n.desc_size, a));
 		else
 			printf(" type 0x%x, %s", n.type, format_bytes(n.desc_size, a));
 		if (ds_note_is(&n, DS_NOTE_NAME, DS_NT_BLOB) && ds_note_blob_decode(&n, &b) == 0) {
 			printf(", blob \"");
-			print_tame(b.name, b.name_len);
+			escape_write(stdout, b.name, strnlen(b.name, b.name_len));
 			putchar('"');
 		}
 		putchar('\n');
@@ -208,7 +213,9 @@ static int print_text(const struct dumpview *v)
 {
 	char a[BYTES_BUF];
 
-	print_field("File", "%s (%s)", v->path, format_bytes(v->size, a));
+	printf("%14s: ", "File");
+	escape_puts(stdout, v->path);
+	printf(" (%s)\n", format_bytes(v->size, a));
 	print_field("Producer", "%s", producer_names[v->producer]);
 	if (v->has_info)
 		print_devsnap(&v->info);
@@ -271,7 +278,7 @@ static struct json_object *json_rtkit(const struct dumpview *v)
 	while (ds_rtkit_next_section(v->rtkit_log, v->rtkit_size, &pos, &s) == 1) {
 		struct json_object *e = json_object_new_object();
 
-		json_add_str(e, "fourcc", s.fourcc);
+		json_object_object_add(e, "fourcc", json_object_new_string_len(s.fourcc, 4));
 		json_add_u64(e, "size", s.size);
 		if (rtkit_message(&s, &msg, &len))
 			json_object_object_add(e, "message", json_object_new_string_len(

@@ -8,13 +8,13 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "dumpfile.h"
 #include "dumpview.h"
 #include "cleanup.h"
 #include "cli.h"
-#include "fdio.h"
 #include "log.h"
 #include "parse.h"
 #include "units.h"
@@ -26,14 +26,16 @@ static const char usage_text[] =
 	"flat image: byte i of FILE is device VA START + i.  Unmapped and unsaved\n"
 	"bytes read as zero (holes in a sparse file).  Without --range, from the\n"
 	"lowest mapped VA to the end of the highest.  FILE is created whole or not\n"
-	"at all, mode 0600.\n";
+	"at all, mode 0600; '-' is standard output, a FIFO or character device is\n"
+	"written into (holes as zeros), a symlink is refused.\n\n"
+	"  --force   write to standard output even where it is a terminal\n";
 
 struct extract {
 	uint64_t start, end; /* device VAs, end exclusive */
 	uint64_t copied;
 };
 
-static int copy_saved(const struct dumpview *v, struct extract *x, const struct dumpfile *df)
+static int copy_saved(const struct dumpview *v, struct extract *x, struct dumpfile *df)
 {
 	struct ds_dump_load l;
 	int r;
@@ -48,15 +50,16 @@ static int copy_saved(const struct dumpview *v, struct extract *x, const struct 
 		to = l.va + l.filesz < x->end ? l.va + l.filesz : x->end;
 		if (from >= to)
 			continue;
-		r = pwrite_all(df->fd, (const uint8_t *)v->map + l.offset + (from - l.va), to - from,
-				from - x->start);
+		r = dumpfile_pwrite(df, (const uint8_t *)v->map + l.offset + (from - l.va),
+				    to - from, from - x->start);
 		if (r < 0)
 			return log_error_errno(r, "cannot write the bytes at 0x%" PRIx64 " to %s", from,
 					       df->path);
 		x->copied += to - from;
 	}
-	if (ftruncate(df->fd, (off_t)(x->end - x->start)) < 0)
-		return log_error_errno(-errno, "cannot make a %" PRIu64 "-byte image",
+	r = dumpfile_set_size(df, x->end - x->start);
+	if (r < 0)
+		return log_error_errno(r, "cannot make %s a %" PRIu64 "-byte image", df->path,
 				       x->end - x->start);
 	return 0;
 }
@@ -106,6 +109,7 @@ int verb_extract(int argc, char **argv)
 	static const struct option options[] = {
 		{ "range", required_argument, NULL, 'r' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -125,6 +129,7 @@ int verb_extract(int argc, char **argv)
 		switch (c) {
 		case 'r': range = optarg; break;
 		case 'o': out = optarg; break;
+		case 'F': dumpfile_terminal_ok = true; break;
 		case 'q': quiet = true; break;
 		case 'h': return fputs(usage_text, stdout), 0;
 		default: return log_error("see 'devsnap extract --help'");
@@ -132,6 +137,7 @@ int verb_extract(int argc, char **argv)
 	}
 	if (argc - optind != 1 || !out)
 		return log_error("give DUMP and -o FILE; see 'devsnap extract --help'");
+	quiet |= !strcmp(out, "-"); /* standard output holds the image alone */
 	if (range && parse_range(range, &x.start, &x.end) < 0)
 		return log_error("--range: '%s' is not START-END or START+LEN", range);
 	r = dumpview_open(&v, argv[optind]);

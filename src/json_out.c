@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "escape.h"
+
 struct json_object *json_hex(uint64_t value)
 {
 	char buf[24];
@@ -27,13 +29,25 @@ void json_add_str(struct json_object *o, const char *key, const char *value)
 	json_object_object_add(o, key, value ? json_object_new_string(value) : NULL);
 }
 
+const char *json_get_str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+		return "";
+	return json_object_get_string(v);
+}
+
 int json_print(struct json_object *o)
 {
 	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 							      JSON_C_TO_STRING_SPACED |
 							      JSON_C_TO_STRING_NOSLASHESCAPE);
 
-	if (!s || puts(s) < 0 || fflush(stdout) != 0)
+	if (!s)
+		return -EIO;
+	escape_json_write(stdout, s);
+	if (putchar('\n') == EOF || fflush(stdout) != 0 || ferror(stdout))
 		return -EIO;
 	return 0;
 }

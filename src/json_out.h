@@ -22,7 +22,11 @@ void json_add_hex(struct json_object *o, const char *key, uint64_t value);
 void json_add_u64(struct json_object *o, const char *key, uint64_t value);
 void json_add_str(struct json_object *o, const char *key, const char *value); /* NULL: null */
 
-/* Pretty-prints o and a newline to stdout; 0 or -errno. */
+/* o's string member key, or "" when it has none. */
+const char *json_get_str(struct json_object *o, const char *key);
+
+/* Pretty-prints o and a newline to stdout, its strings made safe for a
+ * terminal (escape.h); 0 or -errno. */
 int json_print(struct json_object *o);
 
 #endif /* DS_JSON_OUT_H */

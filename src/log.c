@@ -1,17 +1,27 @@
 // SPDX-License-Identifier: MIT
+#define _GNU_SOURCE /* vasprintf */
 #include "log.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "escape.h"
 
 bool log_quiet;
 
+/* Messages quote names from dumps, sysfs and configs: escaped, whole. */
 static void vlog(const char *fmt, va_list ap, int err)
 {
+	char *msg = NULL;
+
 	fputs("devsnap: ", stderr);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	escape_puts(stderr, msg ? msg : fmt);
+	free(msg);
 	if (err)
 		fprintf(stderr, ": %s", strerror(-err));
 	fputc('\n', stderr);

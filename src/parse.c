@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,31 +62,73 @@ int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-int parse_range(const char *s, uint64_t *start, uint64_t *end)
+/* 2^64, one past what parse_u64 takes: an END or LEN may be exactly that. */
+static bool is_2_64(const char *s)
 {
-	const char *sep = strpbrk(s ? s : "", "-+");
-	char first[32];
-	uint64_t a, b;
-	int r;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		for (s += 2; *s == '0'; s++)
+			;
+		return !strcmp(s, "10000000000000000");
+	}
+	return !strcmp(s, "18446744073709551616");
+}
 
-	if (!sep || (size_t)(sep - s) >= sizeof(first))
-		return -EINVAL;
-	memcpy(first, s, sep - s);
-	first[sep - s] = '\0';
-	r = parse_u64(first, &a);
+/* END or LEN: the number less one, so that 2^64 fits. */
+static int parse_end_less_one(const char *s, bool size, uint64_t *out)
+{
+	uint64_t v;
+	int r = size ? parse_size(s, &v) : parse_u64(s, &v);
+
+	if (r == -ERANGE && is_2_64(s)) {
+		*out = UINT64_MAX;
+		return 0;
+	}
 	if (r < 0)
 		return r;
-	r = *sep == '+' ? parse_size(sep + 1, &b) : parse_u64(sep + 1, &b);
+	if (v == 0)
+		return -EDOM;
+	*out = v - 1;
+	return 0;
+}
+
+int parse_range_last(const char *s, uint64_t *first, uint64_t *last)
+{
+	const char *sep = strpbrk(s ? s : "", "-+");
+	char start[32];
+	uint64_t a, b = 0;
+	int r;
+
+	if (!sep || (size_t)(sep - s) >= sizeof(start))
+		return -EINVAL;
+	memcpy(start, s, sep - s);
+	start[sep - s] = '\0';
+	r = parse_u64(start, &a);
+	if (r == 0)
+		r = parse_end_less_one(sep + 1, *sep == '+', &b);
 	if (r < 0)
 		return r;
 	if (*sep == '+') {
-		if (b == 0 || a + b < a)
-			return -EINVAL;
+		if (a + b < a)
+			return -ERANGE;
 		b += a;
+	} else if (b < a) {
+		return -EDOM;
 	}
-	if (b <= a)
-		return -EINVAL;
-	*start = a;
-	*end = b;
+	*first = a;
+	*last = b;
+	return 0;
+}
+
+int parse_range(const char *s, uint64_t *start, uint64_t *end)
+{
+	uint64_t first, last;
+	int r = parse_range_last(s, &first, &last);
+
+	if (r < 0)
+		return r;
+	if (last == UINT64_MAX)
+		return -ERANGE;
+	*start = first;
+	*end = last + 1;
 	return 0;
 }

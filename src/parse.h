@@ -11,7 +11,18 @@ int parse_u64(const char *s, uint64_t *out);
 /* Like parse_u64, with an optional K, M, G or T (powers of 1024, "KiB" too). */
 int parse_size(const char *s, uint64_t *out);
 
-/* "START-END" (END exclusive) or "START+LEN"; -EINVAL if END <= START. */
+/*
+ * An address range as its first and last address (inclusive), so that it
+ * may end at the top of the 64-bit space: "START-END", END exclusive, where
+ * END may be 2^64 (0x10000000000000000 or 18446744073709551616), or
+ * "START+LEN", LEN a size, START + LEN at most 2^64.  0, or -EINVAL when s
+ * is not of that form, -EDOM when the range is empty (END <= START, LEN 0),
+ * -ERANGE when it passes 2^64.
+ */
+int parse_range_last(const char *s, uint64_t *first, uint64_t *last);
+
+/* The same as START and END (exclusive): -ERANGE also for a range ending
+ * at 2^64, which END cannot hold. */
 int parse_range(const char *s, uint64_t *start, uint64_t *end);
 
 #endif /* DS_PARSE_H */

@@ -56,6 +56,7 @@ static int parse_args(struct read_args *a, int argc, char **argv, const char *us
 {
 	static const struct option options[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -72,6 +73,8 @@ static int parse_args(struct read_args *a, int argc, char **argv, const char *us
 			return fputs(usage, stdout), 1;
 		if (c == 'o' && takes_output)
 			a->output = optarg;
+		else if (c == 'F' && takes_output)
+			dumpfile_terminal_ok = true;
 		else if (c == 'j' && !takes_output)
 			a->json = true;
 		else
@@ -104,31 +107,20 @@ static int write_span(void *ctx, uint64_t va, const uint8_t *bytes, uint64_t n)
 		     : 0;
 }
 
-static int read_to_file(const struct dumpview *v, const struct read_args *a)
+/* To -o's target, by default standard output ("-"). */
+static int read_bytes(const struct dumpview *v, const struct read_args *a)
 {
 	struct dumpfile df;
-	int r = dumpfile_create(&df, a->output, 0600);
+	int r = dumpfile_create(&df, a->output ? a->output : "-", 0600);
 
 	if (r < 0)
 		return r;
-	r = for_each_span(v, a->va, a->len, write_span, &(struct sink){ df.fd, a->output });
+	r = for_each_span(v, a->va, a->len, write_span, &(struct sink){ df.fd, df.path });
 	if (r < 0) {
 		dumpfile_discard(&df);
 		return r;
 	}
 	return dumpfile_commit(&df);
-}
-
-static int read_bytes(const struct dumpview *v, const struct read_args *a)
-{
-	struct sink out = { STDOUT_FILENO, "standard output" };
-
-	if (a->output && strcmp(a->output, "-"))
-		return read_to_file(v, a);
-	if (isatty(out.fd))
-		return log_error("refusing to write binary data to a terminal; use -o FILE, "
-				 "or 'devsnap hexdump'");
-	return for_each_span(v, a->va, a->len, write_span, &out);
 }
 
 typedef int (*reader_fn)(const struct dumpview *v, const struct read_args *a);
@@ -156,10 +148,12 @@ static int run_reader(int argc, char **argv, const char *usage, bool takes_outpu
 int verb_read(int argc, char **argv)
 {
 	static const char usage[] =
-		"Usage: devsnap read DUMP VA LEN [-o FILE]\n\n"
+		"Usage: devsnap read DUMP VA LEN [-o FILE] [--force]\n\n"
 		"Writes the LEN bytes at device address VA as they are, to FILE (created\n"
-		"whole or not at all, mode 0600) or to standard output.  Every byte must\n"
-		"have been saved: an unmapped or unsaved address is an error naming why.\n"
+		"whole or not at all, mode 0600) or to standard output ('-', the default;\n"
+		"not a terminal unless --force).  A FIFO or character device is written\n"
+		"into, a symlink refused.  Every byte must have been saved: an unmapped or\n"
+		"unsaved address is an error naming why.\n"
 		"VA and LEN accept 0x hex; LEN accepts K, M and G.\n";
 
 	return run_reader(argc, argv, usage, true, read_bytes);

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 
 #include "cleanup.h"
 #include "fdio.h"
+#include "json_out.h"
 #include "log.h"
 
 #define META_MAX (1 << 20) /* metadata is a few hundred bytes; refuse anything huge */
@@ -76,6 +78,26 @@ static int close_to_others(struct store *s)
 	return 0;
 }
 
+/* Whoever owns the store can swap its files under the collector: only
+ * the user saving into it may (root for the system's collector). */
+static int check_owner(struct store *s)
+{
+	uid_t me = geteuid();
+	struct passwd *pw;
+	struct stat st;
+
+	if (fstat(s->dirfd, &st) < 0)
+		return log_error_errno(-errno, "cannot check the store %s", s->path);
+	if (st.st_uid == me)
+		return 0;
+	pw = getpwuid(st.st_uid);
+	log_error("the store %s belongs to %s (uid %u), not to %s: refusing to save into it; "
+		  "chown it to %s, or remove it and let devsnap create it", s->path,
+		  pw ? pw->pw_name : "an unknown user", (unsigned)st.st_uid,
+		  me ? "you" : "root", me ? "yourself" : "root:root");
+	return -EPERM;
+}
+
 int store_open(struct store *s, const char *dir, bool create)
 {
 	struct stat st;
@@ -103,7 +125,9 @@ int store_open(struct store *s, const char *dir, bool create)
 		store_close(s);
 		return r;
 	}
-	r = create ? close_to_others(s) : 0;
+	r = create ? check_owner(s) : 0;
+	if (r == 0 && create)
+		r = close_to_others(s);
 	if (r < 0)
 		store_close(s);
 	return r;
@@ -115,15 +139,6 @@ void store_close(struct store *s)
 		close(s->dirfd);
 	free(s->path);
 	*s = (struct store){ .dirfd = -1 };
-}
-
-static const char *json_str(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return "";
-	return json_object_get_string(v);
 }
 
 static uint64_t json_u64(struct json_object *o, const char *key)
@@ -185,15 +200,15 @@ static int load_entry(struct store *s, const char *file, struct store_entry *e)
 	r = read_meta(s->dirfd, file, &e->json);
 	if (r < 0)
 		return r;
-	e->name = json_str(e->json, "name");
+	e->name = json_get_str(e->json, "name");
 	if (strlen(e->name) != len || strncmp(e->name, file, len)) {
 		json_object_put(e->json);
 		return -EBADMSG;
 	}
 	e->time_usec = json_u64(e->json, "time_usec");
-	e->devcd = json_str(e->json, "devcd");
-	e->driver = json_str(e->json, "driver");
-	e->device = json_str(e->json, "device");
+	e->devcd = json_get_str(e->json, "devcd");
+	e->driver = json_get_str(e->json, "driver");
+	e->device = json_get_str(e->json, "device");
 	e->size = json_u64(e->json, "size");
 	e->size_compressed = json_u64(e->json, "size_compressed");
 	snprintf(zst, sizeof(zst), "%s.zst", e->name);
@@ -345,7 +360,8 @@ int store_resolve(const struct store_list *l, const char *id, size_t *index)
 int store_open_dump(struct store *s, const char *name)
 {
 	char file[NAME_MAX + 1];
-	int fd;
+	struct stat st;
+	int fd, r;
 
 	if (!valid_name(name))
 		return log_error("'%s' is not a saved dump's name", name);
@@ -353,7 +369,15 @@ int store_open_dump(struct store *s, const char *name)
 	fd = openat(s->dirfd, file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return log_error_errno(-errno, "cannot open %s/%s", s->path, file);
-	return fd;
+	/* A FIFO or device planted there would be read without end. */
+	if (fstat(fd, &st) < 0)
+		r = log_error_errno(-errno, "cannot check %s/%s", s->path, file);
+	else if (!S_ISREG(st.st_mode))
+		r = log_error("%s/%s is not a regular file", s->path, file);
+	else
+		return fd;
+	close(fd);
+	return r;
 }
 
 static int remove_locked(struct store *s, const char *name)

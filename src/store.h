@@ -56,7 +56,8 @@ struct store_list {
 
 /* Opens dir (NULL: STORE_DEFAULT_DIR), creating it with mode 0700 when
  * create is true and it is missing.  The last path component must not be
- * a symlink. */
+ * a symlink.  With create (to save into it), it must belong to the
+ * effective user: root, for the system's collector. */
 int store_open(struct store *s, const char *dir, bool create);
 void store_close(struct store *s);
 
@@ -74,7 +75,8 @@ void store_list_free(struct store_list *l);
  */
 int store_resolve(const struct store_list *l, const char *id, size_t *index);
 
-/* NAME.zst opened read-only (O_NOFOLLOW|O_CLOEXEC): an fd, or -errno. */
+/* NAME.zst opened read-only (O_NOFOLLOW|O_CLOEXEC), a regular file: an
+ * fd, or -errno. */
 int store_open_dump(struct store *s, const char *name);
 
 /* Removes NAME.json, then NAME.zst (a missing .zst is fine). */

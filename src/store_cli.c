@@ -19,12 +19,14 @@
 #include "cli.h"
 #include "dumpfile.h"
 #include "dumpinfo.h"
+#include "escape.h"
 #include "json_out.h"
 #include "log.h"
 #include "store.h"
 #include "store_read.h"
 #include "units.h"
 #include "verbs.h"
+#include "zstd_bounded.h"
 
 #define FIELD_WIDTH 14 /* as dump_info_print aligns its fields */
 
@@ -45,26 +47,6 @@ static int open_entry(const char *dir, const char *id, struct store *s, struct s
 	int r = open_listed(dir, s, l);
 
 	return r < 0 ? r : store_resolve(l, id, index);
-}
-
-/* Metadata comes from files: print it with control bytes tamed. */
-static void print_tame(const char *s, int width)
-{
-	int n = 0;
-
-	for (; s[n]; n++)
-		putchar(isprint((unsigned char)s[n]) ? s[n] : '?');
-	printf("%*s", width > n ? width - n : 0, "");
-}
-
-static const char *meta_str(const struct store_entry *e, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(e->json, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return "";
-	return json_object_get_string(v);
 }
 
 /* The last component of a sysfs device path: what lspci and dmesg call it. */
@@ -142,7 +124,7 @@ static int parse_since(const char *s, uint64_t *usec)
 	return 0;
 }
 
-enum { OPT_STORE = 256, OPT_JSON, OPT_DRIVER, OPT_DEVICE, OPT_SINCE };
+enum { OPT_STORE = 256, OPT_JSON, OPT_DRIVER, OPT_DEVICE, OPT_SINCE, OPT_FORCE };
 
 #define STORE_OPTION { "store", required_argument, NULL, OPT_STORE }
 #define HELP_OPTION { "help", no_argument, NULL, 'h' }
@@ -193,6 +175,9 @@ static int parse_cli(int argc, char **argv, const char *shortopts, const struct 
 			break;
 		case OPT_SINCE:
 			r = parse_since(optarg, &a->since_usec);
+			break;
+		case OPT_FORCE:
+			dumpfile_terminal_ok = true;
 			break;
 		default:
 			return log_error("see 'devsnap %s --help'", argv[0]);
@@ -249,15 +234,24 @@ static void row_cells(const struct store_list *l, size_t i, const char *cell[COL
 	cell[COL_NAME] = e->name;
 }
 
+/* Cells come from metadata: printed escaped, as wide as their escapes. */
+static int cell_width(const char *cell)
+{
+	return (int)escape_puts(NULL, cell);
+}
+
 /* Left-aligned columns but for the numbers; the last one unpadded. */
 static void print_row(const char *cell[COL_COUNT], const int width[COL_COUNT])
 {
 	for (int c = 0; c < COL_COUNT; c++) {
 		bool right = c == COL_INDEX || c == COL_SIZE;
+		int pad = width[c] - cell_width(cell[c]);
 
 		if (right)
-			printf("%*s", width[c] - (int)strlen(cell[c]), "");
-		print_tame(cell[c], right || c == COL_COUNT - 1 ? 0 : width[c]);
+			printf("%*s", pad, "");
+		escape_puts(stdout, cell[c]);
+		if (!right && c < COL_COUNT - 1)
+			printf("%*s", pad, "");
 		fputs(c == COL_COUNT - 1 ? "\n" : "  ", stdout);
 	}
 }
@@ -271,14 +265,14 @@ static void list_table(const struct store_list *l, const struct cli *a)
 	char index[24], t[TIME_BUF], size[BYTES_BUF];
 
 	for (int c = 0; c < COL_COUNT; c++)
-		width[c] = (int)strlen(head[c]);
+		width[c] = cell_width(head[c]);
 	for (size_t i = 0; i < l->n; i++) {
 		if (!matches(&l->entries[i], a))
 			continue;
 		row_cells(l, i, cell, index, t, size);
 		for (int c = 0; c < COL_COUNT; c++)
-			if ((int)strlen(cell[c]) > width[c])
-				width[c] = (int)strlen(cell[c]);
+			if (cell_width(cell[c]) > width[c])
+				width[c] = cell_width(cell[c]);
 	}
 	print_row((const char **)head, width);
 	for (size_t i = 0; i < l->n; i++)
@@ -352,10 +346,15 @@ static const char show_usage[] =
 	"  --json        the metadata as JSON, with the dump's info under \"info\"\n"
 	"  --store DIR   the store (default " STORE_DEFAULT_DIR ")\n";
 
+/* Keys (of the summary) and values come from metadata: escaped. */
 static void field(const char *key, const char *value)
 {
-	printf("%*s: ", FIELD_WIDTH, key);
-	print_tame(or_dash(value), 0);
+	int pad = FIELD_WIDTH - (int)escape_puts(NULL, key);
+
+	printf("%*s", pad > 0 ? pad : 0, "");
+	escape_puts(stdout, key);
+	fputs(": ", stdout);
+	escape_puts(stdout, or_dash(value));
 	putchar('\n');
 }
 
@@ -375,10 +374,10 @@ static void print_meta(const struct store *s, const struct store_entry *e, size_
 	snprintf(buf, sizeof(buf), "%s (%.1f%%)", format_bytes(e->size_compressed, a),
 		 e->size ? 100.0 * (double)e->size_compressed / (double)e->size : 0.0);
 	field("Compressed", buf);
-	field("Kernel", meta_str(e, "kernel"));
-	field("Boot ID", meta_str(e, "boot_id"));
-	field("Hostname", meta_str(e, "hostname"));
-	field("Content", meta_str(e, "content"));
+	field("Kernel", json_get_str(e->json, "kernel"));
+	field("Boot ID", json_get_str(e->json, "boot_id"));
+	field("Hostname", json_get_str(e->json, "hostname"));
+	field("Content", json_get_str(e->json, "content"));
 	snprintf(buf, sizeof(buf), "%s/%s.zst (%s)", s->path, e->name, state_of(e));
 	field("Storage", buf);
 }
@@ -548,21 +547,66 @@ int verb_show(int argc, char **argv)
 /* --- export --- */
 
 static const char export_usage[] =
-	"Usage: devsnap export [--store DIR] ID -o FILE\n\n"
+	"Usage: devsnap export [--store DIR] ID -o FILE [--force]\n\n"
 	"Writes a saved dump's original bytes to FILE, whole or not at all, mode\n"
 	"0600.  ID: '#' or NAME (or a unique prefix) from 'devsnap list'; -1 is\n"
-	"the newest.\n\n"
-	"  -o, --output FILE  where to write it; '-': standard output\n"
+	"the newest.  A dump that holds more than its recorded size, or that is\n"
+	"recorded as ELF and does not start as one, is refused.\n\n"
+	"  -o, --output FILE  where to write it; '-': standard output; a FIFO or\n"
+	"                     character device is written into, a symlink refused\n"
+	"  --force            write to standard output even where it is a terminal\n"
 	"  --store DIR        the store (default " STORE_DEFAULT_DIR ")\n";
 
-static int export_file(struct store *s, const struct store_entry *e, const char *path)
-{
-	struct dumpfile df;
-	int r = dumpfile_create(&df, path, 0600);
+/* Where export's bytes go, and what they must start with. */
+struct export_sink {
+	struct dumpfile *df;
+	const struct store_entry *e;
+	bool elf; /* the metadata says the dump is an ELF file */
+};
 
+/* The collector records an ELF dump's content as one of these. */
+static bool recorded_as_elf(const struct store_entry *e)
+{
+	const char *content = json_get_str(e->json, "content");
+
+	return !strcmp(content, "elf") || !strcmp(content, "devsnap") || !strcmp(content, "asahi");
+}
+
+static int export_chunk(void *ctx, const void *buf, size_t n)
+{
+	static const char magic[] = "\177ELF";
+	struct export_sink *x = ctx;
+	uint64_t pos = x->df->pos;
+	const char *p = buf;
+	int r;
+
+	for (size_t i = 0; x->elf && pos + i < 4 && i < n; i++)
+		if (p[i] != magic[pos + i]) {
+			log_error("%s.zst does not start with the ELF header its metadata promises: "
+				  "not exported", x->e->name);
+			return -EBADMSG;
+		}
+	r = dumpfile_write(x->df, buf, n);
+	if (r < 0)
+		return log_error_errno(r, "cannot write %s", x->df->path);
+	return 0;
+}
+
+/* Decompressed no further than the recorded size; a new file is left
+ * only when whole. */
+static int export_entry(struct store *s, const struct store_entry *e, const char *path)
+{
+	_cleanup_close_ int zfd = store_open_dump(s, e->name);
+	struct dumpfile df;
+	struct export_sink x = { .df = &df, .e = e, .elf = recorded_as_elf(e) };
+	int r;
+
+	if (zfd < 0)
+		return zfd;
+	r = dumpfile_create(&df, path, 0600);
 	if (r < 0)
 		return r;
-	r = store_copy_dump(s, e, df.fd, path);
+	r = unzstd_bounded(zfd, e->name, e->size, export_chunk, &x);
 	if (r < 0) {
 		dumpfile_discard(&df);
 		return r;
@@ -574,6 +618,7 @@ int verb_export(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, OPT_FORCE },
 		STORE_OPTION,
 		HELP_OPTION,
 		{}
@@ -588,14 +633,10 @@ int verb_export(int argc, char **argv)
 		return r < 0 ? r : 0;
 	if (a.nids != 1 || !a.output)
 		return log_error("give one ID and -o FILE; see 'devsnap export --help'");
-	if (!strcmp(a.output, "-") && isatty(STDOUT_FILENO))
-		return log_error("refusing to write a dump to a terminal; redirect it or give -o");
 	r = open_entry(a.store, a.ids[0], &s, &l, &i);
 	if (r < 0)
 		return r;
-	if (!strcmp(a.output, "-"))
-		return store_copy_dump(&s, &l.entries[i], STDOUT_FILENO, "standard output");
-	return export_file(&s, &l.entries[i], a.output);
+	return export_entry(&s, &l.entries[i], a.output);
 }
 
 /* --- remove --- */

@@ -73,35 +73,6 @@ int unzstd_next(struct unzstd *u, const void **out, size_t *n)
 	return 0;
 }
 
-int store_copy_dump(struct store *s, const struct store_entry *e, int fd, const char *to)
-{
-	_cleanup_close_ int zfd = store_open_dump(s, e->name);
-	_cleanup_(unzstd_done) struct unzstd u = { 0 };
-	uint64_t total = 0;
-	const void *buf;
-	size_t n;
-	int r;
-
-	if (zfd < 0)
-		return zfd;
-	r = unzstd_init(&u, zfd, e->name);
-	while (r >= 0 && (r = unzstd_next(&u, &buf, &n)) == 1) {
-		total += n;
-		r = write_all(fd, buf, n);
-		if (r < 0)
-			return log_error_errno(r, "cannot write %s", to);
-	}
-	if (r < 0)
-		return r;
-	if (total != e->size) {
-		log_error("%s.zst holds %" PRIu64 " bytes, its metadata says %" PRIu64, e->name,
-			  total, e->size);
-		return -EBADMSG;
-	}
-	return 0;
-}
-
-
 static bool all_zero(const uint8_t *p, size_t n)
 {
 	return !n || (!p[0] && !memcmp(p, p + 1, n - 1));

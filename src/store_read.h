@@ -31,10 +31,6 @@ void unzstd_done(struct unzstd *u);
  * frame, or -errno; a file that ends inside a frame is -EBADMSG. */
 int unzstd_next(struct unzstd *u, const void **out, size_t *n);
 
-/* Writes e's original bytes to fd (to names it in messages); they must
- * be as many as the metadata says. */
-int store_copy_dump(struct store *s, const struct store_entry *e, int fd, const char *to);
-
 /* e's original bytes in an unnamed memory file, sparse where they are
  * zero, for mmap: an fd, or -errno. */
 int store_dump_memfd(struct store *s, const struct store_entry *e);

@@ -14,6 +14,7 @@
 #include "cleanup.h"
 #include "dumpinfo.h"
 #include "dumpview.h"
+#include "escape.h"
 #include "json_out.h"
 #include "cli.h"
 #include "log.h"
@@ -27,6 +28,23 @@ struct verify {
 	struct json_object *problems;
 	unsigned count;
 };
+
+/* "PATH: message": both may quote the file, so both are escaped. */
+static void print_verdict(const struct verify *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void print_verdict(const struct verify *c, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	escape_puts(stdout, c->v->path);
+	fputs(": ", stdout);
+	escape_puts(stdout, msg);
+	putchar('\n');
+}
 
 static void problem(struct verify *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void problem(struct verify *c, const char *fmt, ...)
@@ -42,7 +60,7 @@ static void problem(struct verify *c, const char *fmt, ...)
 	if (c->json)
 		json_object_array_add(c->problems, json_object_new_string(msg));
 	else
-		printf("%s: %s\n", c->v->path, msg);
+		print_verdict(c, "%s", msg);
 }
 
 static bool power_of_two(uint64_t x)
@@ -180,12 +198,12 @@ static int report(struct verify *c, const struct dump_totals *t)
 
 	if (!c->json) {
 		if (c->count > MAX_REPORTED)
-			printf("%s: ... and %u more problems\n", c->v->path, c->count - MAX_REPORTED);
+			print_verdict(c, "... and %u more problems", c->count - MAX_REPORTED);
 		if (c->count)
-			printf("%s: %u problems\n", c->v->path, c->count);
+			print_verdict(c, "%u problems", c->count);
 		else
-			printf("%s: sound: %" PRIu64 " segments, %" PRIu64 " saved\n", c->v->path,
-			       t->segments, t->saved_segments);
+			print_verdict(c, "sound: %" PRIu64 " segments, %" PRIu64 " saved",
+				      t->segments, t->saved_segments);
 		return 0;
 	}
 	o = json_object_new_object();

@@ -26,6 +26,8 @@ static void parse_as_numbers(const uint8_t *data, size_t size)
 	parse_size(s, &a);
 	if (parse_range(s, &a, &b) == 0 && b <= a)
 		__builtin_trap(); /* the contract: END > START */
+	if (parse_range_last(s, &a, &b) == 0 && b < a)
+		__builtin_trap(); /* never empty, never wrapped */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -58,16 +58,26 @@ static void elf_headers(uint8_t *out, uint64_t vaddr)
 	memcpy(out + sizeof(eh), &ph, sizeof(ph));
 }
 
+/* A range for fuzz_capture's choose_range: mode 0 is the whole space. */
+struct seed_range {
+	uint8_t mode;
+	uint64_t a, b;
+};
+
 static int write_seed(const char *dir, const char *name, uint8_t kind, unsigned fmt, uint64_t root,
-		      const struct memimage *m)
+		      const struct memimage *m, const struct seed_range *range)
 {
-	uint8_t head[12] = { kind, (uint8_t)fmt }, elf[DATA_OFF];
+	/* 64 KiB budget, --partial. */
+	uint8_t head[30] = { kind, (uint8_t)fmt, [12] = range->mode, [13] = 0x80 | 15 };
+	uint8_t elf[DATA_OFF];
 	size_t text = kind == 2 ? sizeof(iomem_text) - 1 : 0;
 	char path[4096];
 	FILE *f;
 	int ok;
 
 	memcpy(head + 2, &root, 8);
+	memcpy(head + 14, &range->a, 8);
+	memcpy(head + 22, &range->b, 8);
 	head[10] = (uint8_t)text;
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	f = fopen(path, "wb");
@@ -84,6 +94,9 @@ int main(int argc, char **argv)
 {
 	static const char *const formats[] = { "x86_64", "arm64-4k", "riscv-sv39", "mali" };
 	static const char *const kinds[] = { "raw", "vmcore", "kcore" };
+	/* [0x10800, 0x11fff]: inside the first mapped page, to its second */
+	static const struct seed_range whole = { 0 }, unaligned = { 2, 0x10800, 0x17ff };
+	char name[64];
 
 	if (argc != 2 || (mkdir(argv[1], 0755) < 0 && errno != EEXIST))
 		return 1;
@@ -97,12 +110,13 @@ int main(int argc, char **argv)
 		if (build(&m, formats[i], &root) < 0)
 			return 1;
 		for (uint8_t kind = 0; kind < 3; kind++) {
-			char name[64];
-
 			snprintf(name, sizeof(name), "%s-%s", formats[i], kinds[kind]);
-			if (write_seed(argv[1], name, kind, index, root, &m) < 0)
+			if (write_seed(argv[1], name, kind, index, root, &m, &whole) < 0)
 				return 1;
 		}
+		snprintf(name, sizeof(name), "%s-raw-unaligned-range", formats[i]);
+		if (write_seed(argv[1], name, 0, index, root, &m, &unaligned) < 0)
+			return 1;
 		memimage_free(&m);
 	}
 	return 0;

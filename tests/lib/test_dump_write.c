@@ -215,6 +215,45 @@ static void bad_segment_lists_are_refused(void **state)
 	assert_int_equal(ds_dump_layout(&w), -EINVAL); /* wraps */
 }
 
+/* The last page of the 64-bit space is a segment like any other, but
+ * nothing may follow it: its end, va + size, is 0. */
+static void a_segment_may_end_at_the_top_and_nothing_follows_it(void **state)
+{
+	struct ds_dump_writer w = make_writer();
+	struct ds_segment two[2] = {
+		{ .va = 0x10000, .size = K4 },
+		{ .va = ~0ULL - 2 * K4 + 1, .size = 2 * K4 },
+	};
+
+	w.segs = two;
+	w.nsegs = 2;
+	assert_int_equal(ds_dump_layout(&w), 0);
+	assert_int_equal(w.mapped_bytes, 3 * K4);
+	assert_int_equal(two[1].file_offset, w.data_off + K4);
+	assert_int_equal(w.size, w.data_off + 3 * K4);
+
+	two[0] = two[1];
+	two[1] = (struct ds_segment){ .va = 0x10000, .size = K4 };
+	assert_int_equal(ds_dump_layout(&w), -EINVAL); /* unsorted after the top */
+	two[1].va = ~0ULL - K4 + 1;
+	assert_int_equal(ds_dump_layout(&w), -EINVAL); /* overlaps the top page */
+}
+
+/* Saved bytes past 2^64 cannot have file offsets. */
+static void a_file_past_2_64_bytes_is_refused(void **state)
+{
+	struct ds_dump_writer w = make_writer();
+	struct ds_segment two[2] = {
+		{ .va = 0, .size = 1ULL << 63 },
+		{ .va = 1ULL << 63, .size = 1ULL << 63 },
+	};
+
+	w.segs = two;
+	w.nsegs = 2;
+	w.nblobs = 0;
+	assert_int_equal(ds_dump_layout(&w), -EOVERFLOW);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -223,6 +262,8 @@ int main(void)
 		cmocka_unit_test(notes_carry_info_skips_and_blobs),
 		cmocka_unit_test(more_than_65535_segments_use_pn_xnum),
 		cmocka_unit_test(bad_segment_lists_are_refused),
+		cmocka_unit_test(a_segment_may_end_at_the_top_and_nothing_follows_it),
+		cmocka_unit_test(a_file_past_2_64_bytes_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

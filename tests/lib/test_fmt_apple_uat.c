@@ -26,7 +26,7 @@ static int setup_kernel_vm(void **state)
 {
 	struct ds_pgtable_config cfg = { .format = &ds_format_apple_uat, .upper_half = true };
 
-	fixture_setup(&fx, &cfg, 64 << 20);
+	fixture_setup(&fx, &cfg, 8 << 20);
 	return 0;
 }
 

@@ -24,7 +24,7 @@ static void setup(const struct ds_format *f, unsigned va_bits, bool upper, uint6
 		.format = f, .va_bits = va_bits, .upper_half = upper, .mair = mair,
 	};
 
-	fixture_setup(&fx, &cfg, 64 << 20);
+	fixture_setup(&fx, &cfg, 8 << 20);
 }
 
 static int teardown(void **state)

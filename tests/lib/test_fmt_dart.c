@@ -35,7 +35,7 @@ static void setup(const struct ds_format *f, unsigned va_bits, unsigned nroots)
 {
 	struct ds_pgtable_config cfg = { .format = f, .va_bits = va_bits, .nroots = nroots };
 
-	fixture_setup(&fx, &cfg, 64 << 20);
+	fixture_setup(&fx, &cfg, 8 << 20);
 }
 
 static int teardown(void **state)

@@ -21,7 +21,7 @@ static int setup(void **state)
 {
 	struct ds_pgtable_config cfg = { .format = &ds_format_mali };
 
-	fixture_setup(&fx, &cfg, 64 << 20);
+	fixture_setup(&fx, &cfg, 8 << 20);
 	return 0;
 }
 

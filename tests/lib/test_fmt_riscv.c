@@ -28,7 +28,7 @@ static void setup(const struct ds_format *f)
 {
 	struct ds_pgtable_config cfg = { .format = f };
 
-	fixture_setup(&fx, &cfg, 64 << 20);
+	fixture_setup(&fx, &cfg, 8 << 20);
 }
 
 static int teardown(void **state)

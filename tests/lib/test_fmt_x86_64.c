@@ -16,7 +16,7 @@ static int setup_4l(void **state)
 {
 	struct ds_pgtable_config cfg = { .format = &ds_format_x86_64 };
 
-	fixture_setup(&fx, &cfg, 64 << 20);
+	fixture_setup(&fx, &cfg, 8 << 20);
 	return 0;
 }
 
@@ -24,7 +24,7 @@ static int setup_5l(void **state)
 {
 	struct ds_pgtable_config cfg = { .format = &ds_format_x86_64_5l };
 
-	fixture_setup(&fx, &cfg, 64 << 20);
+	fixture_setup(&fx, &cfg, 8 << 20);
 	return 0;
 }
 

@@ -18,7 +18,7 @@ static void setup_format(const struct ds_format *f, unsigned va_bits, bool upper
 {
 	struct ds_pgtable_config cfg = { .format = f, .va_bits = va_bits, .upper_half = upper };
 
-	fixture_setup(&fx, &cfg, 64 << 20);
+	fixture_setup(&fx, &cfg, 8 << 20);
 }
 
 /* The first VA of the space: the upper half's start for sign-extending formats. */

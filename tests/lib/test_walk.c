@@ -21,7 +21,7 @@ static int setup_x86(void **state)
 {
 	struct ds_pgtable_config cfg = { .format = &ds_format_x86_64 };
 
-	fixture_setup(&fx, &cfg, 64 << 20);
+	fixture_setup(&fx, &cfg, 4 << 20);
 	return 0;
 }
 
@@ -103,6 +103,86 @@ static void a_va_range_clips_ranges_and_blocks(void **state)
 	assert_int_equal(fx.ranges[0].va, 0x40003000);
 	assert_int_equal(fx.ranges[0].pa, 0x803000);
 	assert_int_equal(fx.ranges[0].size, 2 * K4);
+}
+
+/* Bounds are inclusive and byte-exact at both ends, wherever they fall:
+ * in a page, in a block, at the end of a merged run. */
+static void bounds_clip_merged_pages_exactly(void **state)
+{
+	assert_int_equal(fixture_map(&fx, 0x10000, 0x100000, 5 * K4, 0, RW, DS_MEM_CACHED), 0);
+	assert_int_equal(fixture_walk(&fx, 0x10000, 0x14000), 0);
+	assert_int_equal(fx.nranges, 1);
+	assert_int_equal(fx.ranges[0].size, 4 * K4 + 1); /* was 5 pages */
+	assert_int_equal(fixture_walk(&fx, 0x10000, 0x13fff), 0);
+	assert_int_equal(fx.ranges[0].size, 4 * K4);
+	assert_int_equal(fixture_walk(&fx, 0x10800, 0x147ff), 0);
+	assert_int_equal(fx.nranges, 1);
+	assert_int_equal(fx.ranges[0].va, 0x10800);
+	assert_int_equal(fx.ranges[0].pa, 0x100800);
+	assert_int_equal(fx.ranges[0].size, 4 * K4);
+	assert_int_equal(fixture_walk(&fx, 0x12345, 0x12345), 0);
+	assert_int_equal(fx.ranges[0].va, 0x12345);
+	assert_int_equal(fx.ranges[0].pa, 0x102345);
+	assert_int_equal(fx.ranges[0].size, 1);
+	/* Past the mapping: only what is mapped. */
+	assert_int_equal(fixture_walk(&fx, 0xf000, 0x15fff), 0);
+	assert_int_equal(fx.ranges[0].va, 0x10000);
+	assert_int_equal(fx.ranges[0].size, 5 * K4);
+}
+
+static void bounds_clip_merged_blocks_exactly(void **state)
+{
+	assert_int_equal(fixture_map(&fx, 0x40000000, 0x800000, 2 * M2, 1, RW, DS_MEM_CACHED), 0);
+	assert_int_equal(fixture_walk(&fx, 0x40001000, 0x40202fff), 0);
+	assert_int_equal(fx.nranges, 1);
+	assert_int_equal(fx.ranges[0].va, 0x40001000);
+	assert_int_equal(fx.ranges[0].pa, 0x801000);
+	assert_int_equal(fx.ranges[0].size, M2 + 0x2000);
+	assert_int_equal(fx.ranges[0].page_shift, 21);
+	/* Two bytes astride the block boundary. */
+	assert_int_equal(fixture_walk(&fx, 0x401fffff, 0x40200000), 0);
+	assert_int_equal(fx.nranges, 1);
+	assert_int_equal(fx.ranges[0].pa, 0x9fffff);
+	assert_int_equal(fx.ranges[0].size, 2);
+}
+
+static void bounds_clip_a_run_that_crosses_tables(void **state)
+{
+	/* 600 pages cross a last-level table: the run is merged in two frames. */
+	assert_int_equal(fixture_map(&fx, 0x1ff000, 0x400000, 600 * K4, 0, RW, DS_MEM_CACHED), 0);
+	assert_int_equal(fixture_walk(&fx, 0x1ff800, 0x1ff000 + 599 * K4 + 0x7ff), 0);
+	assert_int_equal(fx.nranges, 1);
+	assert_int_equal(fx.ranges[0].va, 0x1ff800);
+	assert_int_equal(fx.ranges[0].pa, 0x400800);
+	assert_int_equal(fx.ranges[0].size, 599 * K4);
+}
+
+static void the_last_page_of_the_space_ends_at_2_64(void **state)
+{
+	uint64_t top = 0xfffffffffffff000ULL;
+
+	assert_int_equal(fixture_map(&fx, top - K4, 0x300000, 2 * K4, 0, RW, DS_MEM_CACHED), 0);
+	assert_int_equal(fixture_walk(&fx, 0, ~0ULL), 0);
+	assert_int_equal(fx.nranges, 1);
+	assert_int_equal(fx.ranges[0].va, top - K4);
+	assert_int_equal(fx.ranges[0].va + fx.ranges[0].size, 0); /* 2^64 */
+	assert_int_equal(fixture_walk(&fx, top + 0x800, ~0ULL), 0);
+	assert_int_equal(fx.nranges, 1);
+	assert_int_equal(fx.ranges[0].pa, 0x301800);
+	assert_int_equal(fx.ranges[0].size, 0x800);
+	assert_int_equal(fixture_walk(&fx, ~0ULL, ~0ULL), 0);
+	assert_int_equal(fx.ranges[0].size, 1);
+	assert_int_equal(fixture_walk(&fx, top - 0x800, top), 0);
+	assert_int_equal(fx.ranges[0].va, top - 0x800);
+	assert_int_equal(fx.ranges[0].size, 0x801);
+}
+
+static void empty_or_outside_ranges_are_refused(void **state)
+{
+	assert_int_equal(fixture_walk(&fx, 0x2000, 0x1fff), -EINVAL);
+	/* Wholly inside x86-64's non-canonical hole. */
+	assert_int_equal(fixture_walk(&fx, 0x0000800000000000ULL, 0xffff7fffffffffffULL), -EINVAL);
+	assert_non_null(fx.walk.error.what);
 }
 
 static void upper_half_vas_are_sign_extended(void **state)
@@ -224,6 +304,11 @@ int main(void)
 		T(pa_gap_or_new_attributes_split_ranges),
 		T(blocks_are_yielded_as_blocks),
 		T(a_va_range_clips_ranges_and_blocks),
+		T(bounds_clip_merged_pages_exactly),
+		T(bounds_clip_merged_blocks_exactly),
+		T(bounds_clip_a_run_that_crosses_tables),
+		T(the_last_page_of_the_space_ends_at_2_64),
+		T(empty_or_outside_ranges_are_refused),
 		T(upper_half_vas_are_sign_extended),
 		T(a_table_pointing_at_its_ancestor_is_a_loop),
 		T(aliased_tables_hit_the_table_bound),

@@ -6,6 +6,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,6 +257,7 @@ int cfx_runv(struct cfx *fx, char *const *args)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
+		alarm(CFX_RUN_SECONDS); /* survives execv: a hang fails, not stalls, the test */
 		if (chdir(fx->dir) == 0 && dup2(fileno(out), 1) >= 0 && dup2(fileno(err), 2) >= 0)
 			execv(cfx_devsnap, argv);
 		_exit(127);
@@ -263,7 +265,9 @@ int cfx_runv(struct cfx *fx, char *const *args)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	slurp(out, fx->out, sizeof(fx->out));
 	slurp(err, fx->err, sizeof(fx->err));
-	assert_true(WIFEXITED(status));
+	if (!WIFEXITED(status))
+		fail_msg("devsnap %s died of signal %d%s", args[0], WTERMSIG(status),
+			 WTERMSIG(status) == SIGALRM ? " (SIGALRM): a hang" : "");
 	return WEXITSTATUS(status);
 }
 

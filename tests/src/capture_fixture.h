@@ -79,7 +79,9 @@ void cfx_write_elf(struct cfx *fx, const char *name, uint16_t machine, const str
 void cfx_write_text(struct cfx *fx, const char *name, const char *text);
 
 /* Runs devsnap with the NULL-terminated arguments in dir; returns the exit
- * status, fx->out and fx->err hold what it printed. */
+ * status, fx->out and fx->err hold what it printed.  A run still going
+ * after CFX_RUN_SECONDS is killed and fails the test. */
+#define CFX_RUN_SECONDS 30
 int cfx_run(struct cfx *fx, ...) __attribute__((sentinel));
 int cfx_runv(struct cfx *fx, char *const *args);
 

@@ -842,6 +842,91 @@ static void bad_options(void **state)
 	cfx_assert_no_output(&fx, "out.core");
 }
 
+/* Issue 10: unaligned and sub-page --va-range bounds hung; they are
+ * rounded out to whole pages, and said so. */
+static void va_range_rounds_out_to_pages(void **state)
+{
+	cfx_setup(&fx, "x86_64", 0, M1, 1, 0, false);
+	cfx_map(&fx, 0x1000, 0x10000, 4 * K4, 0, DS_MEM_CACHED);
+	cfx_write_raw(&fx, "mem.img", 0, M1);
+
+	capture_ok("--memory", "mem.img", "--va-range 0x1000+1");
+	assert_int_equal(fx.file.nloads, 1);
+	cfx_assert_load(&fx, 0, 0x1000, 0x10000, K4, DS_SAVED);
+	cfx_assert_one_error(&fx, "--va-range rounded out to whole 4 KiB pages: 0x1000-0x2000");
+
+	capture_ok("--memory", "mem.img", "--va-range 0x800-0x3000");
+	assert_int_equal(fx.file.nloads, 1);
+	cfx_assert_load(&fx, 0, 0x1000, 0x10000, 2 * K4, DS_SAVED);
+	cfx_assert_one_error(&fx, "rounded out to whole 4 KiB pages: 0x0-0x3000");
+
+	/* Aligned: nothing to say. */
+	capture_ok("--memory", "mem.img", "--va-range 0x2000-0x4000 -q");
+	cfx_assert_load(&fx, 0, 0x2000, 0x11000, 2 * K4, DS_SAVED);
+	assert_string_equal(fx.err, "");
+}
+
+/* The top of the 64-bit space: END 2^64, START+LEN reaching it, upper-half
+ * bounds inside a page, and what is refused. */
+static void va_range_reaches_2_64(void **state)
+{
+	const uint64_t kva = 0xffffffffbbe00000, top = 0xfffffffffffff000;
+
+	cfx_setup(&fx, "x86_64", 0, M1, 1, 0, false);
+	cfx_map(&fx, kva, 0x20000, 2 * K4, 0, DS_MEM_CACHED);
+	cfx_map(&fx, top, 0x30000, K4, 0, DS_MEM_CACHED);
+	cfx_write_raw(&fx, "mem.img", 0, M1);
+
+	capture_ok("--memory", "mem.img", "--va-range 0xffffffffbbe00000-0xffffffffbbe00800");
+	assert_int_equal(fx.file.nloads, 1);
+	cfx_assert_load(&fx, 0, kva, 0x20000, K4, DS_SAVED);
+
+	capture_ok("--memory", "mem.img", "--va-range 0xfffffffffffff000-0x10000000000000000");
+	assert_int_equal(fx.file.nloads, 1);
+	cfx_assert_load(&fx, 0, top, 0x30000, K4, DS_SAVED);
+	assert_string_equal(fx.err, "");
+
+	capture_ok("--memory", "mem.img", "--va-range 0xfffffffffffff800+2K");
+	assert_int_equal(fx.file.nloads, 1);
+	cfx_assert_load(&fx, 0, top, 0x30000, K4, DS_SAVED);
+	cfx_assert_one_error(&fx, "0xfffffffffffff000-0x10000000000000000");
+
+	capture_ok("--memory", "mem.img", "--va-range 0xffffffffbbe00800-18446744073709551616");
+	assert_int_equal(fx.file.nloads, 2);
+	cfx_assert_load(&fx, 0, kva, 0x20000, 2 * K4, DS_SAVED);
+	cfx_assert_load(&fx, 1, top, 0x30000, K4, DS_SAVED);
+
+	assert_int_equal(unlink(cfx_path(&fx, "out.core")), 0);
+	capture_fails("--memory", "mem.img", "--va-range 0xfffffffffffff000+8K",
+		      "runs past the top of the 64-bit address space");
+	capture_fails("--memory", "mem.img", "--va-range 0xfffffffffffff000-0",
+		      "is empty: END is exclusive");
+	capture_fails("--memory", "mem.img", "--va-range 0x1000+0", "is empty");
+	capture_fails("--memory", "mem.img", "--va-range 0x1000-0x10000000000000001",
+		      "runs past the top");
+	capture_fails("--memory", "mem.img", "--va-range 0x1000..0x2000", "is not START-END");
+	/* Wholly inside x86-64's non-canonical hole: one line, no rounding note. */
+	capture_fails("--memory", "mem.img", "--va-range 0x800000000800+4K",
+		      "--va-range 0x800000000800-0x800000001800: VA range lies outside the page "
+		      "table's address space");
+}
+
+/* A 16K-page upper-half space: one byte at the very top selects its page. */
+static void va_range_upper_half_last_byte(void **state)
+{
+	const uint64_t base = 0x800000000, top = 0xffffffffffffc000;
+
+	cfx_setup(&fx, "apple-uat", base, M1, 1, 0, true);
+	cfx_map(&fx, top, base + 2 * K16, K16, 0, DS_MEM_CACHED);
+	cfx_map(&fx, top - K16, base + 4 * K16, K16, 0, DS_MEM_CACHED);
+	cfx_write_raw(&fx, "mem.img", base, M1);
+	capture_ok("--memory", cfx_at("mem.img", base), "--upper-half --va-range 0xffffffffffffffff+1");
+	assert_int_equal(fx.file.nloads, 1);
+	cfx_assert_load(&fx, 0, top, base + 2 * K16, K16, DS_SAVED);
+	cfx_assert_one_error(&fx, "rounded out to whole 16 KiB pages: "
+				  "0xffffffffffffc000-0x10000000000000000");
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_teardown(raw_x86_64_pages_and_2m_blocks, teardown),
 	cmocka_unit_test_teardown(raw_x86_64_1g_page_straddles_the_image, teardown),
@@ -869,6 +954,9 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_teardown(unreadable_sources, teardown),
 	cmocka_unit_test_teardown(truncated_vmcore, teardown),
 	cmocka_unit_test_teardown(bad_options, teardown),
+	cmocka_unit_test_teardown(va_range_rounds_out_to_pages, teardown),
+	cmocka_unit_test_teardown(va_range_reaches_2_64, teardown),
+	cmocka_unit_test_teardown(va_range_upper_half_last_byte, teardown),
 	cmocka_unit_test_teardown(long_segment_lists_spill_to_a_file, teardown),
 	cmocka_unit_test_teardown(kdump_compressed_vmcore, teardown), /* stays last */
 };

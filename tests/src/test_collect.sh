@@ -88,7 +88,7 @@ check "--once logs one 'saved' line per dump" \
 	test "$(grep -c '^devsnap: saved devcd' "$t/once.err")" = 8
 check "the log line names driver, device, entry and sizes" grep -Eq \
 	'^devsnap: saved devcd1 from amdgpu \(0000:03:00.0\) as [0-9]{8}-[0-9]{6}-amdgpu-devcd1, '\
-'2\.[0-9] MiB → [0-9.]+ KiB$' \
+'2\.[0-9] MiB -> [0-9.]+ KiB$' \
 	"$t/once.err"
 check "every dump was released: data holds \"1\"" sh -c '
 	for i in 1 2 3 4 5 6 10; do
@@ -146,10 +146,12 @@ check "an Asahi dump: content asahi, AGX chip and firmware" test "$(jq -c \
 m4=$(meta "$s" 4)
 check "odd driver characters: the name keeps [A-Za-z0-9._-] only" sh -c \
 	'basename "$1" .json | grep -Eq "^[0-9]{8}-[0-9]{6}-my_drv___31mred__x-devcd4$"' - "$m4"
-check "odd driver characters: metadata has them as ?, no control characters" sh -c '
-	test "$(jq -r .driver "$1")" = "my drv/?[31mred??x" &&
-	test "$(jq -r .device "$1")" = "/sys/devices/platform/odd?dev" &&
-	! LC_ALL=C grep -q "[[:cntrl:]]" "$1"' - "$m4"
+check "odd driver characters: metadata keeps them, JSON-escaped, no raw control byte" sh -c '
+	test "$(jq -r .driver "$1")" = "$2" &&
+	test "$(jq -r .device "$1")" = "$(printf "/sys/devices/platform/odd\001dev")" &&
+	! LC_ALL=C grep -q "[[:cntrl:]]" "$1"' - "$m4" "$odd"
+check "odd driver characters: the log line shows them escaped" grep -Fq \
+	'saved devcd4 from my drv/\x1b[31mred\t\x01x (odd\x01dev) as' "$t/once.err"
 check "failing_device out of the tree: not followed, driver unknown" sh -c '
 	jq -e ".driver == \"\" and .device == \"\"" "$1" >/dev/null &&
 	basename "$1" | grep -q -- "-unknown-devcd5.json" &&
@@ -207,26 +209,20 @@ tree=$t/k
 s=$t/store-k
 mkdir -p "$s"
 mkdev "$tree" devices/pci0000:00/0000:09:00.0 nouveau
-mkdcd "$tree" 1 "$t/text.bin" ../../../pci0000:00/0000:09:00.0
+seq 1 6000000 >"$t/long.txt" # 45 MB: a save of a second or so
+mkdcd "$tree" 1 "$t/long.txt" ../../../pci0000:00/0000:09:00.0
 kd=$tree/sys/devices/virtual/devcoredump/devcd1
-rm "$kd/data"
-mkfifo "$kd/data"
-for i in 1 2 3 4; do cat "$t/demo.core" "$t/mixed.bin"; done >"$tree/orig1"
-# The writer keeps the FIFO open after 9 MiB: collect blocks mid-dump.
-(cat "$tree/orig1" >&3; touch "$t/fed"; exec sleep 60) 3>"$kd/data" >/dev/null &
-feeder=$!
-bg_pids="$bg_pids $feeder"
 "$devsnap" collect --once --sysfs "$tree/sys/class/devcoredump" --store "$s" \
 	--config "$t/empty.conf" 2>"$t/kill.err" &
 victim=$!
 bg_pids="$bg_pids $victim"
-for i in $(seq 100); do [ -e "$t/fed" ] && break; sleep 0.1; done
-sleep 0.3
+# holds_tmp PID DIR: PID has a file in DIR open (the store's temporary file).
+holds_tmp() { ls -l "/proc/$1/fd" 2>/dev/null | grep -q -- "-> $2/"; }
+while ! holds_tmp "$victim" "$s" && kill -0 "$victim" 2>/dev/null; do :; done
 kill -9 "$victim"
 wait "$victim" 2>/dev/null
-kill -9 "$feeder" 2>/dev/null
-check "killed mid-save: it had read the whole 9 MiB and was still saving" \
-	sh -c 'test -e "$1" && ! grep -q saved "$2"' - "$t/fed" "$t/kill.err"
+check "killed mid-save: while its temporary file was open in the store" \
+	sh -c '! grep -q saved "$1"' - "$t/kill.err"
 check "killed mid-save: no metadata, no dump, no torn entry in the store" \
 	test -z "$(ls "$s" | grep -e '\.json$' -e '\.zst$')"
 # What a save killed between its steps can leave (named temporary files
@@ -316,17 +312,20 @@ full_disk() {
 	printf "[Collect]\nKeepFree=0\nMaxUse=infinity\n" >"$t/nolimit.conf"
 	head -c 3000000 /dev/urandom >"$t/big.bin"
 	# The disk fills while the dump streams in: the room was there at the start.
+	# 18 MB compressing to ~760 KiB, which fits the empty disk; once the
+	# temporary file is open in the store (the room measured), the collector
+	# is stopped, the disk filled, and the collector let go on.
 	tree=$t/f1; d=$tree/sys/devices/virtual/devcoredump/devcd1
-	mkdir -p "$d" "$tree/sys/class/devcoredump"; mkfifo "$d/data"
+	mkdir -p "$d" "$tree/sys/class/devcoredump"; seq 1 2500000 >"$d/data"
 	ln -s ../../devices/virtual/devcoredump/devcd1 "$tree/sys/class/devcoredump/devcd1"
-	{ head -c 100000 "$t/big.bin"; while [ ! -e "$t/filled" ]; do sleep 0.05; done
-	  tail -c +100001 "$t/big.bin"; } >"$d/data" &
 	"$devsnap" collect --once --sysfs "$tree/sys/class/devcoredump" --store "$t/tiny/s" \
 		--config "$t/nolimit.conf" 2>"$t/full.err" &
 	pid=$!
-	sleep 1
-	head -c 900000 /dev/zero >"$t/tiny/filler" || true
-	touch "$t/filled"
+	while ! ls -l /proc/$pid/fd 2>/dev/null | grep -q -- "-> $t/tiny/s/" &&
+		kill -0 $pid 2>/dev/null; do :; done
+	kill -STOP $pid || true
+	head -c 1000000 /dev/zero >"$t/tiny/filler" 2>/dev/null || true
+	kill -CONT $pid || true
 	if wait $pid; then echo "saved-despite-full"; fi
 	rm -f "$d/data"; echo placeholder >"$d/data"; rm "$t/tiny/filler"
 	echo "files=$(ls -A "$t/tiny/s" | wc -l)"
@@ -440,6 +439,67 @@ check "a dump another collector holds is left alone, not saved twice nor release
 	grep -q "devcd1: another collector is saving it" "$5" && ! ls "$3"/*.json 2>/dev/null &&
 	cmp -s "$2/orig1" "$2/sys/devices/virtual/devcoredump/devcd1/data"' \
 	- "$devsnap" "$tree" "$s" "$t/empty.conf" "$t/lock.err"
+
+# --- data that is no regular file: neither read nor written -------------------
+# sysfs makes data a regular file; a FIFO once blocked the collector for good.
+tree=$t/fifo
+s=$t/store-fifo
+mkdcd "$tree" 1 "$t/text.bin"
+fifo=$tree/sys/devices/virtual/devcoredump/devcd1/data
+rm "$fifo"
+mkfifo "$fifo"
+# A reader waits on it, so that a write (a release) would get through.
+cat "$fifo" >"$t/fifo.read" &
+reader=$!
+bg_pids="$bg_pids $reader"
+started=$(date +%s)
+timeout 60 "$devsnap" collect --once --sysfs "$tree/sys/class/devcoredump" --store "$s" \
+	--config "$t/empty.conf" 2>"$t/fifo.err"
+rc=$?
+sleep 0.2
+kill "$reader" 2>/dev/null
+wait "$reader" 2>/dev/null
+check "data is a FIFO: exit 1 within 5 s" sh -c \
+	'test "$1" = 1 && test $(( $(date +%s) - $2 )) -le 5' - "$rc" "$started"
+check "... saying it is not a regular file" sh -c \
+	'grep -q "devcd1: data is not a regular file" "$1" &&
+	 grep -q "cannot release devcd1: data is not a regular file" "$1"' - "$t/fifo.err"
+check "... nothing written into it, and it is still a FIFO" sh -c \
+	'test ! -s "$1" && test -p "$2"' - "$t/fifo.read" "$fifo"
+check "... no entry, no temporary file in the store" test -z "$(ls -A "$s")"
+
+# --- a store root does not own is refused, not taken over by a chmod ------------
+tree=$t/own
+s=$t/store-own
+mkdcd "$tree" 1 "$t/text.bin"
+mkdir -m 0700 "$s"
+if [ "$(id -u)" = 0 ] && chown nobody "$s" 2>/dev/null; then
+	collect --once --store "$s" --config "$t/empty.conf" 2>"$t/own.err"
+	check "a store owned by nobody, collecting as root: exit 1" test $? = 1
+	check "... naming the owner and what to do" grep -q \
+		"the store $s belongs to nobody (uid $(id -u nobody)), not to root: refusing to save into it; chown it to root:root" \
+		"$t/own.err"
+	check "... nothing saved, its owner and mode untouched" sh -c \
+		'test -z "$(ls -A "$1")" && test "$(stat -c %U:%a "$1")" = nobody:700' - "$s"
+else
+	skip "a store root does not own" "not root, or no user nobody"
+fi
+# As an ordinary user, the store must be that user's: nobody over root's.
+as_nobody() { setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups "$@"; }
+pub=$t/public
+mkdir -p -m 0755 "$pub/store" "$pub/sys"
+: >"$pub/empty.conf"
+chmod 0755 "$t" # for nobody to reach $pub; what it holds stays as it is
+if [ "$(id -u)" = 0 ] && as_nobody "$devsnap" --version >/dev/null 2>&1; then
+	as_nobody "$devsnap" collect --once --sysfs "$pub/sys" --store "$pub/store" \
+		--config "$pub/empty.conf" 2>"$t/own2.err"
+	check "a store owned by root, collecting as nobody: exit 1, saying so" sh -c \
+		'test "$1" = 1 && grep -q "the store $2 belongs to root (uid 0), not to you" "$3" &&
+		 test "$(stat -c %U:%a "$2")" = root:755' - $? "$pub/store" "$t/own2.err"
+else
+	skip "a store another user owns, as an ordinary user" "not root, or nobody cannot run $devsnap"
+fi
+chmod 0700 "$t"
 
 check "collect --help" sh -c '"$1" collect --help | grep -q "^Usage: devsnap collect"' - "$devsnap"
 echo "1..$n"

@@ -239,6 +239,41 @@ fails "a name that is neither a file nor an ID: one line" env DEVSNAP_STORE="$t/
 assert "... saying both" sh -c 'test "$(wc -l <"$1")" = 1 &&
 	grep -q "cannot open no-such.core: no such file, nor a saved dump with that ID" "$1"' - "$t/err"
 
+# --- decompression bombs: export stops at the recorded size ---------------------------
+# devcd7 holds the demo dump (metadata: 2.1 MiB, content "devsnap"); its .zst
+# is then replaced by that dump followed by 8 GiB of zeros (128 frames of 64 MiB
+# each, ~260 KiB in all), and devcd8's by the zeros alone.
+mkdir -p "$t/sys3/devcd7" "$t/sys3/devcd8"
+cp "$t/demo.core" "$t/sys3/devcd7/data"
+cp "$t/demo.core" "$t/sys3/devcd8/data"
+check "collect two dumps to be made bombs" "$devsnap" collect --once --sysfs "$t/sys3" \
+	--store "$t/store3" --config "$t/empty.conf"
+head -c 64M /dev/zero | zstd -q -1 >"$t/zeros.zst"
+for i in $(seq 128); do cat "$t/zeros.zst"; done >"$t/bomb.zst"
+z7=$(ls "$t/store3"/*-devcd7.zst) z8=$(ls "$t/store3"/*-devcd8.zst)
+{ zstd -q -c "$t/demo.core"; cat "$t/bomb.zst"; } >"$z7"
+cp "$t/bomb.zst" "$z8"
+mkdir "$t/bombout"
+e7=$(basename "$z7" .zst) e8=$(basename "$z8" .zst)
+started=$(date +%s)
+fails "export of a dump followed by 8 GiB more: refused" \
+	timeout 60 "$devsnap" export "$e7" --store "$t/store3" -o "$t/bombout/x"
+assert "... within 10 s" test $(( $(date +%s) - started )) -le 10
+assert "... saying it holds more than its metadata says" has "$t/err" \
+	"holds more than the $(stat -c %s "$t/demo.core") bytes its metadata says"
+assert "... leaving nothing in the target directory" test -z "$(ls -A "$t/bombout")"
+check "export -o - of it: stops at the recorded size" sh -c \
+	'timeout 60 "$1" export "$2" --store "$3" -o - | cat >"$4"
+	 test "$(wc -c <"$4")" -le "$5"' - "$devsnap" "$e7" "$t/store3" "$t/piped" \
+	"$(stat -c %s "$t/demo.core")"
+assert "... and says why" has "$t/err" "holds more than"
+started=$(date +%s)
+fails "export of 8 GiB of zeros recorded as an ELF dump: refused" \
+	timeout 60 "$devsnap" export "$e8" --store "$t/store3" -o "$t/bombout/y"
+assert "... at once, before anything is written" sh -c \
+	'test $(( $(date +%s) - $1 )) -le 10 && test -z "$(ls -A "$2")"' - "$started" "$t/bombout"
+assert "... saying it is no ELF file" has "$t/err" "does not start with the ELF header"
+
 check "list --help" "$devsnap" list --help
 assert "... usage" has "$t/out" "Usage: devsnap list"
 for v in show export remove; do

@@ -26,6 +26,7 @@
  *   irq          main from a hard interrupt (an hrtimer): refused
  *   off-by-one   main for [base, base + 4 pages] (va_last one byte too far)
  *   unaligned    main for [base + 0x800, base + 3 pages - 0x801]
+ *   reversed     main for [base + 1 page, base]: refused
  *
  * /sys/kernel/debug/devsnap_qemu_test/
  *   root       PA of the top table
@@ -512,6 +513,9 @@ static ssize_t crash_write(struct file *file, const char __user *ubuf, size_t co
 	} else if (sysfs_streq(which, "unaligned")) {
 		req.va_first = tf->va_base + 0x800;
 		req.va_last = tf->va_base + 3 * fpage - 0x801;
+	} else if (sysfs_streq(which, "reversed")) {
+		req.va_first = tf->va_base + fpage;
+		req.va_last = tf->va_base;
 	} else if (sysfs_streq(which, "irq")) {
 		ret = snapshot_in_irq(&req);
 		return ret ? ret : n;
