@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dumpview.h"
+#include "diff.h"
 #include "json_out.h"
 #include "cleanup.h"
 #include "cli.h"
@@ -257,6 +257,19 @@ static void sweep(struct diff *d, const struct dumpview *va, const struct dumpvi
 	}
 }
 
+/* What diff --json prints; takes d's rows. */
+static struct json_object *diff_json(struct diff *d)
+{
+	struct json_object *o = json_object_new_object();
+
+	for (unsigned c = 0; c < NCHANGES; c++) {
+		json_object_object_add(o, change_names[c], d->rows[c]);
+		d->rows[c] = NULL;
+	}
+	json_add_u64(o, "identical", d->identical);
+	return o;
+}
+
 static int print_summary(struct diff *d)
 {
 	_cleanup_json_ struct json_object *o = NULL;
@@ -270,13 +283,18 @@ static int print_summary(struct diff *d)
 		       d->counts[SAVED_ONLY_A] + d->counts[SAVED_ONLY_B], d->identical);
 		return fflush(stdout) ? -EIO : 0;
 	}
-	o = json_object_new_object();
-	for (unsigned c = 0; c < NCHANGES; c++) {
-		json_object_object_add(o, change_names[c], d->rows[c]);
-		d->rows[c] = NULL;
-	}
-	json_add_u64(o, "identical", d->identical);
+	o = diff_json(d);
 	return json_print(o);
+}
+
+struct json_object *dump_diff_json(const struct dumpview *a, const struct dumpview *b)
+{
+	struct diff d = { .json = true };
+
+	for (unsigned c = 0; c < NCHANGES; c++)
+		d.rows[c] = json_object_new_array();
+	sweep(&d, a, b);
+	return diff_json(&d);
 }
 
 static int run_diff(struct diff *d, const char *path_a, const char *path_b)

@@ -21,6 +21,7 @@ static const struct verb verbs[] = {
 	{ "show", verb_show, "a saved dump's metadata and what the dump holds" },
 	{ "export", verb_export, "a saved dump's original bytes, to a file or stdout" },
 	{ "remove", verb_remove, "remove saved dumps" },
+	{ "view", verb_view, "a dump's address space, or a diff, as a self-contained HTML report" },
 	/* verbs: add new entries above this line */
 };
 

@@ -25,6 +25,7 @@ int verb_list(int argc, char **argv);
 int verb_show(int argc, char **argv);
 int verb_export(int argc, char **argv);
 int verb_remove(int argc, char **argv);
+int verb_view(int argc, char **argv);
 /* verbs: add new declarations above this line */
 
 #endif /* DS_VERBS_H */
