@@ -2,7 +2,7 @@
 # missing first (scripts/deps.sh).
 BUILD ?= build
 
-.PHONY: all demo check bench install clean
+.PHONY: all demo check check-slow bench install clean
 all:
 	scripts/deps.sh
 	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD)
@@ -15,6 +15,10 @@ demo:
 
 check:
 	scripts/test.sh
+
+# What takes minutes: the kernel patch series built in the linux-source tree.
+check-slow: all
+	meson test -C $(BUILD) --suite slow --print-errorlogs
 
 bench: all
 	scripts/bench.sh $(BUILD)

@@ -7,7 +7,8 @@ pkgs="build-essential meson ninja-build pkg-config clang libclang-rt-dev
 libcmocka-dev libzstd-dev zstd libjson-c-dev libkdumpfile-dev libsystemd-dev
 binutils elfutils gdb jq python3-drgn scdoc cppcheck util-linux makedumpfile
 systemd qemu-system-x86 busybox-static cpio
-chromium chromium-driver python3-selenium python3-pil"
+chromium chromium-driver python3-selenium python3-pil
+sparse linux-source-6.1 linux-headers-amd64 flex bison libelf-dev libssl-dev bc"
 
 missing=
 for p in $pkgs; do

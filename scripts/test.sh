@@ -34,7 +34,7 @@ run_suite() { # build-dir, then meson setup arguments
 	fi
 	meson compile -C "$dir" >"$dir.compile.log" 2>&1 ||
 		{ cat "$dir.compile.log"; echo FAIL >>"$results"; status=1; return; }
-	meson test -C "$dir" --print-errorlogs --num-processes 2 || status=1
+	meson test -C "$dir" --print-errorlogs --num-processes 2 --no-suite slow || status=1
 	count_cases "$dir/meson-logs/testlog.json" >>"$results" || { echo FAIL >>"$results"; status=1; }
 }
 

@@ -38,7 +38,7 @@ static int mali_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned heigh
 		return 0;
 	if (height > 0 && type == V8_TYPE_TABLE) {
 		out->kind = DS_PTE_TABLE;
-		out->pa = vmsav8_oa(pt, pte, 12);
+		out->pa = ds_vmsav8_oa(pt, pte, 12);
 		out->attrs.prot = DS_PROT_ALL;
 		return 0;
 	}
@@ -48,7 +48,7 @@ static int mali_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned heigh
 		return 0;
 	}
 	out->kind = DS_PTE_LEAF;
-	out->pa = vmsav8_oa(pt, pte, 12 + 9 * height);
+	out->pa = ds_vmsav8_oa(pt, pte, 12 + 9 * height);
 	out->attrs.prot = mali_prot(pte);
 	out->attrs.mem = mali_mem[(pte >> V8_ATTRINDX_SHIFT) & 7];
 	return 0;
@@ -60,7 +60,7 @@ static int mali_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in
 	uint8_t prot = in->attrs.prot | in->attrs.prot >> 3;
 	unsigned idx = 0;
 
-	if (vmsav8_oa_bits(pt, in->pa, pte) < 0)
+	if (ds_vmsav8_oa_bits(pt, in->pa, pte) < 0)
 		return -EINVAL;
 	if (in->kind == DS_PTE_TABLE) {
 		*pte |= V8_TYPE_TABLE;

@@ -6,7 +6,7 @@
  */
 #include "vmsav8.h"
 
-uint64_t vmsav8_oa(const struct ds_pgtable *pt, uint64_t pte, unsigned shift)
+uint64_t ds_vmsav8_oa(const struct ds_pgtable *pt, uint64_t pte, unsigned shift)
 {
 	uint64_t pa = pte & DS_GENMASK(47, shift);
 
@@ -16,7 +16,7 @@ uint64_t vmsav8_oa(const struct ds_pgtable *pt, uint64_t pte, unsigned shift)
 	return pa;
 }
 
-int vmsav8_oa_bits(const struct ds_pgtable *pt, uint64_t pa, uint64_t *bits)
+int ds_vmsav8_oa_bits(const struct ds_pgtable *pt, uint64_t pa, uint64_t *bits)
 {
 	unsigned pa_bits = pt->fmt->page_shift == 16 ? 52 : 48;
 
@@ -35,7 +35,7 @@ static uint8_t mair_byte(const struct ds_pgtable *pt, unsigned idx)
 	return (uint8_t)(mair >> (8 * idx));
 }
 
-uint8_t vmsav8_mem_type(const struct ds_pgtable *pt, unsigned attr_index)
+uint8_t ds_vmsav8_mem_type(const struct ds_pgtable *pt, unsigned attr_index)
 {
 	uint8_t attr = mair_byte(pt, attr_index);
 
@@ -46,12 +46,12 @@ uint8_t vmsav8_mem_type(const struct ds_pgtable *pt, unsigned attr_index)
 	return DS_MEM_CACHED;
 }
 
-unsigned vmsav8_attr_index(const struct ds_pgtable *pt, uint8_t mem)
+unsigned ds_vmsav8_attr_index(const struct ds_pgtable *pt, uint8_t mem)
 {
 	uint8_t want = mem == DS_MEM_UNKNOWN ? DS_MEM_CACHED : mem;
 
 	for (unsigned i = 0; i < 8; i++)
-		if (vmsav8_mem_type(pt, i) == want)
+		if (ds_vmsav8_mem_type(pt, i) == want)
 			return i;
 	return 0;
 }
@@ -100,7 +100,7 @@ static int arm64_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned heig
 		return 0;
 	if (height > 0 && type == V8_TYPE_TABLE) {
 		out->kind = DS_PTE_TABLE;
-		out->pa = vmsav8_oa(pt, pte, pt->fmt->page_shift);
+		out->pa = ds_vmsav8_oa(pt, pte, pt->fmt->page_shift);
 		out->attrs.prot = arm64_table_allows(pte);
 		return 0;
 	}
@@ -110,9 +110,9 @@ static int arm64_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned heig
 		return 0;
 	}
 	out->kind = DS_PTE_LEAF;
-	out->pa = vmsav8_oa(pt, pte, shift);
+	out->pa = ds_vmsav8_oa(pt, pte, shift);
 	out->attrs.prot = arm64_leaf_prot(pte);
-	out->attrs.mem = vmsav8_mem_type(pt, (pte >> V8_ATTRINDX_SHIFT) & 7);
+	out->attrs.mem = ds_vmsav8_mem_type(pt, (pte >> V8_ATTRINDX_SHIFT) & 7);
 	return 0;
 }
 
@@ -135,16 +135,16 @@ static int arm64_encode(const struct ds_pgtable *pt, const struct ds_pte_info *i
 	uint64_t oa;
 	unsigned idx;
 
-	if (vmsav8_oa_bits(pt, in->pa, &oa) < 0)
+	if (ds_vmsav8_oa_bits(pt, in->pa, &oa) < 0)
 		return -EINVAL;
 	if (in->kind == DS_PTE_TABLE) {
 		*pte = oa | V8_TYPE_TABLE;
 		return 0;
 	}
-	idx = vmsav8_attr_index(pt, in->attrs.mem);
+	idx = ds_vmsav8_attr_index(pt, in->attrs.mem);
 	*pte = oa | V8_AF | arm64_prot_bits(in->attrs.prot) | (uint64_t)idx << V8_ATTRINDX_SHIFT |
 	       (height ? V8_TYPE_BLOCK : V8_TYPE_TABLE);
-	if (vmsav8_mem_type(pt, idx) != DS_MEM_DEVICE)
+	if (ds_vmsav8_mem_type(pt, idx) != DS_MEM_DEVICE)
 		*pte |= V8_SH_INNER;
 	return 0;
 }

@@ -101,6 +101,8 @@ if ! insmod /modules/devsnap.ko 2>/tmp/err ||
 	not_ok "devsnap.ko and the test module load"; diag /tmp/err; finish
 fi
 ok "devsnap.ko and the test module load"
+# devsnap's dev_dbg lines, for the order of snapshot and delivery.
+echo 'module devsnap +p' >/sys/kernel/debug/dynamic_debug/control
 root=$(cat $dbg/root)
 # layout: NAME VA PA SIZE, one line per mapping
 layout() { awk -v n="$1" -v f="$2" '$1 == n { print $f }' $dbg/layout; }
@@ -310,26 +312,55 @@ check "collect --watch exits 0 on SIGTERM" [ $rc -eq 0 ]
 diag /tmp/watch.log
 
 # --- devsnap.ko: the device's crash, copied in the kernel (kernel/) -----
-# The module calls devsnap_coredump() on its tables: lib/ walks them in the
-# kernel, the RAM they map is copied into fresh memory, and devcoredump
-# serves the ELF file from the copy.  Checked against the kcore capture,
-# the poisoned page included when the poisoning ran.
+# The module calls devsnap_snapshot() on its tables under its VM spinlock
+# with interrupts off: lib/ walks them in the kernel, the RAM they map is
+# copied into the pool reserved at probe; devsnap's worker hands the dump
+# to devcoredump, which serves the ELF file from the copy.  Checked against
+# the kcore capture, the poisoned page included when the poisoning ran.
 any_devcd() { for d in $dcd/devcd*; do [ -e "$d/data" ] && echo "$d" && return 0; done; false; }
 no_devcd() { ! any_devcd >/dev/null; }
+# Nothing the snapshot did in atomic context made the kernel complain.
+kernel_quiet() {
+	! dmesg | grep -E 'BUG:|WARNING:|sleeping function|scheduling while atomic|lockup' ||
+		{ dmesg | tail -n 30; false; }
+}
 ref=/tmp/maps.txt
 [ -s /tmp/pmaps.txt ] && ref=/tmp/pmaps.txt
 if ! echo main >$dbg/crash 2>/tmp/err; then
-	not_ok "devsnap_coredump() of the device's tables succeeds"; diag /tmp/err
+	not_ok "devsnap_snapshot() of the device's tables under a spinlock, irqs off, succeeds"
+	diag /tmp/err
 elif ! wait_for 10 any_devcd >/dev/null; then
-	ok "devsnap_coredump() of the device's tables succeeds"
+	ok "devsnap_snapshot() of the device's tables under a spinlock, irqs off, succeeds"
 	not_ok "its devcoredump appears"; ls $dcd | diag
 else
-	ok "devsnap_coredump() of the device's tables succeeds"
+	ok "devsnap_snapshot() of the device's tables under a spinlock, irqs off, succeeds"
 	d=$(any_devcd)
 	ok "its devcoredump appears as $d"
+	check "it ran with interrupts off and never scheduled" \
+		sh -c "grep -qx 'irqs_off=1 switches=0' $dbg/context || { cat $dbg/context; false; }"
+	# devsnap's dev_dbg lines are on (dynamic debug): the worker hands the
+	# dump over after the snapshot returned, never inside it.
+	delivered_later() {
+		dmesg | awk '/snapshot returned 0/ && !r { r = NR }
+			     /dump handed to devcoredump/ && !h { h = NR }
+			     END { exit !(r && h > r) }' ||
+			{ dmesg | grep -E 'devsnap|snapshot returned'; false; }
+	}
+	check "devcoredump gets it from devsnap's worker, after the snapshot returned" delivered_later
+	check "the kernel log has no warning, sleep-in-atomic or lockup report" kernel_quiet
 	# After the crash the device's memory moves on; the dump must not.
 	echo x >$dbg/scribble
 	cp "$d/data" /tmp/crash.core
+	# devcoredump keeps one dump per device: a second crash is reported.
+	if echo main | dd of=$dbg/crash 2>/tmp/crash.err; then
+		not_ok "a second crash while the dump is pending fails"
+	else
+		ok "a second crash while the dump is pending fails"
+		check "with 'Device or resource busy'" grep -q 'Device or resource busy' /tmp/crash.err
+		check "the kernel log says the crash was not captured" \
+			sh -c "dmesg | grep -q 'crashed again while its last dump is pending: not captured'"
+		check "the pending dump is still the first one" cmp "$d/data" /tmp/crash.core
+	fi
 	check "collect --once saves it" devsnap collect --once --store /tmp/store3
 	check "and releases it" wait_for 10 gone "$d"
 	check "export -1 is byte-identical to the cp of data" \
@@ -368,25 +399,37 @@ fi
 # dd, not echo: busybox's echo does not say why a write failed.
 crash_refused() {
 	if echo "$1" | dd of=$dbg/crash 2>/tmp/crash.err; then
-		not_ok "devsnap_coredump() of $2 fails"; return 1
+		not_ok "devsnap_snapshot() of $2 fails"; return 1
 	fi
-	ok "devsnap_coredump() of $2 fails"
+	ok "devsnap_snapshot() of $2 fails"
 	check "with '$3'" sh -c "grep -q '$3' /tmp/crash.err || { cat /tmp/crash.err; false; }"
 	check "the kernel log says why" sh -c "dmesg | grep -q '$4'"
 	sleep 1
 	check "and no devcoredump appears" no_devcd
 }
 
-# 1 GiB to copy in a smaller guest: refused before it drains the memory.
+# 1 GiB to copy with an 8 MiB pool: the pool is exhausted, cleanly.
+crash_refused huge "1 GiB with an 8 MiB pool" 'No space left on device' \
+	'devsnap: the mapped RAM needs 1073741824 bytes, over the pool of 8388608'
+# A pool is reserved at probe, never more than the system has available.
 mem_available_kib() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
+check "a second pool of 4 MiB is made and given back" sh -c "echo 4194304 >$dbg/pool"
 before=$(mem_available_kib)
-if crash_refused huge "1 GiB in a 512 MiB guest" 'Cannot allocate memory' \
-	'devsnap: cannot allocate 1073741824 bytes for the copy'; then
+if echo 1073741824 | dd of=$dbg/pool 2>/tmp/pool.err; then
+	not_ok "a pool of 1 GiB in a 512 MiB guest fails"
+else
+	ok "a pool of 1 GiB in a 512 MiB guest fails"
+	check "with 'Cannot allocate memory'" grep -q 'Cannot allocate memory' /tmp/pool.err
+	check "the kernel log says why" \
+		sh -c "dmesg | grep -q 'devsnap: a pool of 1073741824 bytes is more than the'"
 	after=$(mem_available_kib)
 	echo "# MemAvailable: $before KiB before, $after KiB after"
 	check "what it allocated is freed (MemAvailable within 4 MiB)" \
 		sh -c "[ $((before - after)) -lt 4096 ]"
 fi
+# From a hard interrupt (an hrtimer): refused, as the header says.
+crash_refused irq "the tables from a hard interrupt" 'Invalid argument' \
+	'devsnap: snapshot from interrupt context refused'
 crash_refused loop "a table that refers to itself" 'Too many levels of symbolic links' \
 	'devsnap: page-table loop: a table refers to itself or an ancestor'
 # A 1 MiB budget: refused without partial, naming what the RAM needs; with
@@ -395,9 +438,9 @@ crash_refused over-budget "2 MiB over a 1 MiB budget" 'Argument list too long' \
 	'devsnap: the mapped RAM needs [0-9]* bytes, over the budget of 1048576'
 saved_bytes() { awk '$4 == "saved" { n += $3 } END { print n + 0 }' "$1"; }
 if ! echo partial >$dbg/crash 2>/tmp/err || ! wait_for 10 any_devcd >/dev/null; then
-	not_ok "devsnap_coredump() with partial hands over a dump"; diag /tmp/err
+	not_ok "devsnap_snapshot() with partial hands over a dump"; diag /tmp/err
 else
-	ok "devsnap_coredump() with partial hands over a dump"
+	ok "devsnap_snapshot() with partial hands over a dump"
 	d=$(any_devcd)
 	cp "$d/data" /tmp/partial.core
 	echo 1 >"$d/data"
@@ -407,5 +450,96 @@ else
 		       grep -q ' over-budget\$' /tmp/partialmaps.txt || { cat /tmp/partialmaps.txt; false; }"
 	check "verify passes on it" devsnap verify /tmp/partial.core
 fi
+
+# A dump of the device already pending (the driver's own devcoredump):
+# devcoredump drops devsnap's, and the driver hears of it.
+trigger
+if ! wait_for 10 any_devcd >/dev/null; then
+	not_ok "the driver's own devcoredump is pending"; ls $dcd | diag
+else
+	d=$(any_devcd)
+	ok "the driver's own devcoredump is pending"
+	if echo main | dd of=$dbg/crash 2>/tmp/crash.err; then
+		not_ok "a crash while it is pending fails"
+	else
+		ok "a crash while it is pending fails"
+		check "with 'Device or resource busy'" grep -q 'Device or resource busy' /tmp/crash.err
+		check "the kernel log says devsnap's dump is dropped" \
+			sh -c "dmesg | grep -q 'a dump of this device is still pending: this one (firmware assertion (test crash)) is dropped'"
+		check "the pending dump is still the driver's" cmp "$d/data" /tmp/demo.core
+	fi
+	echo 1 >"$d/data"
+	wait_for 10 gone "$d"
+	delivered() { # the next crash's dump appears, sound; released again
+		echo main >$dbg/crash && d=$(any_devcd) && cp "$d/data" /tmp/next.core &&
+			echo 1 >"$d/data" && wait_for 10 gone "$d" && devsnap verify /tmp/next.core
+	}
+	check "after its release the next crash is delivered" delivered
+fi
+
+# --- A driver's off-by-one va_last and unaligned range (issue 10) --------
+# lib/ rounds a range out to whole pages, for the CLI and devsnap.ko alike:
+# the dump holds the whole pages the range touches, never a lockup.
+range_dump() { # WHICH SAVED-PAGES
+	echo "$1" >$dbg/crash && d=$(any_devcd) && cp "$d/data" /tmp/r.core &&
+		echo 1 >"$d/data" && wait_for 10 gone "$d" && devsnap verify /tmp/r.core >/dev/null &&
+		maps_lines /tmp/r.core >/tmp/r.txt && count /tmp/r.txt ' saved$' "$2" &&
+		[ "$(wc -l </tmp/r.txt)" -eq "$2" ] || { cat /tmp/r.txt; false; }
+}
+check "off-by-one va_last (4 pages and a byte): the 4 pages and nothing else" \
+	range_dump off-by-one 4
+check "an unaligned range (3 pages, 0x800 in): rounded out to the 3 pages" \
+	range_dump unaligned 3
+crash_refused reversed "a range whose first VA is above its last" 'Invalid argument' \
+	'devsnap: empty VA range: its first address is above its last'
+check "no snapshot made the kernel complain" kernel_quiet
+
+# --- Every format: the test device's tables in each, in devsnap.ko -------
+# The device is loaded again with its tables in another format: the kcore
+# capture and devsnap.ko's dump of the crash must list the same segments,
+# the RAM ones with the kernel's bytes; where io-pgtable has the format,
+# the dump through the io_pgtable_cfg is the same again.
+rmmod devsnap_qemu_test 2>/tmp/err || { not_ok "the x86_64 test device unloads"; diag /tmp/err; }
+crash_dump() { # WHICH OUT: the dump of that crash, released
+	echo "$1" >$dbg/crash && d=$(any_devcd) && cp "$d/data" "$2" && echo 1 >"$d/data" &&
+		wait_for 10 gone "$d"
+}
+reads_back() { # DUMP: page0 and the 2 MiB run are the kernel's bytes
+	devsnap read "$1" "$(layout page0 2)" "$(layout page0 4)" | cmp - $dbg/page0 &&
+	devsnap read "$1" "$(layout block 2)" "$(layout block 4)" | cmp - $dbg/block
+}
+same_maps() { cmp -s "$1" "$2" || { diff "$1" "$2"; false; }; }
+for fmt in arm64-4k arm64-16k apple-uat mali dart dart2 riscv-sv48; do
+	if ! insmod /modules/devsnap_qemu_test.ko format=$fmt offline_pa="$offline_pa" 2>/tmp/err
+	then
+		not_ok "$fmt: the test device loads with its tables in $fmt"; diag /tmp/err; continue
+	fi
+	ok "$fmt: the test device loads with its tables in $fmt"
+	half=
+	[ $fmt = apple-uat ] && half=--upper-half
+	if ! devsnap capture --kcore --format $fmt $half --root "$(cat $dbg/root)" -q \
+		-o /tmp/f.core 2>/tmp/err; then
+		not_ok "$fmt: capture --kcore"; diag /tmp/err
+	else
+		maps_lines /tmp/f.core >/tmp/fmaps.txt
+		check "$fmt: kcore: every mapping at the PA in its PTE, saved, not-ram or offline" \
+			segments_match /tmp/fmaps.txt saved
+		check "$fmt: devsnap.ko's dump of the crash" crash_dump main /tmp/fc.core
+		maps_lines /tmp/fc.core >/tmp/fcmaps.txt
+		check "$fmt: its segments are the kcore capture's" same_maps /tmp/fcmaps.txt /tmp/fmaps.txt
+		check "$fmt: page0 and the 2 MiB run read back as the kernel's pages" reads_back /tmp/fc.core
+		check "$fmt: verify passes on it" devsnap verify /tmp/fc.core
+		case $fmt in
+		arm64-4k|arm64-16k|mali|dart|dart2)
+			check "$fmt: devsnap_snapshot_iopgtable() of its io_pgtable_cfg" \
+				crash_dump iopgtable /tmp/fi.core
+			maps_lines /tmp/fi.core >/tmp/fimaps.txt
+			check "$fmt: the same segments as the direct request" \
+				same_maps /tmp/fimaps.txt /tmp/fmaps.txt ;;
+		esac
+	fi
+	rmmod devsnap_qemu_test 2>/tmp/err || { not_ok "$fmt: the test device unloads"; diag /tmp/err; }
+done
+check "no format made the kernel complain" kernel_quiet
 
 finish

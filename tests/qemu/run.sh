@@ -9,7 +9,7 @@ devsnap=$(realpath "$1")
 work=$2
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
-timeout_s=${DEVSNAP_QEMU_TIMEOUT:-240}
+timeout_s=${DEVSNAP_QEMU_TIMEOUT:-420}
 
 bail() { echo "Bail out! $*"; exit 1; }
 log() { echo "# $*"; }
@@ -41,6 +41,7 @@ cp "$here/module/devsnap_qemu_main.c" "$here/module/Kbuild" "$work/module/"
 # kernel/ and its lib/ link are built from a copy: Kbuild writes its objects
 # next to the sources, which must not land in the repository.
 cp -RL "$here/../../kernel" "$work/module/kernel"
+cp -RL "$here/../../lib" "$work/module/lib"
 make -j"$(nproc 2>/dev/null || echo 2)" -C "/usr/src/linux-headers-$rel" M="$work/module" modules >"$work/module.log" 2>&1 ||
 	{ sed 's/^/# /' "$work/module.log"; bail "devsnap.ko or the test module does not build"; }
 grep -q 'warning:' "$work/module.log" &&

@@ -3,31 +3,38 @@
  * A stand-in device for devsnap's tests in a real kernel (tests/qemu/),
  * and the reference for a driver using kernel/devsnap.h.
  *
- * On load it builds an x86-64 4-level page table in kernel memory, the way a
- * device with an x86-format IOMMU would see memory, and maps into it pages
- * filled with known bytes, one 2 MiB block, a page that is not RAM, a page
- * the test may hwpoison and, given offline_pa=, a page of an offline memory
- * block.  userspace reads the root's physical address and the layout from
- * debugfs, captures through /proc/kcore and compares the bytes with the
- * blobs exposed here.
+ * On load it builds page tables in the format= it is given (lib/build.c,
+ * default x86_64), the way the device's MMU would see memory, and maps into
+ * them pages filled with known bytes, a 2 MiB run, a page that is not RAM, a
+ * page the test may hwpoison and, given offline_pa=, a page of an offline
+ * memory block.  userspace reads the root's physical address and the layout
+ * from debugfs, captures through /proc/kcore and compares the bytes with the
+ * blobs exposed here.  At probe it reserves a devsnap pool of 8 MiB, as a
+ * driver would.
  *
- * Writing "main" to debugfs "crash" is this device's crash: it calls
- * devsnap_coredump() on those tables, as a driver's reset work would.
- * "huge" does the same on a second table that maps the block 512 times,
- * 1 GiB to copy in a smaller guest, for the allocation failure; "loop" on
- * a table that refers to itself, as a corrupted one might.  "partial" and
- * "over-budget" give "main" a 1 MiB budget, with and without partial, and
- * allocate with GFP_KERNEL where the others take the default, GFP_NOWAIT.
- *
- * Writing a file to debugfs "coredump" hands those bytes to dev_coredumpv()
- * when the file is closed, for the collector's tests.
+ * Writing to debugfs "crash" is this device's crash: devsnap_snapshot() of
+ * its tables under the device's VM spinlock with interrupts disabled, then
+ * devsnap_flush(); the write fails with the first errno.
+ *   main         the tables above, the firmware log as a blob
+ *   iopgtable    the same tables through an io_pgtable_cfg filled as
+ *                io-pgtable would for the format (mali, arm64-4k, arm64-16k,
+ *                dart, dart2)
+ *   huge         x86_64 tables mapping one 2 MiB block 512 times: 1 GiB,
+ *                more than the pool
+ *   loop         an x86_64 table that refers to itself
+ *   partial, over-budget   main with a 1 MiB budget, with and without partial
+ *   irq          main from a hard interrupt (an hrtimer): refused
+ *   off-by-one   main for [base, base + 4 pages] (va_last one byte too far)
+ *   unaligned    main for [base + 0x800, base + 3 pages - 0x801]
+ *   reversed     main for [base + 1 page, base]: refused
  *
  * /sys/kernel/debug/devsnap_qemu_test/
- *   root       PA of the top table (PML4)
+ *   root       PA of the top table
  *   layout     one line per mapping: name, device VA, PA, size (hex)
  *   <name>     the bytes of each RAM mapping, as the kernel sees them
- *   crash      write "main", "huge", "loop", "partial" or "over-budget":
- *              devsnap_coredump() of those tables
+ *   crash      write one of the crashes above
+ *   context    the last crash's snapshot: "irqs_off=1 switches=0"
+ *   pool       write a size: a second pool of that size is made and given back
  *   scribble   write anything: page0's first line changes
  *   coredump   write a dump, close: a devcoredump of this device
  */
@@ -36,40 +43,71 @@
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
+#include <linux/hrtimer.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
 #include "kernel/devsnap.h"
+#include "lib/build.h"
 
 #define DRV_NAME "devsnap_qemu_test"
 
-/* x86-64 PTE bits (SDM vol. 3, 4.5), written by hand: the device's tables,
- * not the CPU's, so no pgtable helpers. */
+/* x86-64 PTE bits (SDM vol. 3, 4.5), for the hand-made huge and loop tables. */
 #define PTE_P BIT_ULL(0)
 #define PTE_RW BIT_ULL(1)
 #define PTE_PS BIT_ULL(7)
-
-#define DEV_VA_BASE 0x100000000000ULL /* PML4 slot 32, PDPT and PD slot 0 */
-#define DEV_VA_INDEX(va, level) (((va) >> (12 + 9 * (level))) & 511)
+#define X86_VA_BASE 0x100000000000ULL /* PML4 slot 32, PDPT and PD slot 0 */
+#define X86_VA_INDEX(va, level) (((va) >> (12 + 9 * (level))) & 511)
 
 /* Outside RAM on a PC: the local APIC window.  Capture must not read it. */
 #define NOT_RAM_PA 0xfee00000ULL
 
 #define COREDUMP_MAX (16 << 20)
+#define POOL_BUDGET SZ_8M
+#define MAX_TABLES 64
 
 /* A PA in a memory block the guest keeps offline (run.sh adds a DIMM that
  * the kernel does not online); 0: no such mapping. */
 static unsigned long offline_pa;
 module_param(offline_pa, ulong, 0400);
 MODULE_PARM_DESC(offline_pa, "physical address of a page in an offline memory block");
+
+static char *format = "x86_64";
+module_param(format, charp, 0400);
+MODULE_PARM_DESC(format, "page-table format of the device: x86_64, arm64-4k, arm64-16k, apple-uat, mali, dart, dart2, riscv-sv48");
+
+/* Each format: its devsnap name and enum, where its VAs start, how
+ * io-pgtable would describe it. */
+struct test_format {
+	const char *name;
+	enum devsnap_format fmt;
+	u64 va_base;
+	bool upper_half;
+	int iopgtable; /* enum io_pgtable_fmt, or -1 */
+};
+
+static const struct test_format test_formats[] = {
+	{ "x86_64", DEVSNAP_FMT_X86_64, 0x100000000000ULL, false, -1 },
+	{ "arm64-4k", DEVSNAP_FMT_ARM64_4K, 0x100000000000ULL, false, ARM_64_LPAE_S1 },
+	{ "arm64-16k", DEVSNAP_FMT_ARM64_16K, 0x100000000000ULL, false, ARM_64_LPAE_S1 },
+	{ "apple-uat", DEVSNAP_FMT_APPLE_UAT, 0xffffffa000000000ULL, true, -1 },
+	{ "mali", DEVSNAP_FMT_MALI, 0x100000000000ULL, false, ARM_MALI_LPAE },
+	{ "dart", DEVSNAP_FMT_DART, 0x100000000ULL, false, APPLE_DART },
+	{ "dart2", DEVSNAP_FMT_DART2, 0x100000000ULL, false, APPLE_DART2 },
+	{ "riscv-sv48", DEVSNAP_FMT_RISCV_SV48, 0x100000000000ULL, false, -1 },
+};
+
+static const struct test_format *tf;
 
 enum backing {
 	BACKING_PAGE,    /* pages this module allocates and fills */
@@ -79,27 +117,29 @@ enum backing {
 
 struct mapping {
 	const char *name;
-	u64 va;
-	unsigned int order; /* 0: a 4K leaf in the PT; 9: a 2M leaf in the PD */
+	u64 slot; /* device VA - va_base, in pages of the format; the block: bytes */
+	u32 order; /* of the kernel pages: a format page, or the 2 MiB block */
 	enum backing backing;
 	struct page *page;
-	u64 pa;
+	u64 va, pa, size;
 	struct debugfs_blob_wrapper blob;
 };
+
+#define BLOCK_SLOT SZ_2M
 
 /*
  * The base pages' PAs fall as their VAs rise (see scatter_pages()): no two
  * pages are contiguous in both, and the walker must not merge them.
  */
 static struct mapping maps[] = {
-	{ "page0", DEV_VA_BASE + 0x3000, 0 },
-	{ "page1", DEV_VA_BASE + 0x2000, 0 },
-	{ "page2", DEV_VA_BASE + 0x1000, 0 },
-	{ "page3", DEV_VA_BASE + 0x0000, 0 },
-	{ "mmio", DEV_VA_BASE + 0x10000, 0, BACKING_NOT_RAM },
-	{ "poison", DEV_VA_BASE + 0x20000, 0 },
-	{ "offline", DEV_VA_BASE + 0x30000, 0, BACKING_OFFLINE },
-	{ "block", DEV_VA_BASE + 0x200000, 9 },
+	{ "page0", 3 },
+	{ "page1", 2 },
+	{ "page2", 1 },
+	{ "page3", 0 },
+	{ "mmio", 16, 0, BACKING_NOT_RAM },
+	{ "poison", 32 },
+	{ "offline", 48, 0, BACKING_OFFLINE },
+	{ "block", BLOCK_SLOT },
 };
 
 /* Without offline_pa the offline mapping is left out, of the layout too. */
@@ -108,22 +148,31 @@ static bool mapped(const struct mapping *m)
 	return m->backing != BACKING_OFFLINE || offline_pa;
 }
 
-/* The four table levels, one page each: enough for the layout above. */
-static u64 *pml4, *pdpt, *pd, *pt;
+static struct ds_pgtable pt;
 static u64 root_pa;
+static struct page *tables[MAX_TABLES];
+static u32 ntables;
 /* The "huge" tables: one PD of 512 entries, each the 2 MiB block. */
 static u64 *huge_pml4, *huge_pdpt, *huge_pd;
 /* The "loop" table: a PML4 whose entry points back at itself. */
 static u64 *loop_pml4;
 static struct dentry *dir;
 static struct platform_device *pdev;
+static struct devsnap_pool *pool;
+/* The device's VM lock: its page-table updates take it. */
+static DEFINE_SPINLOCK(vm_lock);
+
+static const char fw_text[] = "fw: assertion failed at 0x1234\n";
+static const struct devsnap_blob fw_log = {
+	.name = "firmware-log", .data = fw_text, .size = sizeof(fw_text) - 1,
+};
 
 /*
  * Every page starts with a line naming it, so a hexdump shows where bytes
  * came from, then a pattern that differs per page and per offset, so a page
  * read from the wrong PA or at the wrong offset cannot match.
  */
-static void fill(struct mapping *m, unsigned int idx)
+static void fill(struct mapping *m, u32 idx)
 {
 	size_t size = PAGE_SIZE << m->order, i;
 	u8 *p = page_address(m->page);
@@ -136,15 +185,13 @@ static void fill(struct mapping *m, unsigned int idx)
 
 static void free_all(void)
 {
-	unsigned int i;
+	u32 i;
 
 	for (i = 0; i < ARRAY_SIZE(maps); i++)
 		if (maps[i].page)
 			__free_pages(maps[i].page, maps[i].order);
-	free_page((unsigned long)pt);
-	free_page((unsigned long)pd);
-	free_page((unsigned long)pdpt);
-	free_page((unsigned long)pml4);
+	for (i = 0; i < ntables; i++)
+		__free_pages(tables[i], compound_order(tables[i]));
 	free_page((unsigned long)huge_pd);
 	free_page((unsigned long)huge_pdpt);
 	free_page((unsigned long)huge_pml4);
@@ -153,7 +200,7 @@ static void free_all(void)
 
 static int cmp_va(const void *a, const void *b)
 {
-	u64 x = (*(struct mapping *const *)a)->va, y = (*(struct mapping *const *)b)->va;
+	u64 x = (*(struct mapping *const *)a)->slot, y = (*(struct mapping *const *)b)->slot;
 
 	return x < y ? -1 : x > y;
 }
@@ -175,10 +222,10 @@ static void scatter_pages(void)
 {
 	struct mapping *by_va[ARRAY_SIZE(maps)];
 	struct page *pages[ARRAY_SIZE(maps)];
-	unsigned int i, n = 0;
+	u32 i, n = 0;
 
 	for (i = 0; i < ARRAY_SIZE(maps); i++) {
-		if (maps[i].page && !maps[i].order) {
+		if (maps[i].page && maps[i].slot != BLOCK_SLOT) {
 			by_va[n] = &maps[i];
 			pages[n++] = maps[i].page;
 		}
@@ -189,28 +236,77 @@ static void scatter_pages(void)
 		by_va[i]->page = pages[i];
 }
 
+/* lib/build.c's memory: tables in this module's pages, aligned to their size. */
+static int alloc_table(void *opaque, u64 size, u64 *pa)
+{
+	struct page *page;
+
+	if (ntables == MAX_TABLES)
+		return -ENOMEM;
+	page = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_COMP, get_order(size));
+	if (!page)
+		return -ENOMEM;
+	tables[ntables++] = page;
+	*pa = page_to_phys(page);
+	return 0;
+}
+
+static int write_phys(void *opaque, u64 pa, const void *buf, size_t len)
+{
+	memcpy(phys_to_virt(pa), buf, len);
+	return 0;
+}
+
+static int read_phys(void *opaque, u64 pa, void *buf, size_t len)
+{
+	memcpy(buf, phys_to_virt(pa), len);
+	return 0;
+}
+
+static const struct ds_build_ops build_ops = {
+	.alloc_table = alloc_table,
+	.write_phys = write_phys,
+};
+
+/* The 2 MiB run: one block where the format has 2 MiB leaves, else pages. */
+static int map_mapping(const struct mapping *m)
+{
+	struct ds_attrs attrs = { .prot = DS_PROT_PR | DS_PROT_PW, .mem = DS_MEM_CACHED };
+	u32 height = 0;
+
+	if (m->size == SZ_2M && (pt.fmt->leaf_heights & 2) && ds_leaf_size(&pt, 1) == SZ_2M)
+		height = 1;
+	return ds_build_map(&pt, &build_ops, NULL, m->va, m->pa, m->size, height, &attrs);
+}
+
 static int build_tables(void)
 {
-	unsigned int i;
+	struct ds_pgtable_config cfg = {
+		.format = ds_format_find(tf->name),
+		.nroots = 1,
+		.upper_half = tf->upper_half,
+		.read_phys = read_phys,
+	};
+	u32 i, page_order;
+	int ret;
 
-	pml4 = (u64 *)get_zeroed_page(GFP_KERNEL);
-	pdpt = (u64 *)get_zeroed_page(GFP_KERNEL);
-	pd = (u64 *)get_zeroed_page(GFP_KERNEL);
-	pt = (u64 *)get_zeroed_page(GFP_KERNEL);
-	if (!pml4 || !pdpt || !pd || !pt)
-		return -ENOMEM;
-
-	pml4[DEV_VA_INDEX(DEV_VA_BASE, 3)] = virt_to_phys(pdpt) | PTE_P | PTE_RW;
-	pdpt[DEV_VA_INDEX(DEV_VA_BASE, 2)] = virt_to_phys(pd) | PTE_P | PTE_RW;
-	pd[DEV_VA_INDEX(DEV_VA_BASE, 1)] = virt_to_phys(pt) | PTE_P | PTE_RW;
-
+	ret = ds_pgtable_init(&pt, &cfg, NULL);
+	if (!ret)
+		ret = ds_build_roots(&pt, &build_ops, NULL);
+	if (ret)
+		return ret;
+	page_order = pt.fmt->page_shift - PAGE_SHIFT;
 	for (i = 0; i < ARRAY_SIZE(maps); i++) {
-		if (maps[i].backing != BACKING_PAGE)
+		struct mapping *m = &maps[i];
+
+		m->order = m->slot == BLOCK_SLOT ? get_order(SZ_2M) : page_order;
+		m->size = PAGE_SIZE << m->order;
+		m->va = tf->va_base + (m->slot == BLOCK_SLOT ? SZ_2M : m->slot << pt.fmt->page_shift);
+		if (m->backing != BACKING_PAGE)
 			continue;
-		/* The buddy allocator aligns an order-9 block to 2 MiB, as a
-		 * PD leaf requires. */
-		maps[i].page = alloc_pages(GFP_KERNEL, maps[i].order);
-		if (!maps[i].page)
+		/* The buddy allocator aligns a block to its size, as leaves need. */
+		m->page = alloc_pages(GFP_KERNEL, m->order);
+		if (!m->page)
 			return -ENOMEM;
 	}
 	scatter_pages();
@@ -223,25 +319,26 @@ static int build_tables(void)
 		if (m->backing == BACKING_NOT_RAM) {
 			m->pa = NOT_RAM_PA;
 		} else if (m->backing == BACKING_OFFLINE) {
-			m->pa = offline_pa & PAGE_MASK;
+			m->pa = offline_pa & ~(m->size - 1);
 		} else {
 			m->pa = page_to_phys(m->page);
 			fill(m, i);
 			m->blob.data = page_address(m->page);
-			m->blob.size = PAGE_SIZE << m->order;
+			m->blob.size = m->size;
 		}
-		if (m->order)
-			pd[DEV_VA_INDEX(m->va, 1)] = m->pa | PTE_P | PTE_RW | PTE_PS;
-		else
-			pt[DEV_VA_INDEX(m->va, 0)] = m->pa | PTE_P | PTE_RW;
+		ret = map_mapping(m);
+		if (ret) {
+			pr_err(DRV_NAME ": cannot map %s in %s: %d\n", m->name, tf->name, ret);
+			return ret;
+		}
 	}
-	root_pa = virt_to_phys(pml4);
+	root_pa = pt.cfg.roots[0];
 	return 0;
 }
 
 static struct mapping *mapping_named(const char *name)
 {
-	unsigned int i;
+	u32 i;
 
 	for (i = 0; i < ARRAY_SIZE(maps); i++)
 		if (!strcmp(maps[i].name, name))
@@ -249,19 +346,19 @@ static struct mapping *mapping_named(const char *name)
 	return NULL;
 }
 
-/* DEV_VA_BASE on: 512 x the same 2 MiB block, 1 GiB of RAM to copy. */
+/* X86_VA_BASE on: 512 x the same 2 MiB block, 1 GiB of RAM to copy. */
 static int build_huge_tables(void)
 {
 	u64 block_pa = mapping_named("block")->pa;
-	unsigned int i;
+	u32 i;
 
 	huge_pml4 = (u64 *)get_zeroed_page(GFP_KERNEL);
 	huge_pdpt = (u64 *)get_zeroed_page(GFP_KERNEL);
 	huge_pd = (u64 *)get_zeroed_page(GFP_KERNEL);
 	if (!huge_pml4 || !huge_pdpt || !huge_pd)
 		return -ENOMEM;
-	huge_pml4[DEV_VA_INDEX(DEV_VA_BASE, 3)] = virt_to_phys(huge_pdpt) | PTE_P | PTE_RW;
-	huge_pdpt[DEV_VA_INDEX(DEV_VA_BASE, 2)] = virt_to_phys(huge_pd) | PTE_P | PTE_RW;
+	huge_pml4[X86_VA_INDEX(X86_VA_BASE, 3)] = virt_to_phys(huge_pdpt) | PTE_P | PTE_RW;
+	huge_pdpt[X86_VA_INDEX(X86_VA_BASE, 2)] = virt_to_phys(huge_pd) | PTE_P | PTE_RW;
 	for (i = 0; i < 512; i++)
 		huge_pd[i] = block_pa | PTE_P | PTE_RW | PTE_PS;
 	return 0;
@@ -272,29 +369,127 @@ static int build_loop_table(void)
 	loop_pml4 = (u64 *)get_zeroed_page(GFP_KERNEL);
 	if (!loop_pml4)
 		return -ENOMEM;
-	loop_pml4[DEV_VA_INDEX(DEV_VA_BASE, 3)] = virt_to_phys(loop_pml4) | PTE_P | PTE_RW;
+	loop_pml4[X86_VA_INDEX(X86_VA_BASE, 3)] = virt_to_phys(loop_pml4) | PTE_P | PTE_RW;
 	return 0;
 }
 
+/* The io_pgtable_cfg io-pgtable would have filled for these tables. */
+static int iopgtable_cfg(struct io_pgtable_cfg *cfg)
+{
+	u64 granule = 1ULL << pt.fmt->page_shift;
+
+	*cfg = (struct io_pgtable_cfg){
+		.pgsize_bitmap = granule | (granule == SZ_4K ? SZ_2M | SZ_1G : 0),
+		.ias = pt.cfg.va_bits,
+		.oas = 40,
+	};
+	switch (tf->iopgtable) {
+	case ARM_64_LPAE_S1:
+		cfg->arm_lpae_s1_cfg.ttbr = root_pa;
+		cfg->arm_lpae_s1_cfg.mair = 0xf404ff44; /* io-pgtable-arm's */
+		return 0;
+	case ARM_MALI_LPAE:
+		/* ADRMODE_TABLE | READ_INNER, as io-pgtable-arm.c sets them */
+		cfg->arm_mali_lpae_cfg.transtab = root_pa | 0x7;
+		cfg->ias = 40; /* Mali's tables have four levels whatever ias says */
+		return 0;
+	case APPLE_DART:
+	case APPLE_DART2:
+		cfg->apple_dart_cfg.ttbr[0] = root_pa;
+		cfg->apple_dart_cfg.n_ttbrs = 1;
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+/* What the test checks of the context devsnap_snapshot() ran in. */
+static struct {
+	bool irqs_off;
+	unsigned long switches;
+} context;
+
+static unsigned long context_switches(void)
+{
+	return current->nvcsw + current->nivcsw;
+}
+
+/* The crash path: under the device's VM lock, interrupts off. */
+static int snapshot_locked(const struct devsnap_request *req, bool iopgtable)
+{
+	struct io_pgtable_cfg cfg;
+	unsigned long flags, before = context_switches();
+	int ret;
+
+	if (iopgtable) {
+		ret = iopgtable_cfg(&cfg);
+		if (ret)
+			return ret;
+	}
+	spin_lock_irqsave(&vm_lock, flags);
+	context.irqs_off = irqs_disabled();
+	if (iopgtable)
+		ret = devsnap_snapshot_iopgtable(pool, tf->iopgtable, &cfg, req);
+	else
+		ret = devsnap_snapshot(pool, req);
+	spin_unlock_irqrestore(&vm_lock, flags);
+	context.switches = context_switches() - before;
+	/* Before anything that may schedule: the log shows the worker's
+	 * delivery after this line. */
+	dev_info(&pdev->dev, "snapshot returned %d\n", ret);
+	return ret;
+}
+
+/* The same from a hard interrupt, which devsnap refuses. */
+static struct {
+	struct hrtimer timer;
+	const struct devsnap_request *req;
+	int ret;
+	struct completion done;
+} irq_crash;
+
+static enum hrtimer_restart irq_crash_fn(struct hrtimer *t)
+{
+	irq_crash.ret = devsnap_snapshot(pool, irq_crash.req);
+	complete(&irq_crash.done);
+	return HRTIMER_NORESTART;
+}
+
+static int snapshot_in_irq(const struct devsnap_request *req)
+{
+	irq_crash.req = req;
+	init_completion(&irq_crash.done);
+	hrtimer_init(&irq_crash.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	irq_crash.timer.function = irq_crash_fn;
+	hrtimer_start(&irq_crash.timer, ms_to_ktime(1), HRTIMER_MODE_REL_HARD);
+	if (!wait_for_completion_timeout(&irq_crash.done, 10 * HZ)) {
+		hrtimer_cancel(&irq_crash.timer);
+		return -ETIMEDOUT;
+	}
+	return irq_crash.ret;
+}
+
 /*
- * The device's crash, as a driver handles it: the device is halted, and
- * its reset work hands its page tables to devsnap before anything is
- * reused.  A write error is devsnap_coredump()'s errno.
+ * The device's crash, as a driver handles it: the snapshot in the crash
+ * path, under the VM lock; then, where sleeping is allowed, the wait for
+ * devcoredump to take it.  A write error is the first errno.
  */
 static ssize_t crash_write(struct file *file, const char __user *ubuf, size_t count,
 			   loff_t *ppos)
 {
-	static const char fw_text[] = "fw: assertion failed at 0x1234\n";
-	static const struct devsnap_blob fw_log = {
-		.name = "firmware-log", .data = fw_text, .size = sizeof(fw_text) - 1,
-	};
 	struct devsnap_request req = {
-		.format = "x86_64",
+		.format = tf->fmt,
+		.roots = { root_pa },
 		.nroots = 1,
+		.va_bits = pt.cfg.va_bits,
+		.upper_half = tf->upper_half,
 		.reason = "firmware assertion (test crash)",
 		.blobs = &fw_log,
 		.nblobs = 1,
+		.vm_lock = DEVSNAP_VM_LOCK(&vm_lock),
 	};
+	u64 fpage = 1ULL << pt.fmt->page_shift;
+	bool iopgtable = false;
 	char which[16];
 	ssize_t n = simple_write_to_buffer(which, sizeof(which) - 1, ppos, ubuf, count);
 	int ret;
@@ -302,25 +497,69 @@ static ssize_t crash_write(struct file *file, const char __user *ubuf, size_t co
 	if (n < 0)
 		return n;
 	which[n] = '\0';
-	if (sysfs_streq(which, "main"))
-		req.roots[0] = root_pa;
-	else if (sysfs_streq(which, "partial") || sysfs_streq(which, "over-budget"))
-		req = (struct devsnap_request){ .format = "x86_64", .roots = { root_pa }, .nroots = 1,
-						.budget = SZ_1M, .partial = which[0] == 'p',
-						.gfp = GFP_KERNEL };
-	else if (sysfs_streq(which, "huge"))
-		req.roots[0] = virt_to_phys(huge_pml4);
-	else if (sysfs_streq(which, "loop"))
-		req.roots[0] = virt_to_phys(loop_pml4);
-	else
+	if (sysfs_streq(which, "iopgtable")) {
+		iopgtable = true;
+	} else if (sysfs_streq(which, "partial") || sysfs_streq(which, "over-budget")) {
+		req.budget = SZ_1M;
+		req.partial = which[0] == 'p';
+		req.nblobs = 0;
+		req.reason = NULL;
+	} else if (sysfs_streq(which, "huge") || sysfs_streq(which, "loop")) {
+		req = (struct devsnap_request){ .format = DEVSNAP_FMT_X86_64, .nroots = 1 };
+		req.roots[0] = virt_to_phys(which[0] == 'h' ? huge_pml4 : loop_pml4);
+	} else if (sysfs_streq(which, "off-by-one")) {
+		req.va_first = tf->va_base;
+		req.va_last = tf->va_base + 4 * fpage;
+	} else if (sysfs_streq(which, "unaligned")) {
+		req.va_first = tf->va_base + 0x800;
+		req.va_last = tf->va_base + 3 * fpage - 0x801;
+	} else if (sysfs_streq(which, "reversed")) {
+		req.va_first = tf->va_base + fpage;
+		req.va_last = tf->va_base;
+	} else if (sysfs_streq(which, "irq")) {
+		ret = snapshot_in_irq(&req);
+		return ret ? ret : n;
+	} else if (!sysfs_streq(which, "main")) {
 		return -EINVAL;
-	ret = devsnap_coredump(&pdev->dev, &req);
+	}
+	ret = snapshot_locked(&req, iopgtable);
+	if (!ret)
+		ret = devsnap_flush(pool);
 	return ret ? ret : n;
 }
 
 static const struct file_operations crash_fops = {
 	.owner = THIS_MODULE,
 	.write = crash_write,
+};
+
+static int context_show(struct seq_file *s, void *unused)
+{
+	seq_printf(s, "irqs_off=%d switches=%lu\n", context.irqs_off, context.switches);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(context);
+
+/* A second pool of the size written, made and given back: its failure. */
+static ssize_t pool_write(struct file *file, const char __user *ubuf, size_t count,
+			  loff_t *ppos)
+{
+	struct devsnap_pool *p;
+	u64 size;
+	int ret = kstrtoull_from_user(ubuf, count, 0, &size);
+
+	if (ret)
+		return ret;
+	p = devsnap_pool_create(&pdev->dev, size, 0, GFP_KERNEL);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	devsnap_pool_destroy(p);
+	return count;
+}
+
+static const struct file_operations pool_fops = {
+	.owner = THIS_MODULE,
+	.write = pool_write,
 };
 
 /* Changes page0 after a crash: the dump must hold the bytes from before. */
@@ -340,12 +579,12 @@ static const struct file_operations scribble_fops = {
 
 static int layout_show(struct seq_file *s, void *unused)
 {
-	unsigned int i;
+	u32 i;
 
 	for (i = 0; i < ARRAY_SIZE(maps); i++)
 		if (mapped(&maps[i]))
-			seq_printf(s, "%s %#llx %#llx %#lx\n", maps[i].name, maps[i].va,
-				   maps[i].pa, PAGE_SIZE << maps[i].order);
+			seq_printf(s, "%s %#llx %#llx %#llx\n", maps[i].name, maps[i].va,
+				   maps[i].pa, maps[i].size);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(layout);
@@ -409,22 +648,45 @@ static const struct file_operations coredump_fops = {
 	.release = coredump_release,
 };
 
-/* A bound driver, so that the dump's failing_device names DRIVER=. */
+/* As a driver does: the dump's memory is reserved when the device is bound. */
 static int devsnap_qemu_probe(struct platform_device *p)
 {
+	pool = devsnap_pool_create(&p->dev, POOL_BUDGET, PAGE_SIZE, GFP_KERNEL);
+	return PTR_ERR_OR_ZERO(pool);
+}
+
+static int devsnap_qemu_remove(struct platform_device *p)
+{
+	devsnap_pool_destroy(pool);
 	return 0;
 }
 
 static struct platform_driver devsnap_qemu_driver = {
 	.probe = devsnap_qemu_probe,
+	.remove = devsnap_qemu_remove,
 	.driver = { .name = DRV_NAME },
 };
 
+static const struct test_format *test_format_named(const char *name)
+{
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(test_formats); i++)
+		if (!strcmp(test_formats[i].name, name))
+			return &test_formats[i];
+	return NULL;
+}
+
 static int __init devsnap_qemu_init(void)
 {
-	unsigned int i;
+	u32 i;
 	int ret;
 
+	tf = test_format_named(format);
+	if (!tf) {
+		pr_err(DRV_NAME ": no test format \"%s\"\n", format);
+		return -EINVAL;
+	}
 	ret = build_tables();
 	if (!ret)
 		ret = build_huge_tables();
@@ -440,20 +702,28 @@ static int __init devsnap_qemu_init(void)
 		ret = PTR_ERR(pdev);
 		goto err_driver;
 	}
+	if (IS_ERR_OR_NULL(pool)) {
+		ret = pool ? PTR_ERR(pool) : -ENODEV;
+		goto err_device;
+	}
 
 	dir = debugfs_create_dir(DRV_NAME, NULL);
 	debugfs_create_x64("root", 0400, dir, &root_pa);
 	debugfs_create_file("layout", 0400, dir, NULL, &layout_fops);
 	debugfs_create_file("crash", 0200, dir, NULL, &crash_fops);
+	debugfs_create_file("context", 0400, dir, NULL, &context_fops);
+	debugfs_create_file("pool", 0200, dir, NULL, &pool_fops);
 	debugfs_create_file("scribble", 0200, dir, NULL, &scribble_fops);
 	debugfs_create_file("coredump", 0200, dir, NULL, &coredump_fops);
 	for (i = 0; i < ARRAY_SIZE(maps); i++)
 		if (maps[i].page)
 			debugfs_create_blob(maps[i].name, 0400, dir, &maps[i].blob);
 
-	pr_info(DRV_NAME ": device page tables at %#llx\n", root_pa);
+	pr_info(DRV_NAME ": %s device page tables at %#llx\n", tf->name, root_pa);
 	return 0;
 
+err_device:
+	platform_device_unregister(pdev);
 err_driver:
 	platform_driver_unregister(&devsnap_qemu_driver);
 err_free:
@@ -471,5 +741,5 @@ static void __exit devsnap_qemu_exit(void)
 
 module_init(devsnap_qemu_init);
 module_exit(devsnap_qemu_exit);
-MODULE_DESCRIPTION("devsnap test device: x86-64 device page tables and devcoredumps");
+MODULE_DESCRIPTION("devsnap test device: device page tables in any format, and devcoredumps");
 MODULE_LICENSE("GPL");

@@ -1,0 +1,146 @@
+#!/bin/sh
+# Writes devsnap as a patch series for the Linux tree into OUTDIR, as
+# `git format-patch` files that apply to Debian's linux-source tree:
+#   1/2 lib/devsnap/: the freestanding core (lib/) and the helper (kernel/),
+#       include/linux/devsnap.h, a Kconfig entry (CONFIG_DEVSNAP)
+#   2/2 samples/devsnap/: the QEMU test device as a sample driver
+# Usage: kernel-series.sh OUTDIR [LINUX-SOURCE-TARBALL]
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=${1:?usage: kernel-series.sh OUTDIR [LINUX-SOURCE-TARBALL]}
+tarball=${2:-$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n 1)}
+[ -f "$tarball" ] || { echo "kernel-series.sh: no linux-source tarball (apt-get install linux-source-6.1)" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+tree=$work/linux
+mkdir -p "$tree" "$out"
+
+# The files the series changes, as the tree has them: the base commit.
+tar -xJf "$tarball" -C "$tree" --strip-components=1 --wildcards \
+	'*/lib/Kconfig' '*/lib/Makefile' '*/samples/Kconfig' '*/samples/Makefile'
+cd "$tree"
+git init -q
+git config user.name "devsnap"
+git config user.email "devsnap@localhost"
+git add -A
+git commit -q -m "base: $(basename "$tarball")"
+base=$(git rev-parse HEAD)
+
+# Include paths as the tree lays them out: lib/ becomes lib/devsnap/, the
+# public header <linux/devsnap.h>.
+rewrite() { # FILE...
+	sed -i -e 's|#include "lib/|#include "|' -e 's|#include "devsnap.h"|#include <linux/devsnap.h>|' \
+		-e 's|#include "kernel/devsnap.h"|#include <linux/devsnap.h>|' "$@"
+}
+objs() { # the objects kernel/Kbuild lists, without lib/
+	sed -n '/^devsnap-y/,/[^\\]$/p' "$top/kernel/Kbuild" | sed 's/^devsnap-y :=//; s/\\//g' |
+		tr ' \t' '\n\n' | grep '\.o$' | sed 's|^lib/||'
+}
+
+# --- 1/2: lib/devsnap -------------------------------------------------------
+d=lib/devsnap
+mkdir -p $d/formats include/linux
+for o in $(objs); do
+	cp "$top/lib/${o%.o}.c" $d/"${o%.o}.c" 2>/dev/null || cp "$top/kernel/${o%.o}.c" $d/"${o%.o}.c"
+done
+cp "$top"/lib/ds_base.h "$top"/lib/pgtable.h "$top"/lib/snapshot.h "$top"/lib/dump.h \
+	"$top"/lib/elf_layout.h $d/
+cp "$top"/lib/formats/formats.h "$top"/lib/formats/vmsav8.h $d/formats/
+cp "$top"/kernel/devsnap_pool.h "$top"/kernel/devsnap_ram.h $d/
+cp "$top"/kernel/devsnap.h include/linux/devsnap.h
+rewrite $d/*.c $d/*.h
+{
+	echo "# SPDX-License-Identifier: GPL-2.0 OR MIT"
+	echo "obj-\$(CONFIG_DEVSNAP) += devsnap.o"
+	printf 'devsnap-y :='
+	for o in $(objs); do printf ' \\\n\t%s' "$o"; done
+	echo
+} >$d/Makefile
+echo 'obj-$(CONFIG_DEVSNAP) += devsnap/' >>lib/Makefile
+cat >>lib/Kconfig <<'EOF'
+
+config DEVSNAP
+	tristate "Device MMU snapshots at crash time (devsnap)"
+	select WANT_DEV_COREDUMP
+	help
+	  A helper for drivers of devices with their own MMU (GPUs, NPUs,
+	  IOMMU domains): at crash time it walks the device's page tables,
+	  copies the RAM they map into memory reserved at probe and hands
+	  it to devcoredump as an ELF core that gdb, drgn and the devsnap
+	  tools read.  Drivers select or depend on it; say N unless one
+	  does.
+EOF
+git add -A
+git commit -q -F - <<'EOF'
+lib/devsnap: snapshot what a device's MMU maps, as a devcoredump
+
+When a GPU or NPU crashes, the driver has to copy what the device could
+see through its own MMU at that moment, before the jobs are failed and
+the memory is reused.  Drivers do this by hand today (drm/asahi), or not
+at all.
+
+devsnap does it for any of the page-table formats in the kernel: x86-64,
+Arm VMSAv8-64 stage 1 (4K/16K/64K), Arm Mali LPAE, Apple UAT, Apple DART
+and DART2, RISC-V Sv39/48/57.  The driver reserves the memory of one dump
+at probe with devsnap_pool_create(); devsnap_snapshot() walks the tables
+and copies the RAM they map into it without sleeping or allocating, so
+it may run under the driver's VM spinlock or in a dma-fence signalling
+section; a worker then hands the ELF core to dev_coredumpm().  Only
+System RAM that is online and not hwpoisoned is read, with
+copy_mc_to_kernel(); what is skipped is recorded with its reason.
+Drivers on io-pgtable pass their io_pgtable_cfg to
+devsnap_snapshot_iopgtable().
+
+The walker and the ELF writer are freestanding C shared with the devsnap
+userspace tools, which walk the same tables from /proc/kcore and vmcores.
+
+Signed-off-by: devsnap <devsnap@localhost>
+EOF
+
+# --- 2/2: samples/devsnap -----------------------------------------------------
+s=samples/devsnap
+mkdir -p $s/formats
+cp "$top"/tests/qemu/module/devsnap_qemu_main.c $s/devsnap_sample_main.c
+# The sample builds its tables with devsnap's builder, which only tests use:
+# its own copy, beside it.
+cp "$top"/lib/build.c "$top"/lib/build.h "$top"/lib/pgtable.c "$top"/lib/pgtable.h \
+	"$top"/lib/ds_base.h $s/
+cp "$top"/lib/formats/*.c "$top"/lib/formats/*.h $s/formats/
+rewrite $s/*.c $s/*.h
+{
+	echo "# SPDX-License-Identifier: GPL-2.0"
+	echo "obj-\$(CONFIG_SAMPLE_DEVSNAP) += devsnap_sample.o"
+	printf 'devsnap_sample-y := devsnap_sample_main.o build.o pgtable.o'
+	for f in "$top"/lib/formats/*.c; do printf ' \\\n\tformats/%s' "$(basename "${f%.c}").o"; done
+	echo
+} >$s/Makefile
+echo 'obj-$(CONFIG_SAMPLE_DEVSNAP) += devsnap/' >>samples/Makefile
+# Kconfig's samples menu ends with its endif: the entry goes before it.
+awk '/^endif # SAMPLES/ && !done {
+	print "config SAMPLE_DEVSNAP"
+	print "\ttristate \"Build devsnap sample -- a software device that crashes\""
+	print "\tdepends on DEVSNAP && DEBUG_FS && m"
+	print "\thelp"
+	print "\t  A platform device with its own page tables in any devsnap"
+	print "\t  format, driven through debugfs: writing to crash takes a"
+	print "\t  devsnap snapshot of them, as a driver'\''s crash path would."
+	print ""
+	done = 1
+} { print }' samples/Kconfig >samples/Kconfig.new && mv samples/Kconfig.new samples/Kconfig
+git add -A
+git commit -q -F - <<'EOF'
+samples/devsnap: a software device that crashes into devsnap
+
+A reference user of <linux/devsnap.h>: a platform device that builds page
+tables in the format given as its module parameter, maps known pages, an
+MMIO window and a 2 MiB run into them, reserves a devsnap pool at probe
+and, when "crash" is written in its debugfs directory, takes the snapshot
+under its VM spinlock with interrupts disabled, as a driver's crash path
+would, then waits for the delivery to devcoredump.
+
+Signed-off-by: devsnap <devsnap@localhost>
+EOF
+
+git format-patch -q -o "$out" "$base"..HEAD
+ls "$out"/*.patch
