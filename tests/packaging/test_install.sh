@@ -46,6 +46,7 @@ check "config installed in $sysconfdir/devsnap as written" cmp "$src/packaging/c
 check "config: every key commented out, showing its default" sh -c '
 	grep -qx "\[Collect\]" "$1" && grep -qx "#MaxDumpSize=2G" "$1" &&
 	grep -qx "#MaxUse=" "$1" && grep -qx "#KeepFree=" "$1" && grep -qx "#MaxCount=64" "$1" &&
+	grep -qx "#RateLimitIntervalSec=30s" "$1" && grep -qx "#RateLimitBurst=10" "$1" &&
 	! grep -qE "^[A-Za-z]+=" "$1"' - "$conf"
 mkdir "$t/sysfs"
 check "the collector reads the installed config" "$d$bindir/devsnap" collect --once \
