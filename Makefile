@@ -2,7 +2,7 @@
 # missing first (scripts/deps.sh).
 BUILD ?= build
 
-.PHONY: all demo check bench install clean
+.PHONY: all demo check check-slow bench install clean
 all:
 	scripts/deps.sh
 	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD)
@@ -15,6 +15,16 @@ demo:
 
 check:
 	scripts/test.sh
+
+# The Debian packages and the systemd guest from cold caches, as a fresh
+# machine runs them: a new Debian root (mmdebstrap, a minute or more), a new
+# download of Debian's kernel, the packages rebuilt.  `make check` runs the
+# same tests with the caches warm.
+check-slow: all
+	rm -rf $(BUILD)/tests/systemd/cache $(BUILD)/tests/packaging/debs
+	cache=$$(mktemp -d) && DEVSNAP_TEST_CACHE=$$cache meson test -C $(BUILD) \
+		--suite packaging --suite systemd --print-errorlogs; \
+		status=$$?; rm -rf "$$cache"; exit $$status
 
 bench: all
 	scripts/bench.sh $(BUILD)

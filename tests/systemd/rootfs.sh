@@ -2,9 +2,10 @@
 # The guest's Debian 12 root, with systemd and udev, built once by mmdebstrap
 # (about a minute, 200 MB) into a cache outside any build directory, so that a
 # fresh clone re-uses it; keyed by the suite and the package list.  Prints the
-# tarball's path.  Usage: rootfs.sh [CACHE]  (default /var/cache/devsnap-tests)
+# tarball's path.  Usage: rootfs.sh [CACHE]  (default $DEVSNAP_TEST_CACHE, or
+# /var/cache/devsnap-tests)
 set -eu
-cache=${1:-/var/cache/devsnap-tests}
+cache=${1:-${DEVSNAP_TEST_CACHE:-/var/cache/devsnap-tests}}
 suite=bookworm
 # systemd and udev, kmod for insmod, devsnap's own run-time libraries (the
 # guest has no network: dpkg -i must find every dependency in place), zstd
