@@ -146,32 +146,42 @@ check "... and journalctl -p err finds why" sh -c "
 check "... while a saved dump's line is not an error" sh -c "
 	! journalctl -b -p err -o cat -t devsnap | grep -q '^saved '"
 
-# --- (4) A crash loop: 50 crashes in a few seconds --------------------------
+# --- (4) A crash loop --------------------------------------------------------
+# The device crashes again as soon as its last dump is released (while one is
+# pending the kernel drops the device's next crash, before any collector sees
+# it): devsnap_guest.loops= crashes (run.sh: 15, make check-slow: 50) that each reach
+# the collector.
+loops=$(sed -n 's/.*devsnap_guest\.loops=\([0-9]*\).*/\1/p' /proc/cmdline)
+loops=${loops:-15}
 burst=3
-printf '[Collect]\nRateLimitIntervalSec=20s\nRateLimitBurst=%s\n' $burst >$conf
+printf '[Collect]\nRateLimitIntervalSec=1h\nRateLimitBurst=%s\n' $burst >$conf
 rm -f $store/.ratelimit
 before=$(entries)
 jl0=$(journalctl -b -o cat -t devsnap | wc -l)
+t0=$(now_cs)
 i=0
-while [ $i -lt 50 ]; do
+while [ $i -lt "$loops" ] && wait_for 60 no_pending; do
 	echo main >$dbg/crash 2>/dev/null
-	sleep 0.1
 	i=$((i + 1))
 done
-check "after a crash loop of 50, every devcoredump is released within a minute" wait_for 60 no_pending
-sleep 2
+check "a crash loop of $loops crashes, each as soon as the last dump is released" \
+	sh -c "test $i = $loops"
+wait_for 60 no_pending
+t1=$(now_cs)
 read -r start saved dropped <$store/.ratelimit
-echo "# crash loop: $((saved + dropped)) devcoredumps reached the collector, $saved saved, $dropped dropped"
+echo "# crash loop: $i crashes in $(((t1 - t0) / 100)) s, $saved saved, $dropped dropped (TCG)"
+check "every devcoredump of the loop is released" no_pending
 check "the rate limit kept the first $burst, no more" sh -c "
 	test $saved = $burst && test \$(ls $store | grep -c '\.json\$') = $((before + burst))"
-check "... and counted the other $dropped (the kernel dropped the rest while one was pending)" \
-	test "$dropped" -ge 1
+check "... and counted the other $((loops - burst))" test "$dropped" = $((loops - burst))
 check "... one warning for the window, naming the limit" sh -c "
-	test \$(journalctl -b -o cat -t devsnap | grep -c 'not saved: RateLimitBurst=$burst dumps in RateLimitIntervalSec=20s reached') = 1"
+	test \$(journalctl -b -o cat -t devsnap | grep -c 'not saved: RateLimitBurst=$burst dumps in RateLimitIntervalSec=3600s reached') = 1"
 check "... the journal by a few lines of devsnap's, not one per crash" sh -c "
 	test \$(journalctl -b -o cat -t devsnap | wc -l) -le $((jl0 + 2 * burst + 3))"
-# The window over, the next crash is saved and reports the count.
-sleep 20
+# The window over (a shorter interval: the window began before it), the next
+# crash is saved and reports the count.
+printf '[Collect]\nRateLimitIntervalSec=1s\nRateLimitBurst=%s\n' $burst >$conf
+sleep 1
 before=$(entries)
 echo main >$dbg/crash
 wait_for 60 more_entries_than "$before"

@@ -7,7 +7,8 @@
 # unit of the test image (devsnap-guest-test.service, not in the package)
 # runs guest.sh, whose TAP this re-emits.
 # Usage: run.sh SRC WORKDIR DEBS   (WORKDIR keeps the kernel between runs;
-# DEBS is where build_debs.sh keeps the packages)
+# DEBS is where build_debs.sh keeps the packages).  $DEVSNAP_CRASH_LOOPS: the
+# crash loop's length (15; make check-slow: 50).
 set -u
 src=$(cd "$1" && pwd)
 here=$src/tests/systemd
@@ -77,10 +78,11 @@ rm -rf "$r"
 # --- Boot -----------------------------------------------------------------
 # TCG, not KVM (a KVM guest hangs on these machines).  The initramfs is the
 # root: systemd runs from it as from a disk (no initrd-release).
+loops=devsnap_guest.loops=${DEVSNAP_CRASH_LOOPS:-15}
 t0=$(secs)
 timeout "$timeout_s" "$qemu" -accel tcg -cpu max -smp 2 -m 1536M -nographic -no-reboot \
 	-nic none -kernel "$kroot/boot/vmlinuz-$rel" -initrd "$work/initrd.cpio.zst" \
-	-append "console=ttyS0 rdinit=/sbin/init panic=-1 loglevel=1 systemd.show_status=0" \
+	-append "console=ttyS0 rdinit=/sbin/init panic=-1 loglevel=1 systemd.show_status=0 $loops" \
 	</dev/null >"$work/console.log" 2>&1
 qrc=$?
 tr -d '\r' <"$work/console.log" >"$work/console.txt"
