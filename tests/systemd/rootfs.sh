@@ -15,8 +15,11 @@ pkgs=systemd,systemd-sysv,udev,kmod,libzstd1,libjson-c5,libkdumpfile10,libsystem
 nodoc='path-exclude=/usr/share/doc/*,/usr/share/man/*,/usr/share/locale/*,/usr/share/info/*'
 key=$(printf '%s\n' "$suite" "$pkgs" "$nodoc" | sha256sum | cut -c1-16)
 tar=$cache/rootfs-$suite-$key.tar
+mkdir -p "$cache"
+# The guest and packaging tests may ask at once: one builds, the other waits.
+exec 9>"$cache/lock"
+flock 9
 if [ ! -s "$tar" ]; then
-	mkdir -p "$cache"
 	tmp=$cache/rootfs-$suite-$key.tmp.$$.tar # mmdebstrap writes a tar for ".tar"
 	# shellcheck disable=SC2046
 	mmdebstrap --quiet --variant=apt --include="$pkgs" \
