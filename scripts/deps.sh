@@ -1,6 +1,10 @@
 #!/bin/sh
 # Installs what building and testing devsnap needs, from Debian's archive,
-# only where it is missing.  Runs as root, or through sudo.
+# only where it is missing.  Runs as root, or through sudo.  linux-headers-amd64
+# is the headers of the kernel linux-image-amd64 names, the one the QEMU tests
+# boot: installed here, before any test, the DKMS tree is built in every run.
+# The second line is debian/control's Build-Depends and the tests of the
+# packages (lintian, and mmdebstrap for the guest's Debian root).
 set -eu
 
 pkgs="build-essential meson ninja-build pkg-config clang libclang-rt-dev
@@ -8,7 +12,8 @@ libcmocka-dev libzstd-dev zstd libjson-c-dev libkdumpfile-dev libsystemd-dev
 binutils elfutils gdb jq python3-drgn scdoc cppcheck util-linux makedumpfile
 systemd qemu-system-x86 busybox-static cpio
 chromium chromium-driver python3-selenium python3-pil
-sparse linux-source-6.1 linux-headers-amd64 flex bison libelf-dev libssl-dev bc"
+sparse linux-source-6.1 linux-headers-amd64 flex bison libelf-dev libssl-dev bc
+debhelper dh-dkms fakeroot lintian udev mmdebstrap"
 
 missing=
 for p in $pkgs; do

@@ -18,12 +18,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <inttypes.h>
 #include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <syslog.h>
+#include <systemd/sd-journal.h>
 #include <zstd.h>
 
 #include "cleanup.h"
@@ -34,6 +37,7 @@
 #include "fdio.h"
 #include "json_out.h"
 #include "log.h"
+#include "ratelimit.h"
 #include "store.h"
 #include "units.h"
 #include "verbs.h"
@@ -50,6 +54,11 @@
  * TimeoutSec: well within the kernel's 5-minute hold, and it bounds
  * --watch, which runs without a timeout of its own. */
 #define DUMP_TIME_MAX_SEC 120
+/* The journal's MESSAGE_IDs of devsnap's entries (devsnap-collect(8)). */
+#define MESSAGE_SAVED \
+	SD_ID128_MAKE(3b, d7, 84, eb, 51, 3d, 4f, cf, a8, 3a, 41, 8c, 19, 3d, 1f, 51)
+#define MESSAGE_DROPPED \
+	SD_ID128_MAKE(4a, 66, 88, 48, 08, a9, 42, 57, 98, 44, f9, 20, f5, ef, 99, 77)
 
 static const char usage_text[] =
 	"Usage: devsnap collect (devcdN... | --once | --watch) [OPTIONS...]\n\n"
@@ -282,10 +291,14 @@ static int stream(struct collector *c, const struct devcd *d, int datafd, int fd
 
 /*
  * Removes the oldest entries while the store breaks MaxCount, MaxUse or
- * KeepFree; never keep, the entry just saved.  Errors are logged and leave
- * the store as it is: a full store must not stop a dump from being released.
+ * KeepFree; never keep, the entry just saved.  Under the store's lock from
+ * listing to the last removal: collectors running at once (a crash loop, or
+ * two devices) each see the others' removals, so the limits hold whatever the
+ * interleaving.  An entry already gone (removed by hand) is no error; one
+ * that cannot be removed is logged and passed over.  Errors leave the store
+ * as it is: a full store must not stop a dump from being released.
  */
-static void vacuum(struct collector *c, const char *keep)
+static void vacuum_locked(struct collector *c, const char *keep)
 {
 	uint64_t used, fs_size, avail, max_use, keep_free, count;
 	struct store_list l;
@@ -306,21 +319,32 @@ static void vacuum(struct collector *c, const char *keep)
 				  : used > max_use	     ? "MaxUse"
 				  : avail < keep_free	     ? "KeepFree"
 							     : NULL;
+		int r;
 
 		if (!why)
 			break;
 		if (keep && !strcmp(e->name, keep))
 			continue;
-		if (store_remove(&c->store, e->name) < 0)
-			break;
-		log_info("removed %s (%s from %s, %s) to keep within %s", e->name, e->devcd,
-			 e->driver[0] ? e->driver : "unknown driver",
-			 format_bytes(e->disk_usage, b1), why);
+		r = store_remove_locked(&c->store, e->name);
+		if (r < 0 && r != -ENOENT)
+			continue;
+		if (r == 0)
+			log_info("removed %s (%s from %s, %s) to keep within %s", e->name, e->devcd,
+				 e->driver[0] ? e->driver : "unknown driver",
+				 format_bytes(e->disk_usage, b1), why);
 		count--;
 		used -= min_u64(used, e->disk_usage);
 		avail += e->disk_usage;
 	}
 	store_list_free(&l);
+}
+
+static void vacuum(struct collector *c, const char *keep)
+{
+	if (store_lock(&c->store) < 0)
+		return;
+	vacuum_locked(c, keep);
+	store_unlock(&c->store);
 }
 
 /* The most a compressed dump may take: over MaxUse it could never be
@@ -379,11 +403,40 @@ static int open_data(const struct devcd *d)
 	return -EBADFD;
 }
 
+/*
+ * One line per saved dump; in the journal, a structured entry as
+ * systemd-coredump writes one per core, so that
+ * `journalctl MESSAGE_ID=3bd784eb513d4fcfa83a418c193d1f51` lists every saved
+ * dump with its fields (devsnap-collect(8)).
+ */
+static void log_saved(struct collector *c, const struct devcd *d, const char *name,
+		      const struct stream *st)
+{
+	char what[512], b1[BYTES_BUF], b2[BYTES_BUF];
+	_cleanup_free_ char *message = NULL;
+
+	if (log_quiet)
+		return;
+	devcd_describe(d, what, sizeof(what));
+	format_bytes(st->size, b1);
+	format_bytes(st->compressed, b2);
+	message = log_escaped("saved %s as %s, %s -> %s", what, name, b1, b2);
+	if (message && log_to_journal() &&
+	    sd_journal_send("MESSAGE=%s", message,
+			    "MESSAGE_ID=" SD_ID128_FORMAT_STR, SD_ID128_FORMAT_VAL(MESSAGE_SAVED),
+			    "PRIORITY=%d", LOG_INFO, "DEVSNAP_DEVCD=%s", d->name,
+			    "DEVSNAP_DEVICE=%s", d->device, "DEVSNAP_DRIVER=%s", d->driver,
+			    "DEVSNAP_NAME=%s", name, "DEVSNAP_SIZE=%" PRIu64, st->size,
+			    "DEVSNAP_COMPRESSED_SIZE=%" PRIu64, st->compressed,
+			    "DEVSNAP_STORAGE=%s/%s.zst", c->store.path, name, NULL) >= 0)
+		return;
+	log_info("saved %s as %s, %s -> %s", what, name, b1, b2);
+}
+
 static int save(struct collector *c, const struct devcd *d, char *name, size_t len)
 {
 	_cleanup_close_ int datafd = open_data(d);
 	struct stream st = { .head_want = ELF_HEADER };
-	char what[512], b1[BYTES_BUF], b2[BYTES_BUF];
 	int r;
 
 	if (datafd < 0)
@@ -401,10 +454,54 @@ static int save(struct collector *c, const struct devcd *d, char *name, size_t l
 	free(st.head);
 	if (r < 0)
 		return r;
-	log_info("saved %s as %s, %s -> %s", devcd_describe(d, what, sizeof(what)), name,
-		 format_bytes(st.size, b1), format_bytes(st.compressed, b2));
+	log_saved(c, d, name, &st);
 	vacuum(c, name);
 	return 0;
+}
+
+static void format_time(uint64_t usec, char *buf, size_t len)
+{
+	time_t secs = (time_t)(usec / 1000000);
+	struct tm tm;
+
+	if (!gmtime_r(&secs, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(buf, len, "@%llu", (unsigned long long)secs);
+}
+
+/*
+ * A crash loop: past RateLimitBurst= dumps in RateLimitIntervalSec=, the
+ * dump is released unsaved.  The first dropped in a window says so; the
+ * others are counted, and the first dump of a later window logs the count
+ * (journalctl MESSAGE_ID=4a66884808a942579844f920f5ef9977).
+ */
+static bool rate_limited(struct collector *c, const struct devcd *d)
+{
+	struct ratelimit_verdict v;
+	char what[512], t1[64], t2[64];
+
+	ratelimit_take(c->store.dirfd, c->conf.ratelimit_interval_usec, c->conf.ratelimit_burst,
+		       d->time_usec, &v);
+	if (v.prev_dropped) {
+		format_time(v.prev_start, t1, sizeof(t1));
+		if (!log_to_journal() ||
+		    sd_journal_send("MESSAGE=rate limit: %" PRIu64 " device coredumps were dropped "
+				    "in the window that began %s", v.prev_dropped, t1,
+				    "MESSAGE_ID=" SD_ID128_FORMAT_STR,
+				    SD_ID128_FORMAT_VAL(MESSAGE_DROPPED), "PRIORITY=%d", LOG_WARNING,
+				    "DEVSNAP_DROPPED=%" PRIu64, v.prev_dropped, NULL) < 0)
+			log_warn("rate limit: %" PRIu64 " device coredumps were dropped in the "
+				 "window that began %s", v.prev_dropped, t1);
+	}
+	if (v.allow)
+		return false;
+	if (v.dropped == 1) {
+		format_time(v.window_end, t2, sizeof(t2));
+		log_warn("%s: not saved: RateLimitBurst=%" PRIu64 " dumps in RateLimitIntervalSec=%"
+			 PRIu64 "s reached; dumps are released unsaved and counted until %s",
+			 devcd_describe(d, what, sizeof(what)), c->conf.ratelimit_burst,
+			 c->conf.ratelimit_interval_usec / 1000000, t2);
+	}
+	return true;
 }
 
 static int collect_one(struct collector *c, const char *name)
@@ -426,8 +523,10 @@ static int collect_one(struct collector *c, const char *name)
 			log_info("%s: another collector is saving it", name);
 	} else if (r == 0) {
 		devcd_identify(&c->sys, &d);
-		r = save(c, &d, saved, sizeof(saved));
+		r = rate_limited(c, &d) ? -EBUSY : save(c, &d, saved, sizeof(saved));
 		rr = devcd_release(&d);
+		if (r == -EBUSY)
+			r = 0; /* dropped on purpose, and said so */
 		if (r < 0 && rr == 0)
 			log_warn("released %s unsaved", devcd_describe(&d, what, sizeof(what)));
 		r = r < 0 ? r : rr;

@@ -13,10 +13,15 @@
 
 #define GIB (1024ULL * 1024 * 1024)
 #define DEFAULT_LIMIT_MAX (4 * GIB) /* MaxUse and KeepFree defaults stop here */
+#define USEC_PER_SEC 1000000ULL
 
 void collect_conf_init(struct collect_conf *c)
 {
-	*c = (struct collect_conf){ .max_dump_size = 2 * GIB, .max_count = 64 };
+	/* The rate limit's defaults: journald's interval, and a burst that keeps
+	 * the start of a crash loop without letting it churn the store. */
+	*c = (struct collect_conf){ .max_dump_size = 2 * GIB, .max_count = 64,
+				    .ratelimit_interval_usec = 30 * USEC_PER_SEC,
+				    .ratelimit_burst = 10 };
 }
 
 void collect_conf_limits(const struct collect_conf *c, uint64_t fs_size, uint64_t *max_use,
@@ -40,6 +45,54 @@ static char *strip(char *s)
 	return s;
 }
 
+/* A time span as systemd writes them, one unit: "30s", "2min", "500ms", "1h";
+ * seconds without a unit. */
+static int parse_timespan(const char *s, uint64_t *usec)
+{
+	static const struct {
+		const char *unit;
+		uint64_t usec;
+	} units[] = { { "", USEC_PER_SEC }, { "s", USEC_PER_SEC }, { "sec", USEC_PER_SEC },
+		      { "ms", 1000 },	    { "us", 1 },	    { "min", 60 * USEC_PER_SEC },
+		      { "m", 60 * USEC_PER_SEC }, { "h", 3600 * USEC_PER_SEC } };
+	char *end;
+	unsigned long long n;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno)
+		return -errno;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(end, units[i].unit)) {
+			if (n > UINT64_MAX / units[i].usec)
+				return -ERANGE;
+			*usec = n * units[i].usec;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* RateLimitIntervalSec= and RateLimitBurst=; false for another key. */
+static bool set_ratelimit(struct collect_conf *c, const char *where, const char *key,
+			  const char *value)
+{
+	bool interval = !strcmp(key, "RateLimitIntervalSec");
+	uint64_t v;
+
+	if (!interval && strcmp(key, "RateLimitBurst"))
+		return false;
+	if ((interval ? parse_timespan(value, &v) : parse_u64(value, &v)) < 0)
+		log_warn("%s: %s=%s is not a %s, ignored", where, key, value,
+			 interval ? "time span" : "number");
+	else if (interval)
+		c->ratelimit_interval_usec = v;
+	else
+		c->ratelimit_burst = v;
+	return true;
+}
+
 /* One "Key=Value" of [Collect]. */
 static void set_key(struct collect_conf *c, const char *where, char *key, char *value)
 {
@@ -49,6 +102,8 @@ static void set_key(struct collect_conf *c, const char *where, char *key, char *
 
 	key = strip(key);
 	value = strip(value);
+	if (set_ratelimit(c, where, key, value))
+		return;
 	count = !strcmp(key, "MaxCount");
 	if (!count && strcmp(key, "MaxDumpSize") && strcmp(key, "MaxUse") && strcmp(key, "KeepFree")) {
 		log_warn("%s: unknown key '%s' in [Collect], ignored", where, key);

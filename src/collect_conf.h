@@ -7,8 +7,11 @@
  *   MaxUse=          # the store's most bytes (default 10% of its filesystem, at most 4G)
  *   KeepFree=        # bytes left free on that filesystem (default 15%, at most 4G)
  *   MaxCount=64      # most saved dumps
+ *   RateLimitIntervalSec=30s  # crash loops: at most RateLimitBurst dumps saved
+ *   RateLimitBurst=10         # per interval, the others released unsaved
  *
- * Sizes take K, M, G, T (powers of 1024) or "infinity".  Unknown keys and
+ * Sizes take K, M, G, T (powers of 1024) or "infinity"; times, us, ms, s,
+ * min or h (seconds without one); 0 for either rate-limit key disables it.  Unknown keys and
  * bad values are warned about and ignored, as systemd does: a typo must not
  * stop dumps from being collected.
  */
@@ -29,6 +32,7 @@ struct collect_conf {
 	uint64_t max_use, keep_free; /* used only when set */
 	bool max_use_set, keep_free_set;
 	uint64_t max_count;
+	uint64_t ratelimit_interval_usec, ratelimit_burst;
 };
 
 void collect_conf_init(struct collect_conf *c);

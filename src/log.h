@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* One line per event on stderr, prefixed "devsnap: "; errors return -errno. */
+/*
+ * One line per event, prefixed "devsnap: ", on stderr; errors return -errno.
+ * When stderr is the journal (a systemd service: $JOURNAL_STREAM names it),
+ * each line goes to the journal instead, at its own priority (errors at
+ * LOG_ERR, so that `journalctl -p err` finds them), without the prefix.
+ */
 #ifndef DS_LOG_H
 #define DS_LOG_H
 
@@ -16,5 +21,13 @@ int log_error_errno(int err, const char *fmt, ...) __attribute__((format(printf,
 
 /* Prints "devsnap: <message>" and returns -EINVAL: bad usage or input. */
 int log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Whether stderr is connected to the journal ($JOURNAL_STREAM, as
+ * systemd.exec(5) documents it), for callers that send structured entries. */
+bool log_to_journal(void);
+
+/* The message fmt makes, escaped as the log prints it (escape.h), for a
+ * structured journal entry's MESSAGE; malloc()ed, NULL when out of memory. */
+char *log_escaped(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif /* DS_LOG_H */

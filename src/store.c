@@ -43,14 +43,14 @@ static void closedirp(DIR **d)
 		closedir(*d);
 }
 
-static int lock_store(struct store *s)
+int store_lock(struct store *s)
 {
 	if (flock(s->dirfd, LOCK_EX) < 0)
 		return log_error_errno(-errno, "cannot lock the store %s", s->path);
 	return 0;
 }
 
-static void unlock_store(struct store *s)
+void store_unlock(struct store *s)
 {
 	flock(s->dirfd, LOCK_UN);
 }
@@ -386,7 +386,8 @@ static int remove_locked(struct store *s, const char *name)
 
 	snprintf(file, sizeof(file), "%s.json", name);
 	if (unlinkat(s->dirfd, file, 0) < 0)
-		return log_error_errno(-errno, "cannot remove %s/%s", s->path, file);
+		return errno == ENOENT ? -ENOENT
+				       : log_error_errno(-errno, "cannot remove %s/%s", s->path, file);
 	snprintf(file, sizeof(file), "%s.zst", name);
 	if (unlinkat(s->dirfd, file, 0) < 0 && errno != ENOENT)
 		return log_error_errno(-errno, "cannot remove %s/%s", s->path, file);
@@ -401,12 +402,21 @@ int store_remove(struct store *s, const char *name)
 
 	if (!valid_name(name))
 		return log_error("'%s' is not a saved dump's name", name);
-	r = lock_store(s);
+	r = store_lock(s);
 	if (r < 0)
 		return r;
 	r = remove_locked(s, name);
-	unlock_store(s);
+	store_unlock(s);
+	if (r == -ENOENT)
+		log_error_errno(r, "cannot remove %s/%s.json", s->path, name);
 	return r;
+}
+
+int store_remove_locked(struct store *s, const char *name)
+{
+	if (!valid_name(name))
+		return log_error("'%s' is not a saved dump's name", name);
+	return remove_locked(s, name);
 }
 
 int store_used_bytes(struct store *s, uint64_t *out)
@@ -517,12 +527,12 @@ static int recover_locked(struct store *s)
 
 int store_recover(struct store *s)
 {
-	int r = lock_store(s);
+	int r = store_lock(s);
 
 	if (r < 0)
 		return r;
 	r = recover_locked(s);
-	unlock_store(s);
+	store_unlock(s);
 	return r;
 }
 
@@ -581,11 +591,11 @@ int store_save_begin(struct store *s, struct store_save *sv)
 	int r;
 
 	*sv = (struct store_save){ .store = s, .fd = -1 };
-	r = lock_store(s);
+	r = store_lock(s);
 	if (r < 0)
 		return r;
 	r = tmp_create(sv);
-	unlock_store(s);
+	store_unlock(s);
 	if (r < 0) {
 		store_save_abort(sv);
 		return log_error_errno(r, "cannot create a temporary file in %s", s->path);
@@ -687,10 +697,10 @@ int store_save_commit(struct store_save *sv, const char *base, struct json_objec
 		store_save_abort(sv);
 		return r;
 	}
-	r = lock_store(sv->store);
+	r = store_lock(sv->store);
 	if (r == 0) {
 		r = commit_locked(sv, base, meta, name, len);
-		unlock_store(sv->store);
+		store_unlock(sv->store);
 	}
 	store_save_abort(sv);
 	return r;

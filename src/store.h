@@ -82,6 +82,16 @@ int store_open_dump(struct store *s, const char *name);
 /* Removes NAME.json, then NAME.zst (a missing .zst is fine). */
 int store_remove(struct store *s, const char *name);
 
+/* The store's lock (flock on its directory), which commits and removals
+ * take: held across a vacuum's listing and removals, so that collectors
+ * running at once never count the same removal twice. */
+int store_lock(struct store *s);
+void store_unlock(struct store *s);
+
+/* store_remove with the lock held; -ENOENT, not logged, when the entry is
+ * already gone (removed by hand). */
+int store_remove_locked(struct store *s, const char *name);
+
 /* Bytes the store's regular files take on disk (st_blocks), debris included. */
 int store_used_bytes(struct store *s, uint64_t *out);
 

@@ -5,6 +5,7 @@
 # warning, and systemd-analyze finds the units sound and hardened.  TAP.
 set -u
 build=$1 src=$2 udevdir=$3 unitdir=$4 bindir=$5 sysconfdir=$6 mandir=$7 dkmsdir=$8
+tmpfilesdir=$9
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
 d=$t/dest
@@ -23,7 +24,7 @@ quiet() { [ ! -s "$1" ]; }
 units="devsnap-collect@.service devsnap-collect-once.service devsnap-collect.service"
 rule=$d$udevdir/rules.d/60-devsnap.rules
 conf=$d$sysconfdir/devsnap/collect.conf
-tmpfiles=$d/usr/lib/tmpfiles.d/devsnap.conf
+tmpfiles=$d$tmpfilesdir/devsnap.conf
 
 check "meson install into DESTDIR" env DESTDIR="$d" meson install -C "$build" --no-rebuild
 check "devsnap installed in $bindir runs" "$d$bindir/devsnap" --version
@@ -37,7 +38,7 @@ check "the rule starts devsnap-collect@devcdN.service on a devcoredump's add eve
 	grep -qxF "$want" "$rule"
 check "the rule runs nothing itself (udev kills long workers)" \
 	sh -c '! grep -q "^[^#]*RUN" "$1"' - "$rule"
-check "tmpfiles entry installed in /usr/lib/tmpfiles.d as written" \
+check "tmpfiles entry installed in $tmpfilesdir as written" \
 	cmp "$src/packaging/tmpfiles.d/devsnap.conf" "$tmpfiles"
 check "tmpfiles creates the store 0700 root" \
 	grep -qx 'd /var/lib/devsnap 0700 root root -' "$tmpfiles"
@@ -45,6 +46,7 @@ check "config installed in $sysconfdir/devsnap as written" cmp "$src/packaging/c
 check "config: every key commented out, showing its default" sh -c '
 	grep -qx "\[Collect\]" "$1" && grep -qx "#MaxDumpSize=2G" "$1" &&
 	grep -qx "#MaxUse=" "$1" && grep -qx "#KeepFree=" "$1" && grep -qx "#MaxCount=64" "$1" &&
+	grep -qx "#RateLimitIntervalSec=30s" "$1" && grep -qx "#RateLimitBurst=10" "$1" &&
 	! grep -qE "^[A-Za-z]+=" "$1"' - "$conf"
 mkdir "$t/sysfs"
 check "the collector reads the installed config" "$d$bindir/devsnap" collect --once \
@@ -59,9 +61,13 @@ for u in $units; do
 		! grep -q "@[a-z]*@" "$1" && grep -q "^ExecStart=$2/devsnap collect " "$1" &&
 		test -x "$3$2/devsnap"' - "$f" "$bindir" "$d"
 done
-check "devsnap-collect-once.service enabled through sysinit.target.wants" test \
-	"$(readlink -f "$d$unitdir/sysinit.target.wants/devsnap-collect-once.service")" = \
-	"$(readlink -f "$d$unitdir/devsnap-collect-once.service")"
+check "the boot sweep is enabled by its [Install] section, WantedBy=sysinit.target" sh -c '
+	sed -n "/^\[Install\]/,\$p" "$1" | grep -qx "WantedBy=sysinit.target"' \
+	- "$d$unitdir/devsnap-collect-once.service"
+check "the template is static: udev's SYSTEMD_WANTS starts it, nothing enables it" \
+	sh -c '! grep -q "^\[Install\]" "$1"' - "$d$unitdir/devsnap-collect@.service"
+check "nothing installed enabled by hand: no .wants or .requires directory" sh -c '
+	! find "$1" -name "*.wants" -o -name "*.requires" | grep .' - "$d"
 check "the template's timeout is under the kernel's 5-minute hold" \
 	grep -qx 'TimeoutSec=2min' "$d$unitdir/devsnap-collect@.service"
 
@@ -104,6 +110,9 @@ check "the tree holds kernel/ and every lib/ source as files, no links" sh -c '
 	for f in "$2"/lib/*.[ch] "$2"/lib/formats/*.[ch]; do
 		cmp "$f" "$1/lib/${f#"$2"/lib/}" || exit 1; done &&
 	! find "$1" -type l | grep -q . && test ! -e "$1/lib/meson.build"' - "$k" "$src"
+check "... and nothing else: sources, Kbuild, Makefile, dkms.conf, all 0644" sh -c '
+	! find "$1" -type f ! \( -name "*.[ch]" -o -name Kbuild -o -name Makefile -o \
+		-name dkms.conf \) | grep . && ! find "$1" -type f ! -perm 0644 | grep .' - "$k"
 # Kbuild as dkms runs it, on a copy (it writes next to the sources), against
 # the headers the QEMU test installs: any release's, once dpkg has finished
 # installing them (that test may be installing them right now).
@@ -123,12 +132,18 @@ if [ -n "$headers" ] && command -v make >/dev/null; then
 	check "make -C kernel KDIR=... builds devsnap.ko through the lib link" sh -c '
 		make -C "$1/kernel" KDIR="$2" >"$1/make.log" 2>&1 && test -s "$1/kernel/devsnap.ko" ||
 		{ cat "$1/make.log"; false; }' - "$t/repo" "$headers"
+	check "after make -C kernel, the install copies lib/'s sources, not its objects" sh -c '
+		find "$1/lib" -name "*.o" | grep -q . &&
+		"$2/packaging/install-dkms-lib.sh" "$1/lib" "$1/dest" &&
+		test -s "$1/dest/formats/x86_64.c" &&
+		! find "$1/dest" ! -name "*.[ch]" -type f | grep .' - "$t/repo" "$src"
 	check "make -C kernel clean leaves no object, in kernel/ or lib/" sh -c '
 		make -C "$1/kernel" KDIR="$2" clean >/dev/null 2>&1 &&
 		! find "$1" -name "*.o" -o -name "*.ko" -o -name ".*.cmd" | grep .' - "$t/repo" "$headers"
 else
 	skip "it builds devsnap.ko" "no kernel headers in /usr/src"
 	skip "make -C kernel builds devsnap.ko" "no kernel headers in /usr/src"
+	skip "after make -C kernel, the install copies no objects" "no kernel headers in /usr/src"
 	skip "make -C kernel clean" "no kernel headers in /usr/src"
 fi
 
@@ -153,4 +168,27 @@ for u in devsnap-collect@devcd0.service devsnap-collect-once.service devsnap-col
 		skip "systemd-analyze security: $u" "no offline systemd-analyze security"
 	fi
 done
+
+# --- another prefix: every path under it, the DKMS tree in /usr/src ---------
+# Set up only (no build): meson's install map and the generated units.
+if meson setup "$t/b-local" "$src" --prefix=/usr/local >"$t/setup.log" 2>&1; then
+	meson introspect "$t/b-local" --installed >"$t/installed.json"
+	check "prefix /usr/local: everything installed under /usr/local but the DKMS tree" sh -c '
+		jq -r ".[]" "$1" >"$1.txt" && grep -q "^/usr/local/bin/devsnap$" "$1.txt" &&
+		grep -q "^/usr/local/lib/udev/rules.d/60-devsnap.rules$" "$1.txt" &&
+		grep -q "^/usr/local/lib/systemd/system/devsnap-collect@.service$" "$1.txt" &&
+		grep -q "^/usr/local/lib/tmpfiles.d/devsnap.conf$" "$1.txt" &&
+		grep -q "^/usr/local/etc/devsnap/collect.conf$" "$1.txt" &&
+		grep -q "^/usr/src/devsnap-[0-9.]*/dkms.conf$" "$1.txt" &&
+		! grep -v -e "^/usr/local/" -e "^/usr/src/devsnap-" "$1.txt"' - "$t/installed.json"
+	check "prefix /usr/local: the units run /usr/local/bin/devsnap" sh -c '
+		for u in "$1"/packaging/*.service; do
+			grep -q "^ExecStart=/usr/local/bin/devsnap collect" "$u" || exit 1; done' \
+		- "$t/b-local"
+	check "prefix /usr/local: the collector reads /usr/local/etc/devsnap/collect.conf" \
+		grep -q 'COLLECT_CONF_PATH=\\"/usr/local/etc/devsnap/collect.conf\\"' \
+		"$t/b-local/compile_commands.json"
+else
+	not_ok "meson setup --prefix=/usr/local"; sed 's/^/# /' "$t/setup.log"
+fi
 echo "1..$n"

@@ -1,0 +1,127 @@
+#!/bin/sh
+# The Debian packages: dpkg-buildpackage from a copy of the tree
+# (build_debs.sh), lintian, what each package holds, the maintainer scripts
+# dh wrote, and install, remove, re-install and purge with dpkg in a Debian 12
+# root (tests/systemd/rootfs.sh's, unpacked; no systemd runs there).  TAP.
+# Usage: test_deb.sh SRC WORKDIR
+set -u
+src=$(cd "$1" && pwd)
+work=$2
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+t=$(mktemp -d)
+# The Debian root's /proc is unmounted before anything is removed.
+trap 'mountpoint -q "$t/root/proc" && umount "$t/root/proc"
+      mountpoint -q "$t/root/proc" || rm -rf "$t"' EXIT
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+check() { # description, command...
+	desc=$1; shift
+	if "$@" >"$t/out" 2>"$t/err"; then ok "$desc"; else
+		not_ok "$desc"; sed 's/^/# /' "$t/out" "$t/err"; fi
+}
+for tool in dpkg-buildpackage dh dh_dkms lintian; do
+	command -v $tool >/dev/null || { echo "1..0 # SKIP no $tool (scripts/deps.sh installs it)"; exit 0; }
+done
+
+if ! debs=$("$src/tests/packaging/build_debs.sh" "$src" "$work/debs" 2>"$t/build.err"); then
+	sed 's/^/# /' "$t/build.err"
+	echo "Bail out! dpkg-buildpackage -b -us -uc fails"
+	exit 1
+fi
+deb=$(ls "$debs"/devsnap_*_amd64.deb)
+ver=$(dpkg-deb -f "$deb" Version)
+dkms=$debs/devsnap-dkms_${ver}_all.deb
+check "dpkg-buildpackage -b -us -uc builds devsnap and devsnap-dkms $ver" test -s "$dkms"
+check "... with the meson build system, not the top-level Makefile" \
+	grep -q "meson setup" "$debs/build.log"
+
+# --- lintian --------------------------------------------------------------
+lintian --info "$debs/devsnap_${ver}_amd64.changes" >"$t/lintian" 2>/dev/null
+sed 's/^/# lintian: /' "$t/lintian"
+check "lintian: no error" sh -c '! grep "^E:" "$1"' - "$t/lintian"
+check "lintian: no warning" sh -c '! grep "^W:" "$1"' - "$t/lintian"
+
+# --- contents -------------------------------------------------------------
+dpkg-deb -c "$deb" | awk '{ print $1, $NF }' | sed 's| \./| /|' >"$t/devsnap.txt"
+dpkg-deb -c "$dkms" | awk '{ print $NF }' | sed 's|^\./|/|' >"$t/dkms.txt"
+has() { grep -qE "$2" "$1" || { echo "no $2 in:"; cat "$1"; false; }; }
+check "devsnap: the CLI" has "$t/devsnap.txt" '^-rwxr-xr-x /usr/bin/devsnap$'
+check "devsnap: the udev rule, in udev's rules.d" \
+	has "$t/devsnap.txt" ' /(usr/)?lib/udev/rules.d/60-devsnap.rules$'
+for u in devsnap-collect@.service devsnap-collect-once.service devsnap-collect.service; do
+	check "devsnap: $u, in systemd's unit directory" \
+		has "$t/devsnap.txt" " /(usr/)?lib/systemd/system/$u\$"
+done
+check "devsnap: the tmpfiles entry" has "$t/devsnap.txt" ' /usr/lib/tmpfiles.d/devsnap.conf$'
+check "devsnap: the man pages" sh -c 'for m in man1/devsnap.1 man5/collect.conf.5 \
+	man8/devsnap-collect.8; do grep -q "/usr/share/man/$m.gz$" "$1" || exit 1; done' \
+	- "$t/devsnap.txt"
+check "devsnap: nothing linked into a .wants directory, no sources" \
+	sh -c '! grep -e "\.wants/" -e /usr/src/ "$1"' - "$t/devsnap.txt"
+dpkg-deb -e "$deb" "$t/ctrl"
+check "devsnap: /etc/devsnap/collect.conf is a conffile" \
+	grep -qx /etc/devsnap/collect.conf "$t/ctrl/conffiles"
+check "devsnap: postinst enables and starts the boot sweep" sh -c '
+	grep -q "deb-systemd-helper enable .devsnap-collect-once.service" "$1" &&
+	grep -q "deb-systemd-invoke .* .devsnap-collect-once.service" "$1"' - "$t/ctrl/postinst"
+check "devsnap: the --watch daemon, which races the rule, is not started (nor enabled: below)" \
+	sh -c '! grep "deb-systemd-invoke .* .devsnap-collect\.service" "$1"' - "$t/ctrl/postinst"
+check "devsnap: postrm purge keeps the saved dumps" sh -c '
+	grep -q "rmdir --ignore-fail-on-non-empty" "$1" && ! grep -q "rm -[a-z]*r" "$1"' \
+	- "$t/ctrl/postrm"
+check "devsnap-dkms: the module's sources and dkms.conf in /usr/src/devsnap-$ver" sh -c '
+	for f in dkms.conf Kbuild Makefile devsnap.h devsnap_coredump.c lib/walk.c \
+		lib/formats/x86_64.c; do grep -qx "/usr/src/devsnap-$2/$f" "$1" || exit 1; done' \
+	- "$t/dkms.txt" "$ver"
+check "devsnap-dkms: no object, no .cmd file" sh -c '! grep -E "\.(o|ko|cmd)$" "$1"' - "$t/dkms.txt"
+dpkg-deb -e "$dkms" "$t/dctrl"
+check "devsnap-dkms: depends on dkms; its postinst builds the module (dh_dkms)" sh -c '
+	dpkg-deb -f "$1" Depends | grep -q "^dkms" && grep -qx "DKMS_NAME=devsnap" "$2/postinst" &&
+	grep -qx "DKMS_VERSION=$3" "$2/postinst"' - "$dkms" "$t/dctrl" "$ver"
+
+# --- dpkg in a Debian 12 root: install, remove, re-install, purge ------------
+if [ "$(id -u)" != 0 ] || ! command -v mmdebstrap >/dev/null; then
+	skip "install, remove, purge in a Debian 12 root" "not root, or no mmdebstrap"
+	echo "1..$n"; exit 0
+fi
+if ! tar=$("$src/tests/systemd/rootfs.sh" 2>"$t/rootfs.err"); then
+	sed 's/^/# /' "$t/rootfs.err"; not_ok "a Debian 12 root (mmdebstrap)"; echo "1..$n"; exit 1
+fi
+r=$t/root
+mkdir "$r" && tar -C "$r" -xf "$tar"
+# As in any chroot: systemd-tmpfiles, which postinst runs, needs /proc.
+mount -t proc proc "$r/proc"
+cp "$deb" "$r/tmp/"
+in_root() { chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
+wants=/etc/systemd/system/sysinit.target.wants
+check "dpkg -i devsnap in a Debian 12 root" in_root dpkg -i "/tmp/${deb##*/}"
+check "... the boot sweep is enabled (sysinit.target.wants), the --watch daemon is not" sh -c '
+	test -L "$1$2/devsnap-collect-once.service" &&
+	! find "$1/etc/systemd" -name devsnap-collect.service | grep .' - "$r" "$wants"
+check "... the store exists, 0700 (tmpfiles)" test "$(stat -c %a "$r/var/lib/devsnap")" = 700
+check "... devsnap runs there" in_root devsnap --version
+# A saved dump and the collector's state, as a crash would leave them.
+echo '{}' >"$r/var/lib/devsnap/20260101-000000-gpu-devcd1.json"
+echo dump >"$r/var/lib/devsnap/20260101-000000-gpu-devcd1.zst"
+echo "1 1 0" >"$r/var/lib/devsnap/.ratelimit"
+check "dpkg -r: removed, the rule and units with it" sh -c '
+	chroot "$1" dpkg -r devsnap >/dev/null &&
+	! find "$1/lib/udev" "$1/usr/lib/udev" "$1/lib/systemd/system" "$1/usr/lib/systemd/system" \
+		-name "*devsnap*" 2>/dev/null | grep .' - "$r"
+check "... the configuration stays until purge" test -f "$r/etc/devsnap/collect.conf"
+check "dpkg -i again: the rule, units and boot sweep are back" sh -c '
+	chroot "$1" dpkg -i "/tmp/$3" >/dev/null && test -L "$1$2/devsnap-collect-once.service" &&
+	find "$1/lib" "$1/usr/lib" -name 60-devsnap.rules | grep -q . &&
+	find "$1/lib" "$1/usr/lib" -name "devsnap-collect@.service" | grep -q .' - "$r" "$wants" \
+	"${deb##*/}"
+check "dpkg --purge: the configuration, the enablement and the state go" sh -c '
+	chroot "$1" dpkg --purge devsnap >/dev/null && test ! -e "$1/etc/devsnap" &&
+	test ! -e "$1$2/devsnap-collect-once.service" && test ! -e "$1/var/lib/devsnap/.ratelimit" &&
+	! chroot "$1" dpkg -s devsnap 2>/dev/null' - "$r" "$wants"
+check "... the saved dump stays" sh -c '
+	test -s "$1/var/lib/devsnap/20260101-000000-gpu-devcd1.zst" &&
+	test -s "$1/var/lib/devsnap/20260101-000000-gpu-devcd1.json"' - "$r"
+echo "1..$n"
