@@ -64,6 +64,8 @@
  * @DEVSNAP_FMT_DART: Apple DART, 16K pages
  * @DEVSNAP_FMT_DART2: Apple DART2, 16K pages
  * @DEVSNAP_FMT_DART_4K: Apple DART, 4K pages
+ * @DEVSNAP_FMT_VTD: Intel VT-d second-level tables (an IOMMU domain)
+ * @DEVSNAP_FMT_AMD_V1: AMD IOMMU v1 page tables (an IOMMU domain)
  */
 enum devsnap_format {
 	DEVSNAP_FMT_NONE,
@@ -80,6 +82,8 @@ enum devsnap_format {
 	DEVSNAP_FMT_DART,
 	DEVSNAP_FMT_DART2,
 	DEVSNAP_FMT_DART_4K,
+	DEVSNAP_FMT_VTD,
+	DEVSNAP_FMT_AMD_V1,
 };
 
 /**

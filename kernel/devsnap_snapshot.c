@@ -37,6 +37,8 @@ static const struct ds_format *const formats[] = {
 	[DEVSNAP_FMT_DART] = &ds_format_dart,
 	[DEVSNAP_FMT_DART2] = &ds_format_dart2,
 	[DEVSNAP_FMT_DART_4K] = &ds_format_dart_4k,
+	[DEVSNAP_FMT_VTD] = &ds_format_vtd,
+	[DEVSNAP_FMT_AMD_V1] = &ds_format_amd_v1,
 };
 
 static int describe_tables(struct devsnap_pool *pool, const struct devsnap_request *req)
