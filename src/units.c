@@ -30,3 +30,21 @@ const char *format_time_ns(uint64_t ns, char buf[TIME_BUF])
 	snprintf(buf + n, TIME_BUF - n, ".%06u UTC", (unsigned)(ns % 1000000000u / 1000));
 	return buf;
 }
+
+const char *format_time_iso(uint64_t ns, char buf[TIME_BUF])
+{
+	time_t secs = (time_t)(ns / 1000000000u);
+	struct tm tm;
+	size_t n;
+
+	if (!gmtime_r(&secs, &tm))
+		return snprintf(buf, TIME_BUF, "unknown"), buf;
+	n = strftime(buf, TIME_BUF, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, TIME_BUF - n, ".%06uZ", (unsigned)(ns % 1000000000u / 1000));
+	return buf;
+}
+
+const char *plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
