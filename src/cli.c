@@ -9,6 +9,7 @@
 
 #include "json_out.h"
 #include "log.h"
+#include "units.h"
 
 /* Whether arg is an option whose value is the next argument. */
 static bool takes_next(const char *arg, const struct option *options)
@@ -85,7 +86,7 @@ int cli_parse_json_ext(struct cli_json *c, int argc, char **argv, const char *us
 		else if (opt == CLI_OPT_STORE)
 			cli_set_store(optarg);
 		else if (opt == OPT_BYTES && (extras & CLI_BYTES))
-			c->bytes = true;
+			c->bytes = format_bytes_exact = true;
 		else if (opt == OPT_NO_LEGEND && (extras & CLI_NO_LEGEND))
 			c->no_legend = true;
 		else if (opt != OPT_JSON)

@@ -629,8 +629,11 @@ static int show_json(struct store *s, const struct store_entry *e)
 	struct dumpview v;
 	int r = json_object_deep_copy(e->json, &o, NULL) < 0 ? -ENOMEM : 0;
 
-	if (r == 0)
+	if (r == 0) {
+		json_add_str(o, "state", state_of(e));
+		json_add_time_ns(o, "time", e->time_usec * 1000);
 		r = open_shown(s, e, &v);
+	}
 	if (r == 0) {
 		json_object_object_add(o, "info", dump_info_json(&v));
 		dumpview_close(&v);

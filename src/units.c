@@ -4,12 +4,18 @@
 #include <stdio.h>
 #include <time.h>
 
+bool format_bytes_exact;
+
 const char *format_bytes(uint64_t bytes, char buf[BYTES_BUF])
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
 	double v = (double)bytes;
 	unsigned u = 0;
 
+	if (format_bytes_exact) {
+		snprintf(buf, BYTES_BUF, "%llu", (unsigned long long)bytes);
+		return buf;
+	}
 	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
 		v /= 1024;
 		u++;
