@@ -285,8 +285,9 @@ void capture_print_summary(const struct capture *c, const char *path)
 	const struct ds_snapshot_totals *t = &c->snap.totals;
 	char a[BYTES_BUF], b[BYTES_BUF];
 
-	printf("%s: %s tables, %llu segments, %s mapped, %s saved\n", path, c->pt.fmt->name,
-	       (unsigned long long)c->segs.n, format_bytes(t->mapped, a), format_bytes(t->saved, b));
+	printf("%s: %s tables, %llu %s, %s mapped, %s saved\n", path, c->pt.fmt->name,
+	       (unsigned long long)c->segs.n, plural(c->segs.n, "segment", "segments"),
+	       format_bytes(t->mapped, a), format_bytes(t->saved, b));
 	for (unsigned why = DS_SAVED + 1; why < DS_SKIP_REASON_COUNT; why++)
 		if (t->skipped[why])
 			printf("  skipped %s: %s\n", ds_skip_reason_name(why),

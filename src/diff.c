@@ -193,8 +193,8 @@ static void compare_bytes(struct diff *d, const struct piece *p)
 		d->identical += p->a->l.flags == p->b->l.flags;
 		return;
 	}
-	snprintf(detail, sizeof(detail), "%" PRIu64 " bytes differ, the first at 0x%" PRIx64, n,
-		 first);
+	snprintf(detail, sizeof(detail), "%" PRIu64 " %s, the first at 0x%" PRIx64, n,
+		 plural(n, "byte differs", "bytes differ"), first);
 	row = d->json ? json_object_new_object() : NULL;
 	if (row) {
 		json_add_u64(row, "bytes", n);

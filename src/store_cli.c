@@ -489,7 +489,8 @@ static void print_meta(const struct store *s, const struct store_entry *e, size_
 	field("Device", e->device);
 	field("Driver", e->driver);
 	field("Devcd", e->devcd);
-	snprintf(buf, sizeof(buf), "%s (%" PRIu64 " bytes)", format_bytes(e->size, a), e->size);
+	snprintf(buf, sizeof(buf), "%s (%" PRIu64 " %s)", format_bytes(e->size, a), e->size,
+		 plural(e->size, "byte", "bytes"));
 	field("Size", buf);
 	snprintf(buf, sizeof(buf), "%s (%.1f%%)", format_bytes(e->size_compressed, a),
 		 e->size ? 100.0 * (double)e->size_compressed / (double)e->size : 0.0);

@@ -16,6 +16,7 @@
 #include "dumpview.h"
 #include "escape.h"
 #include "json_out.h"
+#include "units.h"
 #include "cli.h"
 #include "log.h"
 #include "verbs.h"
@@ -200,10 +201,10 @@ static int report(struct verify *c, const struct dump_totals *t)
 		if (c->count > MAX_REPORTED)
 			print_verdict(c, "... and %u more problems", c->count - MAX_REPORTED);
 		if (c->count)
-			print_verdict(c, "%u problems", c->count);
+			print_verdict(c, "%u %s", c->count, plural(c->count, "problem", "problems"));
 		else
-			print_verdict(c, "sound: %" PRIu64 " segments, %" PRIu64 " saved",
-				      t->segments, t->saved_segments);
+			print_verdict(c, "sound: %" PRIu64 " %s, %" PRIu64 " saved", t->segments,
+				      plural(t->segments, "segment", "segments"), t->saved_segments);
 		return 0;
 	}
 	o = json_object_new_object();
