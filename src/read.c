@@ -18,6 +18,7 @@
 #include "json_out.h"
 #include "cli.h"
 #include "fdio.h"
+#include "hexdump.h"
 #include "log.h"
 #include "parse.h"
 #include "verbs.h"
@@ -224,6 +225,18 @@ static int hexdump_span(void *ctx, uint64_t va, const uint8_t *bytes, uint64_t n
 		}
 	}
 	return 0;
+}
+
+int hexdump_buffer(const uint8_t *bytes, uint64_t n, uint64_t base, bool all)
+{
+	struct hexdump h = { .all = all };
+
+	hexdump_span(&h, base, bytes, n);
+	if (h.fill)
+		hexdump_line(&h);
+	else if (h.starred)
+		printf("0x%016" PRIx64 "\n", base + n);
+	return fflush(stdout) ? -EIO : 0;
 }
 
 static int hexdump_text(const struct dumpview *v, const struct read_args *a)
