@@ -25,6 +25,11 @@ static const char *const change_names[NCHANGES] = {
 	"added", "removed", "remapped", "attributes", "changed", "saved-only-in-a",
 	"saved-only-in-b",
 };
+/* The same as --json keys, snake_case as every key. */
+static const char *const change_keys[NCHANGES] = {
+	"added", "removed", "remapped", "attributes", "changed", "saved_only_in_a",
+	"saved_only_in_b",
+};
 
 struct side {
 	const struct dumpview *v;
@@ -263,7 +268,7 @@ static struct json_object *diff_json(struct diff *d)
 	struct json_object *o = json_object_new_object();
 
 	for (unsigned c = 0; c < NCHANGES; c++) {
-		json_object_object_add(o, change_names[c], d->rows[c]);
+		json_object_object_add(o, change_keys[c], d->rows[c]);
 		d->rows[c] = NULL;
 	}
 	json_add_u64(o, "identical", d->identical);

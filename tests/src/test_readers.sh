@@ -81,7 +81,7 @@ check "extract without --range spans the lowest to the highest mapping" sh -c \
 "$devsnap" diff "$a" "$b" >"$t/diff.out"; diff_status=$?
 check "diff exits 1 when the dumps differ" test "$diff_status" = 1
 check "diff counts changed bytes and the first one" grep -q \
-	"changed          0x0000000000010000     4.0 KiB  1 bytes differ, the first at 0x10010" "$t/diff.out"
+	"changed          0x0000000000010000     4.0 KiB  1 byte differs, the first at 0x10010" "$t/diff.out"
 check "diff finds a removed page" grep -q "removed          0x0000000000011000     4.0 KiB  PA 0x80011000 rw-" "$t/diff.out"
 check "diff finds a remapped page" grep -q "remapped         0x0000000000020000     4.0 KiB  PA 0x80020000 -> 0x80099000" "$t/diff.out"
 check "diff finds new permissions" grep -q "attributes       0x0000000000040000     4.0 KiB  rw- -> r--" "$t/diff.out"
