@@ -37,8 +37,8 @@ static const char usage_text[] =
 	"  --debugger CMD            gdb (the default), drgn, or another program\n"
 	"                            that takes -c CORE\n"
 	"  -A, --debugger-arguments ARGS\n"
-	"                            more arguments, before -c, split as a shell\n"
-	"                            would (quotes; no command substitution)\n"
+	"                            more arguments, after -c CORE, split as a\n"
+	"                            shell would (quotes; no command substitution)\n"
 	"  --store DIR               the store (default $DEVSNAP_STORE, else "
 	STORE_DEFAULT_DIR ")\n";
 
@@ -147,7 +147,8 @@ static int open_dump(const struct debug_args *a)
 	return fd;
 }
 
-/* In the child: DEBUGGER [ARGS...] -c /proc/self/fd/N. */
+/* In the child: DEBUGGER -c /proc/self/fd/N [ARGS...]: the arguments last,
+ * since drgn takes the first of them for a script and the rest for its. */
 static void exec_debugger(const char *debugger, const wordexp_t *w, int fd)
 {
 	char core[32];
@@ -158,10 +159,10 @@ static void exec_debugger(const char *debugger, const wordexp_t *w, int fd)
 		_exit(127);
 	snprintf(core, sizeof(core), "/proc/self/fd/%d", fd);
 	argv[n++] = (char *)debugger;
-	for (size_t i = 0; i < w->we_wordc; i++)
-		argv[n++] = w->we_wordv[i];
 	argv[n++] = "-c";
 	argv[n++] = core;
+	for (size_t i = 0; i < w->we_wordc; i++)
+		argv[n++] = w->we_wordv[i];
 	execvp(debugger, argv);
 	fprintf(stderr, "devsnap: cannot run %s: %s\n", debugger, strerror(errno));
 	_exit(127);

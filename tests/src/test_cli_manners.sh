@@ -278,11 +278,11 @@ if env TMPDIR="$t/tmp" "$devsnap" debug --store "$s" -A '-batch -nx -ex "quit 3"
 assert "debug: the debugger's exit status (3)" test "$r" -eq 3
 cat >"$t/fake-debugger" <<'EOS'
 #!/bin/sh
-# fake-debugger EXPECTED OUT -c CORE: records what it was given
-printf '%s\n' "$3" >"$2"
-stat -L -c %a "$4" >>"$2"
-readlink "$4" >>"$2"
-cmp "$1" "$4" && echo same >>"$2"
+# fake-debugger -c CORE EXPECTED OUT: records what it was given
+printf '%s\n' "$1" >"$4"
+stat -L -c %a "$2" >>"$4"
+readlink "$2" >>"$4"
+cmp "$3" "$2" && echo same >>"$4"
 exit 7
 EOS
 chmod +x "$t/fake-debugger"
@@ -296,6 +296,10 @@ assert "... given -c, a mode-0600 unnamed copy in \$TMPDIR, the dump's bytes" sh
 check "debug FILE: a dump file is opened as it is" "$devsnap" debug \
 	-A '-batch -nx -ex "x/4xb 0x400000000000"' "$t/demo.core"
 assert "... 5b 20 20 20" grep -qE ":\s+0x5b\s+0x20\s+0x20\s+0x20$" "$t/out"
+printf 'import sys\nsys.stdout.write(prog.read(0x400000000000, 4).hex() + "\\n")\n' >"$t/read.py"
+check "debug --debugger drgn runs a script on the saved dump" "$devsnap" debug --store "$s" \
+	--debugger drgn -A "-q --no-default-symbols '$t/read.py'" -2
+assert "... reading 5b202020" grep -qx 5b202020 "$t/out"
 fails "debug with unbalanced quotes: refused" "$devsnap" debug -A '"x' "$t/demo.core"
 fails "debug of no such ID" "$devsnap" debug --store "$s" 99
 
