@@ -330,7 +330,9 @@ int verb_diff(int argc, char **argv)
 		"Compares two dumps by device VA: ranges added in B, removed from A,\n"
 		"remapped to another PA, given other permissions or PTE bits, saved in\n"
 		"one dump only, and how many bytes changed in each range.\n"
-		"Exit status: 0 same, 1 different, 2 trouble.\n";
+		"Exit status: 0 same, 1 different, 2 trouble.\n\n"
+		"  --json[=pretty|short|off]   one object: an array per kind of change\n"
+		"  --store DIR                 where to look up store IDs\n";
 	_cleanup_(cli_json_done) struct cli_json a;
 	struct diff d = { 0 };
 	int r = cli_parse_json(&a, argc, argv, usage);

@@ -458,13 +458,14 @@ int verb_list(int argc, char **argv)
 /* --- show --- */
 
 static const char show_usage[] =
-	"Usage: devsnap show [--json] [--store DIR] ID\n\n"
+	"Usage: devsnap show [--json[=FORMAT]] [--store DIR] ID\n\n"
 	"Shows a saved dump's metadata and, for dumps 'devsnap info' reads\n"
 	"(devsnap's and Asahi's), what it shows of them, decompressing only the\n"
 	"dump's headers and notes.  ID: '#' or NAME (or a unique prefix) from\n"
 	"'devsnap list'; -1 is the newest, -2 the one before.\n\n"
-	"  --json        the metadata as JSON, with the dump's info under \"info\"\n"
-	"  --store DIR   the store (default " STORE_DEFAULT_DIR ")\n";
+	"  --json[=pretty|short|off]\n"
+	"                the metadata as JSON, with the dump's info under \"info\"\n"
+	"  --store DIR   the store (default $DEVSNAP_STORE, else " STORE_DEFAULT_DIR ")\n";
 
 /* Keys (of the summary) and values come from metadata: escaped. */
 static void field(const char *key, const char *value)
@@ -679,7 +680,7 @@ static const char export_usage[] =
 	"  -o, --output FILE  where to write it; '-': standard output; a FIFO or\n"
 	"                     character device is written into, a symlink refused\n"
 	"  --force            write to standard output even where it is a terminal\n"
-	"  --store DIR        the store (default " STORE_DEFAULT_DIR ")\n";
+	"  --store DIR        the store (default $DEVSNAP_STORE, else " STORE_DEFAULT_DIR ")\n";
 
 /* Where export's bytes go, and what they must start with. */
 struct export_sink {
@@ -771,7 +772,7 @@ static const char remove_usage[] =
 	"anything is removed: one that names nothing, or more than one dump,\n"
 	"removes nothing.  ID: '#' or NAME (or a unique prefix) from 'devsnap\n"
 	"list'; -1 is the newest.\n\n"
-	"  --store DIR   the store (default " STORE_DEFAULT_DIR ")\n";
+	"  --store DIR   the store (default $DEVSNAP_STORE, else " STORE_DEFAULT_DIR ")\n";
 
 int verb_remove(int argc, char **argv)
 {

@@ -263,7 +263,9 @@ int verb_verify(int argc, char **argv)
 		"Checks each dump's structure: ELF headers, segments in VA order without\n"
 		"overlaps and aligned to their page size, file data used once, notes well\n"
 		"formed, DEVSNAP totals and skipped ranges matching the segments.\n"
-		"Exit status 0 only if every dump is sound.\n";
+		"Exit status 0 only if every dump is sound.\n\n"
+		"  --json[=pretty|short|off]   one object per dump\n"
+		"  --store DIR                 where to look up store IDs\n";
 	_cleanup_(cli_json_done) struct cli_json a;
 	int r = cli_parse_json(&a, argc, argv, usage);
 
