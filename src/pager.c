@@ -4,7 +4,6 @@
 
 #include <fcntl.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,8 +59,8 @@ pid_t pager_open(void)
 	dup2(fd[1], STDOUT_FILENO); /* cannot fail: both are open */
 	close(fd[0]);
 	close(fd[1]);
-	/* The pager quits when the user is done reading: no SIGPIPE death. */
-	signal(SIGPIPE, SIG_IGN);
+	/* SIGPIPE stays deadly: a user who quits the pager early is done, and
+	 * wants no "cannot write" message. */
 	return pid;
 }
 
