@@ -625,13 +625,14 @@ static int show_text(struct store *s, const struct store_list *l, size_t i)
 
 /* The metadata object, with the dump's info under "info" where devsnap
  * reads the dump. */
-static int show_json(struct store *s, const struct store_entry *e)
+static int show_json(struct store *s, const struct store_entry *e, size_t index)
 {
 	_cleanup_json_ struct json_object *o = NULL;
 	struct dumpview v;
 	int r = json_object_deep_copy(e->json, &o, NULL) < 0 ? -ENOMEM : 0;
 
 	if (r == 0) {
+		json_add_u64(o, "index", index + 1);
 		json_add_str(o, "state", state_of(e));
 		json_add_time_ns(o, "time", e->time_usec * 1000);
 		r = open_shown(s, e, &v);
@@ -663,7 +664,7 @@ int verb_show(int argc, char **argv)
 	r = open_entry(a.store, a.ids[0], &s, &l, &i);
 	if (r < 0)
 		return r;
-	r = a.json ? show_json(&s, &l.entries[i]) : show_text(&s, &l, i);
+	r = a.json ? show_json(&s, &l.entries[i], i) : show_text(&s, &l, i);
 	if (fflush(stdout))
 		return log_error_errno(-errno, "cannot write to standard output");
 	return r;

@@ -163,9 +163,9 @@ if ds list --json --until -1w >"$t/out" 2>"$t/err"; then not_ok "list --json, no
 else ok "list --json, no match: exit 1"; fi
 assert "... printing []" jqe '. == []'
 check "show --json -1" ds show --json -1
-assert "... one object: time ISO, size a number, state" \
+assert "... one object: time ISO, size a number, state, index as list's" \
 	jqe "type == \"object\" and (.time|test(\"$iso\")) and (.size|type) == \"number\" and
-	     .state == \"present\""
+	     .state == \"present\" and .index == 3"
 check "info --json of a saved dump (-2: devcd1)" ds info --json -2
 assert "... addresses as 0x strings, sizes as numbers, ISO time" \
 	jqe "type == \"object\" and (.devsnap.roots[0]|test(\"^0x[0-9a-f]+\$\")) and
