@@ -109,7 +109,7 @@ static const char *range_end(uint64_t last, char buf[24])
 static int snapshot_failed(const struct capture *c, int err, const struct capture_options *opt)
 {
 	const struct ds_error *e = &c->snap.error;
-	char need[16], budget[16], end[24], where[128] = "";
+	char need[BYTES_BUF], budget[BYTES_BUF], end[24], where[128] = "";
 	int n = 0;
 
 	/* Refused before any table was read: only --va-range can be wrong. */
@@ -289,10 +289,11 @@ void capture_free(struct capture *c)
 void capture_print_summary(const struct capture *c, const char *path)
 {
 	const struct ds_snapshot_totals *t = &c->snap.totals;
-	char a[16], b[16];
+	char a[BYTES_BUF], b[BYTES_BUF];
 
-	printf("%s: %s tables, %llu segments, %s mapped, %s saved\n", path, c->pt.fmt->name,
-	       (unsigned long long)c->segs.n, format_bytes(t->mapped, a), format_bytes(t->saved, b));
+	printf("%s: %s tables, %llu %s, %s mapped, %s saved\n", path, c->pt.fmt->name,
+	       (unsigned long long)c->segs.n, plural(c->segs.n, "segment", "segments"),
+	       format_bytes(t->mapped, a), format_bytes(t->saved, b));
 	for (unsigned why = DS_SAVED + 1; why < DS_SKIP_REASON_COUNT; why++)
 		if (t->skipped[why])
 			printf("  skipped %s: %s\n", ds_skip_reason_name(why),

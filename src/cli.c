@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json_out.h"
 #include "log.h"
+#include "units.h"
 
 /* Whether arg is an option whose value is the next argument. */
 static bool takes_next(const char *arg, const struct option *options)
@@ -51,10 +53,21 @@ char **cli_operands_last(int *argc, char **argv, const struct option *options)
 	return out;
 }
 
-int cli_parse_json(struct cli_json *c, int argc, char **argv, const char *usage)
+void cli_set_store(const char *dir)
+{
+	setenv("DEVSNAP_STORE", dir, 1);
+}
+
+enum { OPT_JSON = 0x200, OPT_BYTES, OPT_NO_LEGEND };
+
+int cli_parse_json_ext(struct cli_json *c, int argc, char **argv, const char *usage,
+		       unsigned extras)
 {
 	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
+		{ "json", optional_argument, NULL, OPT_JSON },
+		{ "store", required_argument, NULL, CLI_OPT_STORE },
+		{ "bytes", no_argument, NULL, OPT_BYTES },
+		{ "no-legend", no_argument, NULL, OPT_NO_LEGEND },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -68,12 +81,25 @@ int cli_parse_json(struct cli_json *c, int argc, char **argv, const char *usage)
 	while ((opt = getopt_long(c->nargs, c->args, "h", options, NULL)) != -1) {
 		if (opt == 'h')
 			return fputs(usage, stdout), 1;
-		if (opt != 'j')
+		if (opt == OPT_JSON && json_parse_format(optarg) < 0)
+			return -EINVAL;
+		else if (opt == CLI_OPT_STORE)
+			cli_set_store(optarg);
+		else if (opt == OPT_BYTES && (extras & CLI_BYTES))
+			c->bytes = format_bytes_exact = true;
+		else if (opt == OPT_NO_LEGEND && (extras & CLI_NO_LEGEND))
+			c->no_legend = true;
+		else if (opt != OPT_JSON)
 			return log_error("see 'devsnap %s --help'", argv[0]);
-		c->json = true;
 	}
+	c->json = json_format != JSON_OFF;
 	c->first = optind;
 	return 0;
+}
+
+int cli_parse_json(struct cli_json *c, int argc, char **argv, const char *usage)
+{
+	return cli_parse_json_ext(c, argc, argv, usage, 0);
 }
 
 void cli_json_done(struct cli_json *c)

@@ -247,6 +247,8 @@ int verb_demo(int argc, char **argv)
 			return log_error("see 'devsnap demo --help'");
 		}
 	}
+	if (optind < argc)
+		return log_error("demo takes no arguments; see 'devsnap demo --help'");
 	quiet |= !strcmp(out, "-"); /* standard output holds the dump alone */
 	r = demo_build(&d, format);
 	if (r == 0)

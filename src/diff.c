@@ -25,6 +25,11 @@ static const char *const change_names[NCHANGES] = {
 	"added", "removed", "remapped", "attributes", "changed", "saved-only-in-a",
 	"saved-only-in-b",
 };
+/* The same as --json keys, snake_case as every key. */
+static const char *const change_keys[NCHANGES] = {
+	"added", "removed", "remapped", "attributes", "changed", "saved_only_in_a",
+	"saved_only_in_b",
+};
 
 struct side {
 	const struct dumpview *v;
@@ -193,8 +198,8 @@ static void compare_bytes(struct diff *d, const struct piece *p)
 		d->identical += p->a->l.flags == p->b->l.flags;
 		return;
 	}
-	snprintf(detail, sizeof(detail), "%" PRIu64 " bytes differ, the first at 0x%" PRIx64, n,
-		 first);
+	snprintf(detail, sizeof(detail), "%" PRIu64 " %s, the first at 0x%" PRIx64, n,
+		 plural(n, "byte differs", "bytes differ"), first);
 	row = d->json ? json_object_new_object() : NULL;
 	if (row) {
 		json_add_u64(row, "bytes", n);
@@ -263,7 +268,7 @@ static struct json_object *diff_json(struct diff *d)
 	struct json_object *o = json_object_new_object();
 
 	for (unsigned c = 0; c < NCHANGES; c++) {
-		json_object_object_add(o, change_names[c], d->rows[c]);
+		json_object_object_add(o, change_keys[c], d->rows[c]);
 		d->rows[c] = NULL;
 	}
 	json_add_u64(o, "identical", d->identical);
@@ -333,7 +338,9 @@ int verb_diff(int argc, char **argv)
 		"Compares two dumps by device VA: ranges added in B, removed from A,\n"
 		"remapped to another PA, given other permissions or PTE bits, saved in\n"
 		"one dump only, and how many bytes changed in each range.\n"
-		"Exit status: 0 same, 1 different, 2 trouble.\n";
+		"Exit status: 0 same, 1 different, 2 trouble.\n\n"
+		"  --json[=pretty|short|off]   one object: an array per kind of change\n"
+		"  --store DIR                 where to look up store IDs\n";
 	_cleanup_(cli_json_done) struct cli_json a;
 	struct diff d = { 0 };
 	int r = cli_parse_json(&a, argc, argv, usage);

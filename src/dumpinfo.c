@@ -245,13 +245,12 @@ static struct json_object *json_pci(const struct ds_dump_pci *pci)
 static struct json_object *json_devsnap(const struct ds_note_info *in)
 {
 	struct json_object *o = json_object_new_object(), *roots = json_object_new_array();
-	char t[TIME_BUF];
 
 	json_add_str(o, "device", in->device);
 	json_add_str(o, "driver", in->driver);
 	json_add_str(o, "reason", in->reason);
 	json_add_u64(o, "time_ns", in->time_ns);
-	json_add_str(o, "time", format_time_ns(in->time_ns, t));
+	json_add_time_ns(o, "time", in->time_ns);
 	json_add_str(o, "format", in->format);
 	json_add_u64(o, "va_bits", in->va_bits);
 	json_object_object_add(o, "upper_half",

@@ -131,6 +131,7 @@ int verb_extract(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "store", required_argument, NULL, CLI_OPT_STORE },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -151,6 +152,7 @@ int verb_extract(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'F': dumpfile_terminal_ok = true; break;
 		case 'q': quiet = true; break;
+		case CLI_OPT_STORE: cli_set_store(optarg); break;
 		case 'h': return fputs(usage_text, stdout), 0;
 		default: return log_error("see 'devsnap extract --help'");
 		}

@@ -13,12 +13,15 @@ static const char usage_text[] =
 	"Shows who produced each dump, the device and driver, the page-table\n"
 	"format, the capture time and reason, what was mapped, saved and skipped\n"
 	"(by reason), and the notes it carries.\n\n"
-	"  --json   one JSON object per dump\n";
+	"  --bytes       sizes in bytes, not \"2.1 MiB\"\n"
+	"  --json[=pretty|short|off]\n"
+	"                one JSON object per dump\n"
+	"  --store DIR   where to look up a store ID (default $DEVSNAP_STORE)\n";
 
 int verb_info(int argc, char **argv)
 {
 	_cleanup_(cli_json_done) struct cli_json a;
-	int r = cli_parse_json(&a, argc, argv, usage_text);
+	int r = cli_parse_json_ext(&a, argc, argv, usage_text, CLI_BYTES);
 
 	if (r)
 		return r < 0 ? r : 0;

@@ -3,8 +3,30 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "escape.h"
+#include "log.h"
+#include "units.h"
+
+enum json_format json_format = JSON_OFF;
+
+int json_parse_format(const char *arg)
+{
+	static const char *const names[] = { [JSON_OFF] = "off", [JSON_SHORT] = "short",
+					     [JSON_PRETTY] = "pretty" };
+
+	if (!arg) {
+		json_format = JSON_SHORT;
+		return 0;
+	}
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(arg, names[i])) {
+			json_format = i;
+			return 0;
+		}
+	return log_error("--json=%s: give pretty, short or off", arg);
+}
 
 struct json_object *json_hex(uint64_t value)
 {
@@ -21,7 +43,21 @@ void json_add_hex(struct json_object *o, const char *key, uint64_t value)
 
 void json_add_u64(struct json_object *o, const char *key, uint64_t value)
 {
+	char exact[64], digits[24];
+
 	json_object_object_add(o, key, json_object_new_uint64(value));
+	if (value <= 1ull << 53)
+		return;
+	snprintf(exact, sizeof(exact), "%s_str", key);
+	snprintf(digits, sizeof(digits), "%llu", (unsigned long long)value);
+	json_object_object_add(o, exact, json_object_new_string(digits));
+}
+
+void json_add_time_ns(struct json_object *o, const char *key, uint64_t ns)
+{
+	char t[TIME_BUF];
+
+	json_add_str(o, key, ns ? format_time_iso(ns, t) : NULL);
 }
 
 void json_add_str(struct json_object *o, const char *key, const char *value)
@@ -40,9 +76,9 @@ const char *json_get_str(struct json_object *o, const char *key)
 
 int json_print(struct json_object *o)
 {
-	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-							      JSON_C_TO_STRING_SPACED |
-							      JSON_C_TO_STRING_NOSLASHESCAPE);
+	int flags = json_format == JSON_PRETTY ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
+					       : JSON_C_TO_STRING_PLAIN;
+	const char *s = json_object_to_json_string_ext(o, flags | JSON_C_TO_STRING_NOSLASHESCAPE);
 
 	if (!s)
 		return -EIO;

@@ -22,6 +22,8 @@ static const struct verb verbs[] = {
 	{ "export", verb_export, "a saved dump's original bytes, to a file or stdout" },
 	{ "remove", verb_remove, "remove saved dumps" },
 	{ "view", verb_view, "a dump's address space, or a diff, as a self-contained HTML report" },
+	{ "blob", verb_blob, "a blob a driver saved in a dump (firmware log, registers)" },
+	{ "debug", verb_debug, "open a dump (a file or a saved one) in gdb or drgn" },
 	/* verbs: add new entries above this line */
 };
 

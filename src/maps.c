@@ -12,10 +12,14 @@
 #include "verbs.h"
 
 static const char usage_text[] =
-	"Usage: devsnap maps [--json] DUMP\n\n"
+	"Usage: devsnap maps [OPTIONS...] DUMP\n\n"
 	"Lists the ranges the device could reach, by device VA: physical address,\n"
 	"size, permissions, the PTE bits the dump keeps, and \"saved\" or why not.\n\n"
-	"  --json   a JSON array\n";
+	"  --bytes       SIZE in bytes, not \"8.0 KiB\"\n"
+	"  --no-legend   no header line\n"
+	"  --json[=pretty|short|off]\n"
+	"                a JSON array\n"
+	"  --store DIR   where to look up a store ID (default $DEVSNAP_STORE)\n";
 
 static void print_row(const struct dumpview *v, const struct ds_dump_load *l)
 {
@@ -26,11 +30,12 @@ static void print_row(const struct dumpview *v, const struct ds_dump_load *l)
 	       ds_dump_load_pte_bits(l), l->filesz ? "saved" : dumpview_unsaved_why(v, l));
 }
 
-static int print_text(const struct dumpview *v)
+static int print_text(const struct dumpview *v, bool legend)
 {
 	struct ds_dump_load l;
 
-	printf("%-18s  %-14s  %10s  %-4s  %-18s  %s\n", "DEVICE VA", "PA", "SIZE", "PERM",
+	if (legend)
+		printf("%-18s  %-14s  %10s  %-4s  %-18s  %s\n", "DEVICE VA", "PA", "SIZE", "PERM",
 	       "PTE BITS", "STATE");
 	for (uint32_t i = 0; i < v->f.nloads; i++) {
 		dumpview_load(v, i, &l);
@@ -70,14 +75,14 @@ static int print_json(const struct dumpview *v)
 
 int dump_maps_print(const struct dumpview *v, bool json)
 {
-	return json ? print_json(v) : print_text(v);
+	return json ? print_json(v) : print_text(v, true);
 }
 
 int verb_maps(int argc, char **argv)
 {
 	_cleanup_(cli_json_done) struct cli_json a;
 	struct dumpview v;
-	int r = cli_parse_json(&a, argc, argv, usage_text);
+	int r = cli_parse_json_ext(&a, argc, argv, usage_text, CLI_BYTES | CLI_NO_LEGEND);
 
 	if (r)
 		return r < 0 ? r : 0;
@@ -86,7 +91,7 @@ int verb_maps(int argc, char **argv)
 	r = dumpview_open(&v, a.args[a.first]);
 	if (r < 0)
 		return r;
-	r = dump_maps_print(&v, a.json);
+	r = a.json ? print_json(&v) : print_text(&v, !a.no_legend);
 	dumpview_close(&v);
 	return r;
 }

@@ -18,6 +18,7 @@
 #include "json_out.h"
 #include "cli.h"
 #include "fdio.h"
+#include "hexdump.h"
 #include "log.h"
 #include "parse.h"
 #include "verbs.h"
@@ -26,6 +27,7 @@ struct read_args {
 	const char *dump, *output;
 	uint64_t va, len;
 	bool json;
+	bool all; /* hexdump -v: repeated lines too */
 };
 
 typedef int (*span_fn)(void *ctx, uint64_t va, const uint8_t *bytes, uint64_t n);
@@ -57,7 +59,9 @@ static int parse_args(struct read_args *a, int argc, char **argv, const char *us
 	static const struct option options[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'F' },
-		{ "json", no_argument, NULL, 'j' },
+		{ "json", optional_argument, NULL, 'j' },
+		{ "store", required_argument, NULL, CLI_OPT_STORE },
+		{ "no-squeeze", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -68,15 +72,21 @@ static int parse_args(struct read_args *a, int argc, char **argv, const char *us
 		return log_error_errno(-ENOMEM, "cannot parse the arguments");
 	argv = args;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, takes_output ? "o:h" : "vh", options, NULL)) != -1) {
 		if (c == 'h')
 			return fputs(usage, stdout), 1;
 		if (c == 'o' && takes_output)
 			a->output = optarg;
 		else if (c == 'F' && takes_output)
 			dumpfile_terminal_ok = true;
+		else if (c == 'j' && !takes_output && json_parse_format(optarg) < 0)
+			return -EINVAL;
 		else if (c == 'j' && !takes_output)
-			a->json = true;
+			a->json = json_format != JSON_OFF;
+		else if (c == 'v' && !takes_output)
+			a->all = true;
+		else if (c == CLI_OPT_STORE)
+			cli_set_store(optarg);
 		else
 			return log_error("see 'devsnap %s --help'", argv[0]);
 	}
@@ -161,10 +171,16 @@ int verb_read(int argc, char **argv)
 	return run_reader(argc, argv, usage, true, read_bytes);
 }
 
+/* As hexdump(1): a full line equal to the one before is not printed; the
+ * first of a run of them prints "*", and a dump that ends in one ends with
+ * the address after its last byte. */
 struct hexdump {
-	uint8_t line[16];
+	uint8_t line[16], prev[16];
 	unsigned fill;
 	uint64_t line_va;
+	bool all;      /* -v: every line */
+	bool has_prev; /* prev holds the last full line */
+	bool starred;  /* lines are being left out */
 };
 
 static void hexdump_line(const struct hexdump *h)
@@ -184,6 +200,19 @@ static void hexdump_line(const struct hexdump *h)
 	puts("|");
 }
 
+static void hexdump_full_line(struct hexdump *h)
+{
+	bool same = !h->all && h->has_prev && !memcmp(h->line, h->prev, 16);
+
+	if (same && !h->starred)
+		puts("*");
+	if (!same)
+		hexdump_line(h);
+	h->starred = same;
+	memcpy(h->prev, h->line, 16);
+	h->has_prev = true;
+}
+
 static int hexdump_span(void *ctx, uint64_t va, const uint8_t *bytes, uint64_t n)
 {
 	struct hexdump *h = ctx;
@@ -193,20 +222,34 @@ static int hexdump_span(void *ctx, uint64_t va, const uint8_t *bytes, uint64_t n
 			h->line_va = va + i;
 		h->line[h->fill++] = bytes[i];
 		if (h->fill == 16) {
-			hexdump_line(h);
+			hexdump_full_line(h);
 			h->fill = 0;
 		}
 	}
 	return 0;
 }
 
+int hexdump_buffer(const uint8_t *bytes, uint64_t n, uint64_t base, bool all)
+{
+	struct hexdump h = { .all = all };
+
+	hexdump_span(&h, base, bytes, n);
+	if (h.fill)
+		hexdump_line(&h);
+	else if (h.starred)
+		printf("0x%016" PRIx64 "\n", base + n);
+	return fflush(stdout) ? -EIO : 0;
+}
+
 static int hexdump_text(const struct dumpview *v, const struct read_args *a)
 {
-	struct hexdump h = { 0 };
+	struct hexdump h = { .all = a->all };
 
 	for_each_span(v, a->va, a->len, hexdump_span, &h); /* checked: cannot fail */
 	if (h.fill)
 		hexdump_line(&h);
+	else if (h.starred)
+		printf("0x%016" PRIx64 "\n", a->va + a->len);
 	return fflush(stdout) ? -EIO : 0;
 }
 
@@ -240,10 +283,16 @@ static int hexdump(const struct dumpview *v, const struct read_args *a)
 int verb_hexdump(int argc, char **argv)
 {
 	static const char usage[] =
-		"Usage: devsnap hexdump [--json] DUMP VA LEN\n\n"
+		"Usage: devsnap hexdump [-v] [--json] DUMP VA LEN\n\n"
 		"Prints the LEN bytes at device address VA, sixteen a line with their\n"
-		"device addresses.  An unmapped or unsaved address is an error naming why.\n\n"
-		"  --json   {\"va\", \"size\", \"hex\"}\n";
+		"device addresses.  As hexdump(1), a line the same as the one before is\n"
+		"left out and a '*' stands for the run; when the bytes end in one, the\n"
+		"address after the last byte ends the output.  An unmapped or unsaved\n"
+		"address is an error naming why.\n\n"
+		"  -v, --no-squeeze   every line, repeated or not\n"
+		"  --json[=pretty|short|off]\n"
+		"                     {\"va\", \"size\", \"hex\"}\n"
+		"  --store DIR        where to look up a store ID (default $DEVSNAP_STORE)\n";
 
 	return run_reader(argc, argv, usage, false, hexdump);
 }

@@ -22,8 +22,11 @@
 #include "escape.h"
 #include "json_out.h"
 #include "log.h"
+#include "pager.h"
+#include "parse.h"
 #include "store.h"
 #include "store_read.h"
+#include "timestamp.h"
 #include "units.h"
 #include "verbs.h"
 #include "zstd_bounded.h"
@@ -73,74 +76,60 @@ static const char *local_time(uint64_t usec, char buf[TIME_BUF])
 	return buf;
 }
 
-static int parse_relative(const char *s, uint64_t *usec)
-{
-	static const struct {
-		char unit;
-		uint64_t secs;
-	} units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 604800 } };
-	uint64_t now = (uint64_t)time(NULL), n;
-	char *end;
-
-	if (!isdigit((unsigned char)s[1]))
-		return -EINVAL;
-	errno = 0;
-	n = strtoull(s + 1, &end, 10);
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (!errno && end[0] == units[i].unit && !end[1]) {
-			n = n > now / units[i].secs ? now : n * units[i].secs;
-			*usec = (now - n) * 1000000;
-			return 0;
-		}
-	return -EINVAL;
-}
-
-/* "YYYY-MM-DD[ HH:MM[:SS]]" in local time, as journalctl takes it. */
-static int parse_absolute(const char *s, uint64_t *usec)
-{
-	static const char *const formats[] = { "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d" };
-
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		struct tm tm = { .tm_isdst = -1 };
-		const char *end = strptime(s, formats[i], &tm);
-		time_t t;
-
-		if (!end || *end)
-			continue;
-		t = mktime(&tm);
-		if (t < 0)
-			return -ERANGE;
-		*usec = (uint64_t)t * 1000000;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-static int parse_since(const char *s, uint64_t *usec)
-{
-	if ((s[0] == '-' ? parse_relative(s, usec) : parse_absolute(s, usec)) < 0)
-		return log_error("--since: '%s' is neither YYYY-MM-DD[ HH:MM[:SS]] nor -N with "
-				 "s, m, h, d or w", s);
-	return 0;
-}
-
-enum { OPT_STORE = 256, OPT_JSON, OPT_DRIVER, OPT_DEVICE, OPT_SINCE, OPT_FORCE };
+enum { OPT_STORE = 256, OPT_JSON, OPT_DRIVER, OPT_DEVICE, OPT_SINCE, OPT_UNTIL, OPT_FORCE,
+       OPT_NO_LEGEND, OPT_NO_PAGER, OPT_BYTES };
 
 #define STORE_OPTION { "store", required_argument, NULL, OPT_STORE }
+#define JSON_OPTION { "json", optional_argument, NULL, OPT_JSON }
 #define HELP_OPTION { "help", no_argument, NULL, 'h' }
 
+/* list's FIELD=VALUE matches: repeats of a field are OR'ed, fields AND'ed. */
+struct match {
+	const char *field, *value;
+};
+
 struct cli {
-	const char *store, *output, *driver, *device;
-	uint64_t since_usec;
-	bool json;
+	const char *store, *output;
+	uint64_t since_usec, until_usec;
+	uint64_t max;  /* -n: the newest this many; 0: all */
+	bool json, reverse, no_legend, no_pager, bytes;
 	char **args; /* getopt's copy of argv */
 	char **ids;  /* the arguments left, IDs */
 	int nids;
+	struct match *matches;
+	int nmatches;
 };
 
 static void cli_done(struct cli *a)
 {
 	free(a->args);
+	free(a->matches);
+}
+
+static const char *const match_fields[] = { "name", "driver", "device", "devcd", "state",
+					    "content", "kernel", "hostname", "boot_id" };
+
+static int add_match(struct cli *a, const char *field, const char *value)
+{
+	for (size_t i = 0; i < sizeof(match_fields) / sizeof(match_fields[0]); i++)
+		if (!strcmp(field, match_fields[i])) {
+			a->matches[a->nmatches++] = (struct match){ match_fields[i], value };
+			return 0;
+		}
+	return log_error("'%s' is no field to match; give name, driver, device, devcd, state, "
+			 "content, kernel, hostname or boot_id", field);
+}
+
+static int parse_time(const char *opt, const char *s, uint64_t *usec)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (parse_timestamp(s, (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000,
+			    usec) < 0)
+		return log_error("%s: '%s' is no time: give YYYY-MM-DD[ HH:MM[:SS]], now, today, "
+				 "yesterday, or -N with a unit (-2h, -30min, -1d)", opt, s);
+	return 0;
 }
 
 /* Parses a verb's options; 1 after --help, else 0 or -errno. */
@@ -149,8 +138,10 @@ static int parse_cli(int argc, char **argv, const char *shortopts, const struct 
 {
 	int c, r = 0;
 
+	a->until_usec = UINT64_MAX;
 	a->args = cli_operands_last(&argc, argv, options);
-	if (!a->args)
+	a->matches = calloc((size_t)argc + 1, sizeof(*a->matches));
+	if (!a->args || !a->matches)
 		return log_error_errno(-ENOMEM, "cannot parse the arguments");
 	optind = 1;
 	while (r == 0 && (c = getopt_long(argc, a->args, shortopts, options, NULL)) != -1) {
@@ -165,16 +156,39 @@ static int parse_cli(int argc, char **argv, const char *shortopts, const struct 
 			a->store = optarg;
 			break;
 		case OPT_JSON:
-			a->json = true;
+			r = json_parse_format(optarg);
+			a->json = json_format != JSON_OFF;
 			break;
 		case OPT_DRIVER:
-			a->driver = optarg;
+			r = add_match(a, "driver", optarg);
 			break;
 		case OPT_DEVICE:
-			a->device = optarg;
+			r = add_match(a, "device", optarg);
 			break;
 		case OPT_SINCE:
-			r = parse_since(optarg, &a->since_usec);
+			r = parse_time("--since", optarg, &a->since_usec);
+			break;
+		case OPT_UNTIL:
+			r = parse_time("--until", optarg, &a->until_usec);
+			break;
+		case 'n':
+			if (parse_u64(optarg, &a->max) < 0 || !a->max)
+				r = log_error("-n: '%s' is not a count above 0", optarg);
+			break;
+		case 'r':
+			a->reverse = true;
+			break;
+		case 'q':
+			log_quiet = true;
+			break;
+		case OPT_NO_LEGEND:
+			a->no_legend = true;
+			break;
+		case OPT_NO_PAGER:
+			a->no_pager = true;
+			break;
+		case OPT_BYTES:
+			a->bytes = true;
 			break;
 		case OPT_FORCE:
 			dumpfile_terminal_ok = true;
@@ -183,6 +197,8 @@ static int parse_cli(int argc, char **argv, const char *shortopts, const struct 
 			return log_error("see 'devsnap %s --help'", argv[0]);
 		}
 	}
+	if (!a->store)
+		a->store = getenv("DEVSNAP_STORE");
 	a->ids = a->args + optind;
 	a->nids = argc - optind;
 	return r;
@@ -191,24 +207,84 @@ static int parse_cli(int argc, char **argv, const char *shortopts, const struct 
 /* --- list --- */
 
 static const char list_usage[] =
-	"Usage: devsnap list [OPTIONS...]\n\n"
-	"Lists the saved devcoredumps, oldest first.  '#' and NAME (or a unique\n"
-	"prefix of it) are IDs for show, export and remove; -1 is the newest.\n"
+	"Usage: devsnap list [OPTIONS...] [FIELD=VALUE...]\n\n"
+	"Lists the saved devcoredumps, oldest first.  '#' is a position in the\n"
+	"whole store, oldest first: it moves when an older dump is removed.  NAME\n"
+	"(or a unique prefix of it) never changes.  Both are IDs for show, export,\n"
+	"remove and the reader verbs; -1 is the newest, -2 the one before.\n"
+	"FIELD=VALUE keeps dumps whose FIELD is VALUE: name, driver, device (its\n"
+	"sysfs path or last component), devcd, state (present, missing), content,\n"
+	"kernel, hostname, boot_id; repeats of a field are OR'ed, fields AND'ed.\n"
 	"Exits 1 when no dump matches.\n\n"
-	"  --driver NAME   only dumps of this driver\n"
-	"  --device DEV    only dumps of this device: its sysfs path or last component\n"
-	"  --since TIME    only dumps saved at or after TIME: YYYY-MM-DD[ HH:MM[:SS]]\n"
-	"                  (local time), or -N with s, m, h, d or w (-1h: an hour ago)\n"
-	"  --json          a JSON array of their metadata, with \"index\" and \"state\"\n"
-	"  --store DIR     the store (default " STORE_DEFAULT_DIR ")\n";
+	"  -1              the newest only (as -n 1)\n"
+	"  -n N            the N newest\n"
+	"  -r, --reverse   newest first\n"
+	"  --since TIME    only dumps saved at or after TIME, --until TIME at or\n"
+	"  --until TIME    before: YYYY-MM-DD[ HH:MM[:SS]] (local time), now, today,\n"
+	"                  yesterday, or -N with a unit: -30min, -2h, -1d (as\n"
+	"                  systemd.time(7))\n"
+	"  --driver NAME   as driver=NAME;  --device DEV  as device=DEV\n"
+	"  --bytes         SIZE in bytes, not \"2.1 MiB\"\n"
+	"  --no-legend     no header line\n"
+	"  --no-pager      do not pipe into a pager ($DEVSNAP_PAGER, $PAGER, less)\n"
+	"  -q, --quiet     no message when nothing matches (the exit status says it)\n"
+	"  --json[=pretty|short|off]\n"
+	"                  a JSON array ([] for none) of their metadata, with\n"
+	"                  \"index\", \"state\" and \"time\" (ISO 8601)\n"
+	"  --store DIR     the store (default $DEVSNAP_STORE, else " STORE_DEFAULT_DIR ")\n";
+
+/* Whether e's field is value. */
+static bool field_is(const struct store_entry *e, const char *field, const char *value)
+{
+	if (!strcmp(field, "device"))
+		return !strcmp(e->device, value) || !strcmp(device_short(e->device), value);
+	if (!strcmp(field, "state"))
+		return !strcmp(state_of(e), value);
+	if (!strcmp(field, "name"))
+		return !strcmp(e->name, value);
+	if (!strcmp(field, "driver"))
+		return !strcmp(e->driver, value);
+	return !strcmp(json_get_str(e->json, field), value);
+}
 
 static bool matches(const struct store_entry *e, const struct cli *a)
 {
-	if (a->driver && strcmp(e->driver, a->driver))
-		return false;
-	if (a->device && strcmp(e->device, a->device) && strcmp(device_short(e->device), a->device))
-		return false;
-	return e->time_usec >= a->since_usec;
+	for (int i = 0; i < a->nmatches; i++) {
+		bool any = false;
+
+		for (int k = 0; k < a->nmatches && !any; k++)
+			any = a->matches[k].field == a->matches[i].field &&
+			      field_is(e, a->matches[k].field, a->matches[k].value);
+		if (!any)
+			return false;
+	}
+	return e->time_usec >= a->since_usec && e->time_usec <= a->until_usec;
+}
+
+/* The indexes (into l) of the rows list shows, in the order it shows them. */
+static int select_rows(const struct store_list *l, const struct cli *a, size_t **rows,
+		       size_t *n)
+{
+	size_t *r = calloc(l->n ? l->n : 1, sizeof(*r)), k = 0;
+
+	if (!r)
+		return log_error_errno(-ENOMEM, "cannot list the store");
+	for (size_t i = 0; i < l->n; i++)
+		if (matches(&l->entries[i], a))
+			r[k++] = i;
+	if (a->max && k > a->max) { /* the newest: the last ones */
+		memmove(r, r + (k - a->max), a->max * sizeof(*r));
+		k = a->max;
+	}
+	for (size_t i = 0; a->reverse && i < k / 2; i++) {
+		size_t t = r[i];
+
+		r[i] = r[k - 1 - i];
+		r[k - 1 - i] = t;
+	}
+	*rows = r;
+	*n = k;
+	return 0;
 }
 
 static const char *or_dash(const char *s)
@@ -218,9 +294,10 @@ static const char *or_dash(const char *s)
 
 enum { COL_INDEX, COL_TIME, COL_DEVICE, COL_DRIVER, COL_SIZE, COL_STATE, COL_NAME, COL_COUNT };
 
-/* The cells of row i (0-based) as the table prints them. */
-static void row_cells(const struct store_list *l, size_t i, const char *cell[COL_COUNT],
-		      char index[24], char t[TIME_BUF], char size[BYTES_BUF])
+/* The cells of entry i (0-based) as the table prints them. */
+static void row_cells(const struct store_list *l, size_t i, bool bytes,
+		      const char *cell[COL_COUNT], char index[24], char t[TIME_BUF],
+		      char size[24])
 {
 	const struct store_entry *e = &l->entries[i];
 
@@ -229,7 +306,9 @@ static void row_cells(const struct store_list *l, size_t i, const char *cell[COL
 	cell[COL_TIME] = local_time(e->time_usec, t);
 	cell[COL_DEVICE] = or_dash(device_short(e->device));
 	cell[COL_DRIVER] = or_dash(e->driver);
-	cell[COL_SIZE] = format_bytes(e->size, size);
+	if (bytes)
+		snprintf(size, 24, "%" PRIu64, e->size);
+	cell[COL_SIZE] = bytes ? size : format_bytes(e->size, size);
 	cell[COL_STATE] = state_of(e);
 	cell[COL_NAME] = e->name;
 }
@@ -256,46 +335,66 @@ static void print_row(const char *cell[COL_COUNT], const int width[COL_COUNT])
 	}
 }
 
-static void list_table(const struct store_list *l, const struct cli *a)
+static void list_table(const struct store_list *l, const size_t *rows, size_t n,
+		       const struct cli *a)
 {
 	static const char *const head[COL_COUNT] = { "#", "TIME", "DEVICE", "DRIVER",
 						     "SIZE", "STATE", "NAME" };
 	int width[COL_COUNT];
 	const char *cell[COL_COUNT];
-	char index[24], t[TIME_BUF], size[BYTES_BUF];
+	char index[24], t[TIME_BUF], size[24];
 
 	for (int c = 0; c < COL_COUNT; c++)
-		width[c] = cell_width(head[c]);
-	for (size_t i = 0; i < l->n; i++) {
-		if (!matches(&l->entries[i], a))
-			continue;
-		row_cells(l, i, cell, index, t, size);
+		width[c] = a->no_legend ? 0 : cell_width(head[c]);
+	for (size_t k = 0; k < n; k++) {
+		row_cells(l, rows[k], a->bytes, cell, index, t, size);
 		for (int c = 0; c < COL_COUNT; c++)
 			if (cell_width(cell[c]) > width[c])
 				width[c] = cell_width(cell[c]);
 	}
-	print_row((const char **)head, width);
-	for (size_t i = 0; i < l->n; i++)
-		if (matches(&l->entries[i], a)) {
-			row_cells(l, i, cell, index, t, size);
-			print_row(cell, width);
-		}
+	if (!a->no_legend)
+		print_row((const char **)head, width);
+	for (size_t k = 0; k < n; k++) {
+		row_cells(l, rows[k], a->bytes, cell, index, t, size);
+		print_row(cell, width);
+	}
 }
 
-static int list_json(const struct store_list *l, const struct cli *a)
+static int list_json(const struct store_list *l, const size_t *rows, size_t n)
 {
 	_cleanup_json_ struct json_object *arr = json_object_new_array();
 
-	for (size_t i = 0; i < l->n; i++) {
-		struct store_entry *e = &l->entries[i];
+	for (size_t k = 0; k < n; k++) {
+		struct store_entry *e = &l->entries[rows[k]];
 
-		if (!matches(e, a))
-			continue;
-		json_add_u64(e->json, "index", i + 1);
+		json_add_u64(e->json, "index", rows[k] + 1);
 		json_add_str(e->json, "state", state_of(e));
+		json_add_time_ns(e->json, "time", e->time_usec * 1000);
 		json_object_array_add(arr, json_object_get(e->json));
 	}
 	return json_print(arr) < 0 ? log_error_errno(-EIO, "cannot write the list") : 0;
+}
+
+/* The operands: FIELD=VALUE matches, and -1 (coredumpctl's "the newest"). */
+static int list_operands(struct cli *a)
+{
+	for (int i = 0; i < a->nids; i++) {
+		char *eq = strchr(a->ids[i], '=');
+		int r;
+
+		if (!strcmp(a->ids[i], "-1")) {
+			a->max = 1;
+			continue;
+		}
+		if (!eq || eq == a->ids[i])
+			return log_error("'%s' is no FIELD=VALUE match; see 'devsnap list --help'",
+					 a->ids[i]);
+		*eq = '\0';
+		r = add_match(a, a->ids[i], eq + 1);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 int verb_list(int argc, char **argv)
@@ -304,7 +403,14 @@ int verb_list(int argc, char **argv)
 		{ "driver", required_argument, NULL, OPT_DRIVER },
 		{ "device", required_argument, NULL, OPT_DEVICE },
 		{ "since", required_argument, NULL, OPT_SINCE },
-		{ "json", no_argument, NULL, OPT_JSON },
+		{ "until", required_argument, NULL, OPT_UNTIL },
+		{ "reverse", no_argument, NULL, 'r' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "lines", required_argument, NULL, 'n' },
+		{ "no-legend", no_argument, NULL, OPT_NO_LEGEND },
+		{ "no-pager", no_argument, NULL, OPT_NO_PAGER },
+		{ "bytes", no_argument, NULL, OPT_BYTES },
+		JSON_OPTION,
 		STORE_OPTION,
 		HELP_OPTION,
 		{}
@@ -312,39 +418,54 @@ int verb_list(int argc, char **argv)
 	_cleanup_(cli_done) struct cli a = { 0 };
 	_cleanup_store_ struct store s = { .dirfd = -1 };
 	_cleanup_store_list_ struct store_list l = { 0 };
+	_cleanup_free_ size_t *rows = NULL;
 	size_t n = 0;
-	int r = parse_cli(argc, argv, "h", options, list_usage, &a);
+	pid_t pager;
+	int r = parse_cli(argc, argv, "hn:rq", options, list_usage, &a);
 
 	if (r)
 		return r < 0 ? r : 0;
-	if (a.nids)
-		return log_error("list takes no IDs; see 'devsnap list --help'");
-	r = open_listed(a.store, &s, &l);
+	r = list_operands(&a);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < l.n; i++)
-		n += matches(&l.entries[i], &a);
-	if (!n) { /* as coredumpctl: scripts test the exit status */
-		log_error("no devcoredumps %sin %s",
-			  a.driver || a.device || a.since_usec ? "match " : "", s.path);
+	r = open_listed(a.store, &s, &l);
+	if (r == 0)
+		r = select_rows(&l, &a, &rows, &n);
+	if (r < 0)
+		return r;
+	if (!n && !a.json) { /* as coredumpctl: scripts test the exit status */
+		if (!log_quiet)
+			log_error("no devcoredumps %sin %s",
+				  l.n ? "match " : "", s.path);
 		return -ENOENT;
 	}
+	pager = a.no_pager ? 0 : pager_open();
 	if (a.json)
-		return list_json(&l, &a);
-	list_table(&l, &a);
-	return fflush(stdout) ? log_error_errno(-errno, "cannot write the list") : 0;
+		r = list_json(&l, rows, n);
+	else
+		list_table(&l, rows, n, &a);
+	if (r == 0 && fflush(stdout))
+		r = log_error_errno(-errno, "cannot write the list");
+	pager_close(pager);
+	if (r == 0 && !n) {
+		if (!log_quiet)
+			log_error("no devcoredumps %sin %s", l.n ? "match " : "", s.path);
+		r = -ENOENT;
+	}
+	return r;
 }
 
 /* --- show --- */
 
 static const char show_usage[] =
-	"Usage: devsnap show [--json] [--store DIR] ID\n\n"
+	"Usage: devsnap show [--json[=FORMAT]] [--store DIR] ID\n\n"
 	"Shows a saved dump's metadata and, for dumps 'devsnap info' reads\n"
 	"(devsnap's and Asahi's), what it shows of them, decompressing only the\n"
 	"dump's headers and notes.  ID: '#' or NAME (or a unique prefix) from\n"
 	"'devsnap list'; -1 is the newest, -2 the one before.\n\n"
-	"  --json        the metadata as JSON, with the dump's info under \"info\"\n"
-	"  --store DIR   the store (default " STORE_DEFAULT_DIR ")\n";
+	"  --json[=pretty|short|off]\n"
+	"                the metadata as JSON, with the dump's info under \"info\"\n"
+	"  --store DIR   the store (default $DEVSNAP_STORE, else " STORE_DEFAULT_DIR ")\n";
 
 /* Keys (of the summary) and values come from metadata: escaped. */
 static void field(const char *key, const char *value)
@@ -369,7 +490,8 @@ static void print_meta(const struct store *s, const struct store_entry *e, size_
 	field("Device", e->device);
 	field("Driver", e->driver);
 	field("Devcd", e->devcd);
-	snprintf(buf, sizeof(buf), "%s (%" PRIu64 " bytes)", format_bytes(e->size, a), e->size);
+	snprintf(buf, sizeof(buf), "%s (%" PRIu64 " %s)", format_bytes(e->size, a), e->size,
+		 plural(e->size, "byte", "bytes"));
 	field("Size", buf);
 	snprintf(buf, sizeof(buf), "%s (%.1f%%)", format_bytes(e->size_compressed, a),
 		 e->size ? 100.0 * (double)e->size_compressed / (double)e->size : 0.0);
@@ -503,14 +625,18 @@ static int show_text(struct store *s, const struct store_list *l, size_t i)
 
 /* The metadata object, with the dump's info under "info" where devsnap
  * reads the dump. */
-static int show_json(struct store *s, const struct store_entry *e)
+static int show_json(struct store *s, const struct store_entry *e, size_t index)
 {
 	_cleanup_json_ struct json_object *o = NULL;
 	struct dumpview v;
 	int r = json_object_deep_copy(e->json, &o, NULL) < 0 ? -ENOMEM : 0;
 
-	if (r == 0)
+	if (r == 0) {
+		json_add_u64(o, "index", index + 1);
+		json_add_str(o, "state", state_of(e));
+		json_add_time_ns(o, "time", e->time_usec * 1000);
 		r = open_shown(s, e, &v);
+	}
 	if (r == 0) {
 		json_object_object_add(o, "info", dump_info_json(&v));
 		dumpview_close(&v);
@@ -523,7 +649,7 @@ static int show_json(struct store *s, const struct store_entry *e)
 int verb_show(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "json", no_argument, NULL, OPT_JSON }, STORE_OPTION, HELP_OPTION, {}
+		JSON_OPTION, STORE_OPTION, HELP_OPTION, {}
 	};
 	_cleanup_(cli_done) struct cli a = { 0 };
 	_cleanup_store_ struct store s = { .dirfd = -1 };
@@ -538,7 +664,7 @@ int verb_show(int argc, char **argv)
 	r = open_entry(a.store, a.ids[0], &s, &l, &i);
 	if (r < 0)
 		return r;
-	r = a.json ? show_json(&s, &l.entries[i]) : show_text(&s, &l, i);
+	r = a.json ? show_json(&s, &l.entries[i], i) : show_text(&s, &l, i);
 	if (fflush(stdout))
 		return log_error_errno(-errno, "cannot write to standard output");
 	return r;
@@ -555,7 +681,7 @@ static const char export_usage[] =
 	"  -o, --output FILE  where to write it; '-': standard output; a FIFO or\n"
 	"                     character device is written into, a symlink refused\n"
 	"  --force            write to standard output even where it is a terminal\n"
-	"  --store DIR        the store (default " STORE_DEFAULT_DIR ")\n";
+	"  --store DIR        the store (default $DEVSNAP_STORE, else " STORE_DEFAULT_DIR ")\n";
 
 /* Where export's bytes go, and what they must start with. */
 struct export_sink {
@@ -647,7 +773,7 @@ static const char remove_usage[] =
 	"anything is removed: one that names nothing, or more than one dump,\n"
 	"removes nothing.  ID: '#' or NAME (or a unique prefix) from 'devsnap\n"
 	"list'; -1 is the newest.\n\n"
-	"  --store DIR   the store (default " STORE_DEFAULT_DIR ")\n";
+	"  --store DIR   the store (default $DEVSNAP_STORE, else " STORE_DEFAULT_DIR ")\n";
 
 int verb_remove(int argc, char **argv)
 {

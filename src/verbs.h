@@ -26,6 +26,8 @@ int verb_show(int argc, char **argv);
 int verb_export(int argc, char **argv);
 int verb_remove(int argc, char **argv);
 int verb_view(int argc, char **argv);
+int verb_blob(int argc, char **argv);
+int verb_debug(int argc, char **argv);
 /* verbs: add new declarations above this line */
 
 #endif /* DS_VERBS_H */

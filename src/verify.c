@@ -17,6 +17,7 @@
 #include "elf_layout.h"
 #include "escape.h"
 #include "json_out.h"
+#include "units.h"
 #include "cli.h"
 #include "log.h"
 #include "verbs.h"
@@ -296,10 +297,10 @@ static int report(struct verify *c, const struct dump_totals *t)
 		if (c->count > MAX_REPORTED)
 			print_verdict(c, "... and %u more problems", c->count - MAX_REPORTED);
 		if (c->count)
-			print_verdict(c, "%u problems", c->count);
+			print_verdict(c, "%u %s", c->count, plural(c->count, "problem", "problems"));
 		else
-			print_verdict(c, "sound: %" PRIu64 " segments, %" PRIu64 " saved",
-				      t->segments, t->saved_segments);
+			print_verdict(c, "sound: %" PRIu64 " %s, %" PRIu64 " saved", t->segments,
+				      plural(t->segments, "segment", "segments"), t->saved_segments);
 		return 0;
 	}
 	o = json_object_new_object();
@@ -358,7 +359,9 @@ int verb_verify(int argc, char **argv)
 		"Checks each dump's structure: ELF headers, segments in VA order without\n"
 		"overlaps and aligned to their page size, file data used once, notes well\n"
 		"formed, DEVSNAP totals and skipped ranges matching the segments.\n"
-		"Exit status 0 only if every dump is sound.\n";
+		"Exit status 0 only if every dump is sound.\n\n"
+		"  --json[=pretty|short|off]   one object per dump\n"
+		"  --store DIR                 where to look up store IDs\n";
 	_cleanup_(cli_json_done) struct cli_json a;
 	int r = cli_parse_json(&a, argc, argv, usage);
 

@@ -121,6 +121,7 @@ int verb_view(int argc, char **argv)
 	static const struct option options[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "svg", no_argument, NULL, 's' },
+		{ "store", required_argument, NULL, CLI_OPT_STORE },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -135,6 +136,7 @@ int verb_view(int argc, char **argv)
 		switch (c) {
 		case 'o': a.output = optarg; break;
 		case 's': a.svg = true; break;
+		case CLI_OPT_STORE: cli_set_store(optarg); break;
 		case 'h': return fputs(usage_text, stdout), 0;
 		default: return log_error("see 'devsnap view --help'");
 		}

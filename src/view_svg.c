@@ -201,7 +201,8 @@ static void header(FILE *out, const struct dumpview *v, double height)
 		fprintf(out, ": device VA 0x%" PRIx64 " \u2013 0x%" PRIx64, first.va,
 			last.va + last.memsz);
 	}
-	fprintf(out, ", %" PRIu32 " segments</text>\n", v->f.nloads);
+	fprintf(out, ", %" PRIu32 " %s</text>\n", v->f.nloads,
+		plural(v->f.nloads, "segment", "segments"));
 }
 
 static void legend(FILE *out, double y)

@@ -27,8 +27,8 @@
 		remapped: 'mapped at another physical address',
 		attributes: 'other permissions or PTE bits',
 		changed: 'the same memory, other bytes',
-		'saved-only-in-a': 'saved in A only',
-		'saved-only-in-b': 'saved in B only',
+		saved_only_in_a: 'saved in A only',
+		saved_only_in_b: 'saved in B only',
 	};
 
 	const data = JSON.parse(document.getElementById('devsnap-data').textContent);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The text parsers of the CLI and the collector: collect.conf (read from
- * a memory file), and the number, size and range syntax of the options.
+ * a memory file), and the number, size, range and time syntax of the options.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -12,6 +12,9 @@
 #include "collect_conf.h"
 #include "parse.h"
 #include "quiet_stderr.h"
+#include "timestamp.h"
+
+#define NOW_USEC 1764064471123456ull /* list --since's "now", fixed */
 
 static void parse_as_numbers(const uint8_t *data, size_t size)
 {
@@ -26,6 +29,8 @@ static void parse_as_numbers(const uint8_t *data, size_t size)
 	parse_size(s, &a);
 	if (parse_range_last(s, &a, &b) == 0 && b < a)
 		__builtin_trap(); /* never empty, never wrapped */
+	if (parse_timestamp(s, NOW_USEC, &a) == 0 && s[0] == '-' && a > NOW_USEC)
+		__builtin_trap(); /* "-SPAN" is never after now */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

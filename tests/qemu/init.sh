@@ -50,7 +50,7 @@ wait_for() {
 
 # maps --json DUMP as lines: VA PA SIZE STATE (saved, or why not)
 maps_lines() {
-	devsnap maps --json "$1" | awk -F'"' '
+	devsnap maps --json=pretty "$1" | awk -F'"' '
 		/"va":/ { va = $4 } /"pa":/ { pa = $4 }
 		/"size":/ { sz = $3; gsub(/[^0-9]/, "", sz) }
 		/"saved": true/ { print va, pa, sz, "saved" }
