@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -544,6 +545,7 @@ static int head_memfd(struct store *s, const struct store_entry *e)
 	_cleanup_(unmapp) struct mapping m = { .len = e->size };
 	uint64_t pos = 0, want = 1 << 16;
 	struct ds_dump_file f;
+	struct stat st;
 	const void *buf;
 	size_t n;
 	int r;
@@ -552,6 +554,13 @@ static int head_memfd(struct store *s, const struct store_entry *e)
 		return zfd;
 	if (e->size < 4 || e->size > SIZE_MAX)
 		return -EMEDIUMTYPE;
+	if (fstat(zfd, &st) < 0)
+		return log_error_errno(-errno, "cannot read %s.zst", e->name);
+	if (e->size / ZSTD_MAX_EXPANSION > (uint64_t)st.st_size) {
+		log_error("%s.zst (%" PRIu64 " bytes) cannot hold the %" PRIu64
+			  " bytes its metadata says", e->name, (uint64_t)st.st_size, e->size);
+		return -EBADMSG;
+	}
 	mfd = memfd_create("devsnap-show", MFD_CLOEXEC);
 	if (mfd < 0 || ftruncate(mfd, (off_t)e->size) < 0)
 		return log_error_errno(-errno, "cannot make room to read %s", e->name);

@@ -12,6 +12,11 @@
 
 #include "store.h"
 
+/* The most bytes one byte of a zstd frame can stand for: a 4-byte RLE
+ * block (3-byte header, 1 byte) holds at most 128 KiB.  A .zst of N bytes
+ * cannot hold more than N times this, whatever its metadata says. */
+#define ZSTD_MAX_EXPANSION (128 * 1024 / 4)
+
 /* A zstd stream read from fd, handed out in chunks. */
 struct unzstd {
 	int fd;

@@ -161,6 +161,9 @@ bomb "$t/a.packed" 4611686018427387904
 check "a real dump, 2^62 in its metadata: one line, nothing reserved" fails 1 \
 	"$name.zst holds 20480 bytes, its metadata says 4611686018427387904" \
 	env DEVSNAP_STORE="$s" "$devsnap" info -1
+check "... and show: one line, no room made for it" fails 1 \
+	"$name.zst ([0-9]* bytes) cannot hold the 4611686018427387904 bytes its metadata says" \
+	env DEVSNAP_STORE="$s" "$devsnap" show -1
 check "bombs leave nothing behind in the store" sh -c 'ls -A "$0" | diff - "$1"' "$s" "$t/store.before"
 bomb "$t/a.packed" 20480
 check "the entry restored reads again" works "Segments: 4, 3 saved" \
