@@ -3,9 +3,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "log.h"
@@ -147,9 +150,34 @@ static void parse_line(struct collect_conf *c, const char *where, char *line, bo
 		*eq = '\0', set_key(c, where, line, eq + 1);
 }
 
+#define CONF_SIZE_MAX (1 << 20) /* far past any collect.conf: a bound on what is read */
+
+/* The configuration, if it is a regular file of a configuration's size: a
+ * FIFO or device there would block or feed the collector without end. */
+static FILE *open_conf(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0)
+		st.st_mode = 0;
+	if (!S_ISREG(st.st_mode) || st.st_size > CONF_SIZE_MAX) {
+		close(fd);
+		errno = S_ISREG(st.st_mode) ? EFBIG : EBADFD;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f)
+		close(fd);
+	return f;
+}
+
 int collect_conf_load(struct collect_conf *c, const char *path, bool must_exist)
 {
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	_cleanup_fclose_ FILE *f = open_conf(path);
 	_cleanup_free_ char *line = NULL;
 	bool in_collect = false;
 	size_t cap = 0;
@@ -158,6 +186,10 @@ int collect_conf_load(struct collect_conf *c, const char *path, bool must_exist)
 
 	if (!f && errno == ENOENT && !must_exist)
 		return 0;
+	if (!f && errno == EBADFD) {
+		log_error("the configuration %s is not a regular file: not read", path);
+		return -EBADFD;
+	}
 	if (!f)
 		return log_error_errno(-errno, "cannot read the configuration %s", path);
 	while (getline(&line, &cap, f) >= 0) {

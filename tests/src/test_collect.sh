@@ -503,5 +503,18 @@ else
 fi
 chmod 0700 "$t"
 
+# collect.conf must be a regular file of a configuration's size: a FIFO
+# there once blocked the collector, and a huge file was read whole.
+mkfifo "$t/conf.fifo"
+check "collect.conf a FIFO: exit 1 at once, saying so" sh -c \
+	'timeout 10 "$1" collect --once --sysfs "$2" --store "$3" --config "$4" 2>"$5";
+	 test $? = 1 && grep -q "the configuration $4 is not a regular file" "$5"' \
+	- "$devsnap" "$pub/sys" "$t/store-conf" "$t/conf.fifo" "$t/conf.err"
+head -c 2M /dev/zero >"$t/big.conf"
+check "collect.conf of 2 MiB: refused, File too large" sh -c \
+	'"$1" collect --once --sysfs "$2" --store "$3" --config "$4" 2>"$5";
+	 test $? = 1 && grep -q "cannot read the configuration $4: File too large" "$5"' \
+	- "$devsnap" "$pub/sys" "$t/store-conf" "$t/big.conf" "$t/conf.err"
+
 check "collect --help" sh -c '"$1" collect --help | grep -q "^Usage: devsnap collect"' - "$devsnap"
 echo "1..$n"
