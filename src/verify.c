@@ -3,7 +3,8 @@
  * devsnap verify: structural checks beyond what reading needs.  The parser
  * already refuses what cannot be read safely; verify also wants what a
  * sound producer writes: segments in VA order that do not overlap, aligned
- * to their page size, file data that overlaps nothing, and DEVSNAP notes
+ * to their page size, file data shared only by segments of the same
+ * physical addresses, and DEVSNAP notes
  * whose totals and skipped ranges agree with the segments.
  */
 #include <inttypes.h>
@@ -121,7 +122,17 @@ static void check_order(struct verify *c)
 
 struct extent {
 	uint64_t start, end;
+	uint64_t pa; /* of the first byte; headers have none */
+	bool has_pa;
 };
+
+/* Two segments may share file bytes only where those bytes are the same
+ * physical addresses in both (docs/dump-format.md): the same p_offset -
+ * p_paddr.  Headers share with nothing. */
+static bool same_bytes(const struct extent *a, const struct extent *b)
+{
+	return a->has_pa && b->has_pa && a->pa - a->start == b->pa - b->start;
+}
 
 static int by_start(const void *a, const void *b)
 {
@@ -141,17 +152,22 @@ static int check_file_extents(struct verify *c)
 
 	if (!e)
 		return log_error_errno(-ENOMEM, "cannot check %s", c->v->path);
-	e[n++] = (struct extent){ 0, f->phoff + (uint64_t)f->phnum * 56 };
+	e[n++] = (struct extent){ .end = f->phoff + (uint64_t)f->phnum * 56 };
 	for (uint32_t i = 0; i < f->nloads; i++) {
 		ds_dump_load(f, i, &l);
 		if (l.filesz)
-			e[n++] = (struct extent){ l.offset, l.offset + l.filesz };
+			e[n++] = (struct extent){ l.offset, l.offset + l.filesz, l.pa, true };
 	}
 	qsort(e, n, sizeof(*e), by_start);
-	for (size_t i = 1; i < n; i++)
-		if (e[i].start < e[i - 1].end)
+	/* Against the extent reaching furthest so far: any earlier one that
+	 * overlaps e[i] ends before it does, so it overlaps too. */
+	for (size_t i = 1, far = 0; i < n; i++) {
+		if (e[i].start < e[far].end && !same_bytes(&e[i], &e[far]))
 			problem(c, "file bytes 0x%" PRIx64 "-0x%" PRIx64 " are used twice",
-				e[i].start, e[i - 1].end < e[i].end ? e[i - 1].end : e[i].end);
+				e[i].start, e[far].end < e[i].end ? e[far].end : e[i].end);
+		if (e[i].end > e[far].end)
+			far = i;
+	}
 	return 0;
 }
 
@@ -260,8 +276,9 @@ int verb_verify(int argc, char **argv)
 	static const char usage[] =
 		"Usage: devsnap verify [--json] DUMP...\n\n"
 		"Checks each dump's structure: ELF headers, segments in VA order without\n"
-		"overlaps and aligned to their page size, file data used once, notes well\n"
-		"formed, DEVSNAP totals and skipped ranges matching the segments.\n"
+		"overlaps and aligned to their page size, file data used once (or shared by\n"
+		"segments of the same physical addresses), notes well formed, DEVSNAP totals\n"
+		"and skipped ranges matching the segments.\n"
 		"Exit status 0 only if every dump is sound.\n";
 	_cleanup_(cli_json_done) struct cli_json a;
 	int r = cli_parse_json(&a, argc, argv, usage);
