@@ -64,7 +64,7 @@ int main(int argc, char **argv)
 	static const struct ds_dump_info info = {
 	    .device = "bench", .driver = "bench", .reason = "bench"};
 	struct ds_segment *segs = calloc(NSEGS, sizeof(*segs));
-	uint32_t *index = calloc(NSEGS, sizeof(*index)); /* as capture: shared pages once */
+	struct ds_share_entry *index = calloc(NSEGS, sizeof(*index)); /* as capture: shared pages once */
 	struct ds_dump_writer w = { .info = &info, .nsegs = NSEGS, .read_data = from_memory,
 				    .index = index, .index_cap = NSEGS };
 	const char *dir = argc > 1 ? argv[1] : ".";

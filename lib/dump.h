@@ -66,6 +66,13 @@ struct ds_dump_info {
 	uint16_t e_machine;  /* the device processor's EM_*, or EM_NONE */
 };
 
+/* The writer's index: a saved segment's PA range while the layout is
+ * computed, then (seg only) the segments holding bytes, in file order. */
+struct ds_share_entry {
+	uint64_t pa, last;
+	uint32_t seg;
+};
+
 struct ds_dump_writer {
 	/* Inputs, owned by the caller; segments sorted by VA. */
 	const struct ds_dump_info *info;
@@ -81,7 +88,7 @@ struct ds_dump_writer {
 	 * it, a saved segment whose PA range lies inside another saved
 	 * segment's points at that one's file bytes instead of holding a copy
 	 * (docs/dump-format.md).  NULL: every saved segment has its own. */
-	uint32_t *index;
+	struct ds_share_entry *index;
 	size_t index_cap;
 
 	/* Layout, filled by ds_dump_layout. */

@@ -14,9 +14,10 @@
  * Sets shared on each saved segment whose PA range lies wholly inside one
  * other saved segment's, and puts that segment's index (one that is not
  * shared itself) in its file_offset; clears shared on every other segment.
- * index: room for nsegs entries, left holding the saved segments sorted
- * by PA.  O(n log n), no memory but index.  Returns the segments shared.
+ * index: room for nsegs entries, left holding the saved segments' ranges
+ * sorted by PA.  O(n log n), no memory but index.  Returns the segments
+ * shared.
  */
-size_t ds_dump_find_shared(struct ds_segment *segs, size_t nsegs, uint32_t *index);
+size_t ds_dump_find_shared(struct ds_segment *segs, size_t nsegs, struct ds_share_entry *index);
 
 #endif /* DS_DUMP_SHARE_H */

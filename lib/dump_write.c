@@ -121,7 +121,7 @@ static void place_shared(struct ds_dump_writer *w)
 			s->file_offset = w->segs[s->file_offset].file_offset +
 					 (s->pa - w->segs[s->file_offset].pa);
 		else if (s->skip == DS_SAVED)
-			w->index[w->nholders++] = (uint32_t)i;
+			w->index[w->nholders++].seg = (uint32_t)i;
 	}
 }
 
@@ -376,7 +376,7 @@ static size_t nholders(const struct ds_dump_writer *w)
 
 static const struct ds_segment *holder(const struct ds_dump_writer *w, size_t i)
 {
-	return &w->segs[w->index ? w->index[i] : i];
+	return &w->segs[w->index ? w->index[i].seg : i];
 }
 
 /* The last holder whose data starts at or before off. */

@@ -40,7 +40,7 @@ struct capture {
 	struct seglist segs;
 	struct ds_dump_info info;
 	struct ds_dump_writer writer;
-	uint32_t *index; /* the writer's: each physical range stored once */
+	struct ds_share_entry *index; /* the writer's: each physical range stored once */
 	uint64_t bad_pa; /* where the source last failed a read */
 };
 

@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 	size_t extra = argc > 3 && !aliases ? strtoul(argv[3], NULL, 0) : 0;
 	size_t n = 3 + extra + (aliases ? 3 : 0);
 	struct ds_segment *segs = calloc(n, sizeof(*segs));
-	uint32_t *index = calloc(n, sizeof(*index));
+	struct ds_share_entry *index = calloc(n, sizeof(*index));
 	struct ds_dump_writer w = { .info = &info, .blobs = &blob, .nblobs = 1, .read_data = fill,
 				    .index = index, .index_cap = n };
 	static uint8_t chunk[1 << 20];

@@ -300,7 +300,7 @@ static void aliases_share_offsets_and_an_unrelated_pa_does_not(void **state)
 		page(0x50000, 0x8ffff000, 2 * K4), /* half over the last: its own copy */
 		page(0x60000, 0x80000000, K4),     /* same PA, not saved */
 	};
-	uint32_t index[DS_ARRAY_SIZE(s)];
+	struct ds_share_entry index[DS_ARRAY_SIZE(s)];
 	unsigned reads = 0;
 	uint64_t size_a, size_b;
 	uint8_t *a, *b;
@@ -342,7 +342,7 @@ static void an_alias_of_a_blocks_sub_range_points_into_the_block(void **state)
 		page(0x200000, 0x200000, 0x200000),
 		page(0x400000, 0x3ff000, 2 * K4), /* the block's last page and the next */
 	};
-	uint32_t index[DS_ARRAY_SIZE(s)];
+	struct ds_share_entry index[DS_ARRAY_SIZE(s)];
 	unsigned reads = 0;
 	uint64_t size;
 	uint8_t *d;
@@ -367,7 +367,7 @@ static void the_index_bound_is_checked_and_no_index_shares_nothing(void **state)
 {
 	struct ds_dump_writer w = make_writer();
 	struct ds_segment s[] = { page(0x10000, 0x80000000, K4), page(0x20000, 0x80000000, K4) };
-	uint32_t index[2];
+	struct ds_share_entry index[2];
 
 	w.segs = s;
 	w.nsegs = 2;
@@ -388,7 +388,7 @@ static void a_page_mapped_65536_times_is_stored_once(void **state)
 	enum { N = 65536 };
 	struct ds_dump_writer w = make_writer();
 	struct ds_segment *s = calloc(N, sizeof(*s));
-	uint32_t *index = calloc(N, sizeof(*index));
+	struct ds_share_entry *index = calloc(N, sizeof(*index));
 	unsigned reads = 0;
 	uint64_t size;
 	uint8_t *d;
@@ -415,6 +415,58 @@ static void a_page_mapped_65536_times_is_stored_once(void **state)
 	free(s);
 }
 
+/* Against the definition, on 3000 segments of 1-4 pages at 64 PAs in
+ * shuffled order: shared exactly when another saved range holds it (of
+ * equal ranges, the first), and pointing into a holder at its own PA. */
+static void sharing_matches_the_definition_on_shuffled_ranges(void **state)
+{
+	enum { N = 3000 };
+	struct ds_dump_writer w = make_writer();
+	struct ds_segment *s = calloc(N, sizeof(*s));
+	struct ds_share_entry *index = calloc(N, sizeof(*index));
+	unsigned seed = 12345, expected = 0;
+
+	assert_non_null(s);
+	assert_non_null(index);
+	for (size_t i = 0; i < N; i++) {
+		seed = seed * 1103515245 + 12345;
+		s[i] = page(0x100000000ULL + i * 0x10000, ((seed >> 8) % 64) * K4,
+			    (1 + (seed >> 20) % 4) * K4);
+		s[i].skip = (seed >> 28) % 8 == 0 ? DS_SKIP_BUDGET : DS_SAVED;
+	}
+	w.segs = s;
+	w.nsegs = N;
+	w.index = index;
+	w.index_cap = N;
+	assert_int_equal(ds_dump_layout(&w), 0);
+	for (size_t i = 0; i < N; i++) {
+		bool held = false;
+
+		for (size_t j = 0; j < N && s[i].skip == DS_SAVED && !held; j++)
+			held = j != i && s[j].skip == DS_SAVED && s[j].pa <= s[i].pa &&
+			       s[j].pa + s[j].size >= s[i].pa + s[i].size &&
+			       (s[j].pa != s[i].pa || s[j].size != s[i].size || j < i);
+		assert_int_equal(s[i].shared, held);
+		expected += held;
+	}
+	assert_int_equal(w.nshared, expected);
+	for (size_t i = 0; i < N; i++) {
+		size_t j = 0;
+
+		if (!s[i].shared)
+			continue;
+		for (; j < N; j++) /* the holder whose bytes it points into */
+			if (!s[j].shared && s[j].skip == DS_SAVED &&
+			    s[i].file_offset - s[j].file_offset < s[j].size)
+				break;
+		assert_true(j < N);
+		assert_int_equal(s[i].file_offset - s[j].file_offset, s[i].pa - s[j].pa);
+		assert_true(s[i].pa + s[i].size <= s[j].pa + s[j].size);
+	}
+	free(index);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -429,6 +481,7 @@ int main(void)
 		cmocka_unit_test(an_alias_of_a_blocks_sub_range_points_into_the_block),
 		cmocka_unit_test(the_index_bound_is_checked_and_no_index_shares_nothing),
 		cmocka_unit_test(a_page_mapped_65536_times_is_stored_once),
+		cmocka_unit_test(sharing_matches_the_definition_on_shuffled_ranges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
