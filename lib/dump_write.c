@@ -137,10 +137,10 @@ int ds_dump_layout(struct ds_dump_writer *w)
 	w->shdr_off = w->nphdrs >= PN_XNUM ? w->phdr_off + (uint64_t)w->nphdrs * ELF_PHDR_SIZE : 0;
 	w->notes_off =
 	    w->phdr_off + (uint64_t)w->nphdrs * ELF_PHDR_SIZE + (w->shdr_off ? ELF_SHDR_SIZE : 0);
-	/* Count the skipped segments first: the SKIPPED note's size needs it. */
 	w->nshared = w->nholders = 0;
 	if (w->index && w->index_cap < w->nsegs)
 		return -EINVAL;
+	/* Count the skipped segments first: the SKIPPED note's size needs it. */
 	r = layout_segments(w, 0);
 	if (r < 0)
 		return r;
