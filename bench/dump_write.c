@@ -64,13 +64,15 @@ int main(int argc, char **argv)
 	static const struct ds_dump_info info = {
 	    .device = "bench", .driver = "bench", .reason = "bench"};
 	struct ds_segment *segs = calloc(NSEGS, sizeof(*segs));
-	struct ds_dump_writer w = { .info = &info, .nsegs = NSEGS, .read_data = from_memory };
+	struct ds_share_entry *index = calloc(NSEGS, sizeof(*index)); /* as capture: shared pages once */
+	struct ds_dump_writer w = { .info = &info, .nsegs = NSEGS, .read_data = from_memory,
+				    .index = index, .index_cap = NSEGS };
 	const char *dir = argc > 1 ? argv[1] : ".";
 	char path[4096], copy[4096];
 	double best = 1e9, best_cp = 1e9;
 
 	data = malloc((size_t)NSEGS * SEG);
-	if (!segs || !data)
+	if (!segs || !index || !data)
 		return 1;
 	for (size_t i = 0; i < (size_t)NSEGS * SEG; i += 4096)
 		memset(data + i, (int)(i >> 12), 4096);
@@ -93,6 +95,7 @@ int main(int argc, char **argv)
 	unlink(path);
 	bench_report("dump_write_1g", best, "s", best_cp, best, best_cp);
 	free(data);
+	free(index);
 	free(segs);
 	return 0;
 }

@@ -43,6 +43,7 @@ struct ds_segment {
 	uint8_t page_shift;
 	struct ds_attrs attrs;
 	uint8_t skip;         /* enum ds_skip_reason */
+	uint8_t shared;       /* set by ds_dump_layout: the bytes are another segment's */
 	uint64_t file_offset; /* set by ds_dump_layout; 0 when not saved */
 };
 
@@ -73,6 +74,13 @@ struct ds_dump_info {
 	const struct ds_dump_pci *pci; /* NULL: not a PCI function's IOMMU domain */
 };
 
+/* The writer's index: a saved segment's PA range while the layout is
+ * computed, then (seg only) the segments holding bytes, in file order. */
+struct ds_share_entry {
+	uint64_t pa, last;
+	uint32_t seg;
+};
+
 struct ds_dump_writer {
 	/* Inputs, owned by the caller; segments sorted by VA. */
 	const struct ds_dump_info *info;
@@ -84,18 +92,28 @@ struct ds_dump_writer {
 	int (*read_data)(void *opaque, const struct ds_segment *seg, uint64_t off,
 			 void *buf, size_t len);
 	void *opaque;
+	/* Optional, room for nsegs entries, kept as long as the writer: with
+	 * it, a saved segment whose PA range lies inside another saved
+	 * segment's points at that one's file bytes instead of holding a copy
+	 * (docs/dump-format.md).  NULL: every saved segment has its own. */
+	struct ds_share_entry *index;
+	size_t index_cap;
 
 	/* Layout, filled by ds_dump_layout. */
 	uint64_t phdr_off, shdr_off, notes_off, notes_size, data_off, size;
 	uint64_t mapped_bytes, saved_bytes;
+	uint64_t file_bytes; /* page data in the file: saved_bytes less what is shared */
 	uint32_t nphdrs;   /* including PT_NOTE */
 	uint32_t nskipped; /* segments not saved */
+	uint32_t nshared;  /* saved segments pointing at another's bytes */
+	uint32_t nholders; /* with an index: segments holding bytes, listed in it */
 	uint32_t info_size, skipped_size; /* note descs */
 };
 
 /* Computes the layout and each segment's file_offset; 0, -EINVAL
  * (unsorted or overlapping segments, sizes not 4K multiples, a segment
- * wrapping past 2^64; one may end exactly there) or -EOVERFLOW (a note or
+ * wrapping past 2^64; one may end exactly there; an index with room for
+ * fewer than nsegs entries) or -EOVERFLOW (a note or
  * the segment count past what ELF can hold, or the file past 2^64 bytes). */
 int ds_dump_layout(struct ds_dump_writer *w);
 

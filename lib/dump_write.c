@@ -9,6 +9,7 @@
  *   ELF header | PT_NOTE, PT_LOAD... | [section header 0] | notes | pad | data
  */
 #include "dump.h"
+#include "dump_share.h"
 #include "elf_layout.h"
 
 #define DATA_ALIGN 4096ULL
@@ -70,7 +71,8 @@ static uint64_t blob_desc_size(const struct ds_blob *b)
 
 /* Checks the segments, gives each its file offset, totals what is saved.
  * Compares last addresses, never ends: a segment may end at 2^64, and
- * then nothing may follow it. */
+ * then nothing may follow it.  A shared segment's file_offset names its
+ * holder until place_shared() makes it an offset. */
 static int layout_segments(struct ds_dump_writer *w, uint64_t data_off)
 {
 	uint64_t cursor = data_off, prev_last = 0;
@@ -87,8 +89,12 @@ static int layout_segments(struct ds_dump_writer *w, uint64_t data_off)
 		prev_last = s->va + (s->size - 1);
 		if (w->mapped_bytes + s->size < w->mapped_bytes)
 			return -EOVERFLOW;
-		s->file_offset = cursor;
 		w->mapped_bytes += s->size;
+		if (w->index && s->shared) {
+			w->saved_bytes += s->size;
+			continue;
+		}
+		s->file_offset = cursor;
 		if (s->skip == DS_SAVED) {
 			if (cursor + s->size < cursor)
 				return -EOVERFLOW; /* the file would pass 2^64 bytes */
@@ -99,7 +105,24 @@ static int layout_segments(struct ds_dump_writer *w, uint64_t data_off)
 		}
 	}
 	w->size = cursor;
+	w->file_bytes = cursor - data_off;
 	return 0;
+}
+
+/* With an index: shared segments point into their holders' bytes, and
+ * the index lists the holders in file order for ds_dump_read. */
+static void place_shared(struct ds_dump_writer *w)
+{
+	w->nholders = 0;
+	for (size_t i = 0; i < w->nsegs; i++) {
+		struct ds_segment *s = &w->segs[i];
+
+		if (s->shared)
+			s->file_offset = w->segs[s->file_offset].file_offset +
+					 (s->pa - w->segs[s->file_offset].pa);
+		else if (s->skip == DS_SAVED)
+			w->index[w->nholders++].seg = (uint32_t)i;
+	}
 }
 
 int ds_dump_layout(struct ds_dump_writer *w)
@@ -114,10 +137,15 @@ int ds_dump_layout(struct ds_dump_writer *w)
 	w->shdr_off = w->nphdrs >= PN_XNUM ? w->phdr_off + (uint64_t)w->nphdrs * ELF_PHDR_SIZE : 0;
 	w->notes_off =
 	    w->phdr_off + (uint64_t)w->nphdrs * ELF_PHDR_SIZE + (w->shdr_off ? ELF_SHDR_SIZE : 0);
+	w->nshared = w->nholders = 0;
+	if (w->index && w->index_cap < w->nsegs)
+		return -EINVAL;
 	/* Count the skipped segments first: the SKIPPED note's size needs it. */
 	r = layout_segments(w, 0);
 	if (r < 0)
 		return r;
+	if (w->index)
+		w->nshared = (uint32_t)ds_dump_find_shared(w->segs, w->nsegs, w->index);
 	skipped = SKIPPED_HEADER + (uint64_t)w->nskipped * SKIPPED_ENTRY;
 	if (info > 0xffffffffULL || skipped > 0xffffffffULL)
 		return -EOVERFLOW;
@@ -131,7 +159,10 @@ int ds_dump_layout(struct ds_dump_writer *w)
 	}
 	w->notes_size = notes;
 	w->data_off = ds_align_up(w->notes_off + notes, DATA_ALIGN);
-	return layout_segments(w, w->data_off);
+	r = layout_segments(w, w->data_off);
+	if (r == 0 && w->index)
+		place_shared(w);
+	return r;
 }
 
 /* Copies the part of a generated piece that falls in the read window. */
@@ -350,16 +381,27 @@ static void put_notes(const struct ds_dump_writer *w, struct window *win)
 	window_put(win, NULL, w->data_off - win->pos); /* padding to the data */
 }
 
-/* The saved segment holding file offset off (data region only). */
-/* The last segment whose data starts at or before off. */
+/* The segments whose file offsets rise with the file: with an index, the
+ * holders it lists; without, every segment (the unsaved hold nothing). */
+static size_t nholders(const struct ds_dump_writer *w)
+{
+	return w->index ? w->nholders : w->nsegs;
+}
+
+static const struct ds_segment *holder(const struct ds_dump_writer *w, size_t i)
+{
+	return &w->segs[w->index ? w->index[i].seg : i];
+}
+
+/* The last holder whose data starts at or before off. */
 static size_t segment_index_at(const struct ds_dump_writer *w, uint64_t off)
 {
-	size_t lo = 0, hi = w->nsegs;
+	size_t lo = 0, hi = nholders(w);
 
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (w->segs[mid].file_offset <= off)
+		if (holder(w, mid)->file_offset <= off)
 			lo = mid;
 		else
 			hi = mid;
@@ -373,8 +415,8 @@ static size_t segment_index_at(const struct ds_dump_writer *w, uint64_t off)
 static const struct ds_segment *saved_segment(const struct ds_dump_writer *w, size_t *i,
 					      uint64_t off)
 {
-	for (; *i < w->nsegs; (*i)++) {
-		const struct ds_segment *s = &w->segs[*i];
+	for (; *i < nholders(w); (*i)++) {
+		const struct ds_segment *s = holder(w, *i);
 
 		if (s->skip == DS_SAVED && off - s->file_offset < s->size)
 			return off >= s->file_offset ? s : NULL;
@@ -385,7 +427,7 @@ static const struct ds_segment *saved_segment(const struct ds_dump_writer *w, si
 static int put_data(const struct ds_dump_writer *w, struct window *win)
 {
 	uint64_t off = win->start > w->data_off ? win->start : w->data_off;
-	size_t i = w->nsegs ? segment_index_at(w, off) : 0;
+	size_t i = nholders(w) ? segment_index_at(w, off) : 0;
 
 	while (off < win->end && off < w->size) {
 		const struct ds_segment *s = saved_segment(w, &i, off);

@@ -163,13 +163,19 @@ static int read_data(void *opaque, const struct ds_segment *seg, uint64_t off, v
 	return r;
 }
 
+/* The index lets the writer store each physical range once: a page
+ * mapped at many VAs is read from the source and written only once. */
 static int layout(struct capture *c)
 {
 	int r;
 
+	c->index = reallocarray(NULL, c->segs.n ? c->segs.n : 1, sizeof(*c->index));
+	if (!c->index)
+		return log_error_errno(-ENOMEM, "cannot lay out a dump of %zu segments", c->segs.n);
 	c->writer = (struct ds_dump_writer){
 		.info = &c->info, .segs = c->segs.segs, .nsegs = c->segs.n,
 		.read_data = read_data, .opaque = c,
+		.index = c->index, .index_cap = c->segs.n,
 	};
 	r = ds_dump_layout(&c->writer);
 	if (r < 0)
@@ -283,6 +289,8 @@ int capture_write(struct capture *c, const char *path, bool progress)
 
 void capture_free(struct capture *c)
 {
+	free(c->index);
+	c->index = NULL;
 	seglist_free(&c->segs);
 }
 
@@ -291,9 +299,13 @@ void capture_print_summary(const struct capture *c, const char *path)
 	const struct ds_snapshot_totals *t = &c->snap.totals;
 	char a[BYTES_BUF], b[BYTES_BUF];
 
-	printf("%s: %s tables, %llu %s, %s mapped, %s saved\n", path, c->pt.fmt->name,
+	printf("%s: %s tables, %llu %s, %s mapped, %s saved", path, c->pt.fmt->name,
 	       (unsigned long long)c->segs.n, plural(c->segs.n, "segment", "segments"),
 	       format_bytes(t->mapped, a), format_bytes(t->saved, b));
+	if (c->writer.nshared)
+		printf(" (%s in the file: %u %s share pages)", format_bytes(c->writer.file_bytes, a),
+		       c->writer.nshared, plural(c->writer.nshared, "alias", "aliases"));
+	putchar('\n');
 	for (unsigned why = DS_SAVED + 1; why < DS_SKIP_REASON_COUNT; why++)
 		if (t->skipped[why])
 			printf("  skipped %s: %s\n", ds_skip_reason_name(why),

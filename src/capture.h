@@ -42,6 +42,7 @@ struct capture {
 	struct seglist segs;
 	struct ds_dump_info info;
 	struct ds_dump_writer writer;
+	struct ds_share_entry *index; /* the writer's: each physical range stored once */
 	uint64_t bad_pa; /* where the source last failed a read */
 };
 

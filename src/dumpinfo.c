@@ -2,13 +2,16 @@
 #include "dumpinfo.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "cleanup.h"
 #include "escape.h"
 #include "json_out.h"
+#include "log.h"
 #include "units.h"
 
 #define INFO_UPPER_HALF 1u /* ds_note_info.flags: the tables map the upper half */
@@ -39,6 +42,51 @@ void dump_totals(const struct dumpview *v, struct dump_totals *t)
 		if (l->filesz < l->memsz)
 			t->skipped[skip_index(v, l)] += l->memsz - l->filesz;
 	}
+}
+
+struct file_extent {
+	uint64_t start, end;
+};
+
+/* Start up, then end down: a segment sharing another's bytes comes after it. */
+static int by_offset(const void *a, const void *b)
+{
+	const struct file_extent *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->end > y->end ? -1 : x->end < y->end;
+}
+
+/* Page data the file holds (saved extents merged) and the segments whose
+ * bytes lie inside another's: what sharing pages saved. */
+static int file_sharing(const struct dumpview *v, struct dump_sharing *sh)
+{
+	_cleanup_free_ struct file_extent *e = calloc(v->f.nloads ? v->f.nloads : 1, sizeof(*e));
+	uint64_t end = 0;
+	size_t n = 0;
+
+	*sh = (struct dump_sharing){ 0 };
+	if (!e)
+		return log_error_errno(-ENOMEM, "cannot total the file bytes of %s", v->path);
+	for (uint32_t i = 0; i < v->f.nloads; i++) {
+		const struct ds_dump_load *l = &v->loads[i]; /* ds_dump_load() scans: O(n) a call */
+
+		if (l->filesz)
+			e[n++] = (struct file_extent){ l->offset, l->offset + l->filesz };
+	}
+	qsort(e, n, sizeof(*e), by_offset);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t from = e[i].start > end ? e[i].start : end;
+
+		if (e[i].end <= from) {
+			sh->aliases++; /* wholly inside bytes counted already */
+			continue;
+		}
+		sh->in_file += e[i].end - from;
+		end = e[i].end;
+	}
+	return 0;
 }
 
 static const char *skip_name(unsigned i)
@@ -151,14 +199,19 @@ static void print_rtkit(const struct dumpview *v)
 
 static void print_totals(const struct dumpview *v)
 {
+	struct dump_sharing sh;
 	struct dump_totals t;
-	char a[BYTES_BUF];
+	char a[BYTES_BUF], b[BYTES_BUF];
 	bool any = false;
 
 	dump_totals(v, &t);
 	print_field("Segments", "%" PRIu64 ", %" PRIu64 " saved", t.segments, t.saved_segments);
 	print_field("Mapped", "%s", format_bytes(t.mapped, a));
-	print_field("Saved", "%s", format_bytes(t.saved, a));
+	if (file_sharing(v, &sh) == 0 && sh.aliases)
+		print_field("Saved", "%s (%s in the file: %" PRIu64 " aliases share pages)",
+			    format_bytes(t.saved, a), format_bytes(sh.in_file, b), sh.aliases);
+	else
+		print_field("Saved", "%s", format_bytes(t.saved, a));
 	printf("%14s:", "Skipped");
 	for (unsigned i = 1; i <= DS_SKIP_REASON_COUNT; i++)
 		if (t.skipped[i]) {
@@ -305,6 +358,7 @@ static struct json_object *json_rtkit(const struct dumpview *v)
 static struct json_object *json_totals(const struct dumpview *v)
 {
 	struct json_object *o = json_object_new_object(), *skipped = json_object_new_object();
+	struct dump_sharing sh;
 	struct dump_totals t;
 
 	dump_totals(v, &t);
@@ -312,6 +366,10 @@ static struct json_object *json_totals(const struct dumpview *v)
 	json_add_u64(o, "saved_segments", t.saved_segments);
 	json_add_u64(o, "mapped", t.mapped);
 	json_add_u64(o, "saved", t.saved);
+	if (file_sharing(v, &sh) == 0) {
+		json_add_u64(o, "in_file", sh.in_file);
+		json_add_u64(o, "aliases", sh.aliases);
+	}
 	for (unsigned i = 1; i <= DS_SKIP_REASON_COUNT; i++)
 		if (t.skipped[i])
 			json_add_u64(skipped, skip_name(i), t.skipped[i]);

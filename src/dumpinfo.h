@@ -15,6 +15,13 @@ struct dump_totals {
 
 void dump_totals(const struct dumpview *v, struct dump_totals *t);
 
+/* What sharing pages saved (docs/dump-format.md): page data in the file,
+ * and the saved segments whose bytes lie inside another's. */
+struct dump_sharing {
+	uint64_t in_file;
+	uint64_t aliases;
+};
+
 /* The summary: producer, device, format, time, totals, notes; as an
  * aligned list or, with json, one JSON object.  0 or -errno. */
 int dump_info_print(const struct dumpview *v, bool json);

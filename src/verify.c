@@ -3,7 +3,8 @@
  * devsnap verify: structural checks beyond what reading needs.  The parser
  * already refuses what cannot be read safely; verify also wants what a
  * sound producer writes: segments in VA order that do not overlap, aligned
- * to their page size, file data that overlaps nothing, and DEVSNAP notes
+ * to their page size, file data shared only by segments of the same
+ * physical addresses, and DEVSNAP notes
  * whose totals and skipped ranges agree with the segments.
  */
 #include <inttypes.h>
@@ -128,7 +129,17 @@ struct extent {
 	uint64_t start, end;
 	const char *what;
 	uint64_t va; /* of the segment whose data it is */
+	uint64_t pa; /* of the first byte; headers and notes have none */
+	bool has_pa;
 };
+
+/* Two segments may share file bytes only where those bytes are the same
+ * physical addresses in both (docs/dump-format.md): the same p_offset -
+ * p_paddr.  Headers share with nothing. */
+static bool same_bytes(const struct extent *a, const struct extent *b)
+{
+	return a->has_pa && b->has_pa && a->pa - a->start == b->pa - b->start;
+}
 
 static int by_start(const void *a, const void *b)
 {
@@ -197,12 +208,14 @@ static int check_file_extents(struct verify *c)
 
 		if (l->filesz)
 			e[n++] = (struct extent){ .start = l->offset, .end = l->offset + l->filesz,
-						  .va = l->va };
+						  .va = l->va, .pa = l->pa, .has_pa = true };
 	}
 	qsort(e, n, sizeof(*e), by_start);
 	owner = &e[0];
 	for (size_t i = 0; i < n; i++) {
-		if (i && e[i].start < reach)
+		/* Against the extent reaching furthest so far: any earlier one that
+		 * overlaps e[i] overlaps it too, and was checked against it. */
+		if (i && e[i].start < reach && !same_bytes(&e[i], owner))
 			problem(c, "file bytes 0x%" PRIx64 "-0x%" PRIx64 " hold both %s and %s",
 				e[i].start, reach < e[i].end ? reach : e[i].end, extent_name(owner, a),
 				extent_name(&e[i], b));
@@ -357,8 +370,9 @@ int verb_verify(int argc, char **argv)
 	static const char usage[] =
 		"Usage: devsnap verify [--json] DUMP...\n\n"
 		"Checks each dump's structure: ELF headers, segments in VA order without\n"
-		"overlaps and aligned to their page size, file data used once, notes well\n"
-		"formed, DEVSNAP totals and skipped ranges matching the segments.\n"
+		"overlaps and aligned to their page size, file data used once (or shared by\n"
+		"segments of the same physical addresses), notes well formed, DEVSNAP totals\n"
+		"and skipped ranges matching the segments.\n"
 		"Exit status 0 only if every dump is sound.\n\n"
 		"  --json[=pretty|short|off]   one object per dump\n"
 		"  --store DIR                 where to look up store IDs\n";

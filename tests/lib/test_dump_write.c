@@ -289,6 +289,219 @@ static void info_carries_a_pci_function(void **state)
 	free(d);
 }
 
+/* Bytes by PA, as a memory source gives them: aliases read the same. */
+static int read_by_pa(void *opaque, const struct ds_segment *seg, uint64_t off, void *buf,
+		      size_t len)
+{
+	uint8_t *b = buf;
+
+	(*(unsigned *)opaque)++;
+	for (size_t i = 0; i < len; i++)
+		b[i] = fixture_byte(seg->pa + off + i);
+	return 0;
+}
+
+static struct ds_segment page(uint64_t va, uint64_t pa, uint64_t size)
+{
+	return (struct ds_segment){ .va = va, .pa = pa, .size = size, .page_shift = 12,
+				    .attrs = { DS_PROT_PR, DS_MEM_CACHED } };
+}
+
+/* Every saved PT_LOAD of the dump holds the bytes of its PAs. */
+static void assert_loads_read_their_pas(const uint8_t *d, uint64_t size, uint32_t nloads)
+{
+	struct ds_dump_file f;
+	struct ds_dump_load l;
+
+	assert_int_equal(ds_dump_open(&f, d, size), 0);
+	assert_int_equal(f.nloads, nloads);
+	for (uint32_t i = 0; i < nloads; i++) {
+		assert_int_equal(ds_dump_load(&f, i, &l), 0);
+		for (uint64_t at = 0; at < l.filesz; at += 0x7ff)
+			assert_int_equal(d[l.offset + at], fixture_byte(l.pa + at));
+		if (l.filesz)
+			assert_int_equal(d[l.offset + l.filesz - 1], fixture_byte(l.pa + l.filesz - 1));
+	}
+}
+
+static void aliases_share_offsets_and_an_unrelated_pa_does_not(void **state)
+{
+	struct ds_dump_writer w = make_writer();
+	struct ds_segment s[] = {
+		page(0x10000, 0x80000000, K4),
+		page(0x20000, 0x80000000, K4),     /* alias of the first */
+		page(0x30000, 0x90000000, 2 * K4), /* unrelated */
+		page(0x40000, 0x80000000, K4),     /* alias again */
+		page(0x50000, 0x8ffff000, 2 * K4), /* half over the last: its own copy */
+		page(0x60000, 0x80000000, K4),     /* same PA, not saved */
+	};
+	struct ds_share_entry index[DS_ARRAY_SIZE(s)];
+	unsigned reads = 0;
+	uint64_t size_a, size_b;
+	uint8_t *a, *b;
+
+	s[5].skip = DS_SKIP_BUDGET;
+	w.segs = s;
+	w.nsegs = DS_ARRAY_SIZE(s);
+	w.nblobs = 0;
+	w.index = index;
+	w.index_cap = DS_ARRAY_SIZE(index);
+	w.read_data = read_by_pa;
+	w.opaque = &reads;
+	a = fixture_write_dump(&w, 1 << 20, &size_a);
+	assert_int_equal(w.nshared, 2);
+	assert_true(s[1].shared && s[3].shared && !s[0].shared && !s[2].shared && !s[4].shared);
+	assert_int_equal(s[1].file_offset, s[0].file_offset);
+	assert_int_equal(s[3].file_offset, s[0].file_offset);
+	assert_int_not_equal(s[2].file_offset, s[0].file_offset);
+	assert_int_equal(s[4].file_offset, s[2].file_offset + 2 * K4);
+	assert_int_equal(w.saved_bytes, 7 * K4);
+	assert_int_equal(w.file_bytes, 5 * K4);
+	assert_int_equal(size_a, w.data_off + 5 * K4);
+	assert_int_equal(reads, 3); /* each holder read once, nothing for the aliases */
+	b = fixture_write_dump(&w, 7, &size_b);
+	assert_int_equal(size_a, size_b);
+	assert_memory_equal(a, b, size_a);
+	assert_loads_read_their_pas(a, size_a, DS_ARRAY_SIZE(s));
+	free(a);
+	free(b);
+}
+
+/* A page of a 2M block mapped on its own, before the block in VA order:
+ * it points into the block's bytes, later in the file. */
+static void an_alias_of_a_blocks_sub_range_points_into_the_block(void **state)
+{
+	struct ds_dump_writer w = make_writer();
+	struct ds_segment s[] = {
+		page(0x1000, 0x203000, K4),
+		page(0x200000, 0x200000, 0x200000),
+		page(0x400000, 0x3ff000, 2 * K4), /* the block's last page and the next */
+	};
+	struct ds_share_entry index[DS_ARRAY_SIZE(s)];
+	unsigned reads = 0;
+	uint64_t size;
+	uint8_t *d;
+
+	w.segs = s;
+	w.nsegs = DS_ARRAY_SIZE(s);
+	w.index = index;
+	w.index_cap = DS_ARRAY_SIZE(index);
+	w.read_data = read_by_pa;
+	w.opaque = &reads;
+	d = fixture_write_dump(&w, 4096, &size);
+	assert_true(s[0].shared && !s[1].shared && !s[2].shared);
+	assert_int_equal(s[0].file_offset, s[1].file_offset + 0x3000);
+	assert_true(s[0].file_offset > s[2].file_offset - 0x200000);
+	assert_int_equal(w.file_bytes, 0x200000 + 2 * K4);
+	assert_loads_read_their_pas(d, size, DS_ARRAY_SIZE(s));
+	free(d);
+}
+
+/* The index must have room for every segment; without one, nothing is shared. */
+static void the_index_bound_is_checked_and_no_index_shares_nothing(void **state)
+{
+	struct ds_dump_writer w = make_writer();
+	struct ds_segment s[] = { page(0x10000, 0x80000000, K4), page(0x20000, 0x80000000, K4) };
+	struct ds_share_entry index[2];
+
+	w.segs = s;
+	w.nsegs = 2;
+	w.index = index;
+	w.index_cap = 1;
+	assert_int_equal(ds_dump_layout(&w), -EINVAL);
+	w.index = NULL;
+	w.index_cap = 0;
+	assert_int_equal(ds_dump_layout(&w), 0);
+	assert_int_equal(w.nshared, 0);
+	assert_int_equal(s[1].file_offset, s[0].file_offset + K4);
+	assert_int_equal(w.file_bytes, 2 * K4);
+}
+
+/* espfix: one page mapped 65536 times is stored once. */
+static void a_page_mapped_65536_times_is_stored_once(void **state)
+{
+	enum { N = 65536 };
+	struct ds_dump_writer w = make_writer();
+	struct ds_segment *s = calloc(N, sizeof(*s));
+	struct ds_share_entry *index = calloc(N, sizeof(*index));
+	unsigned reads = 0;
+	uint64_t size;
+	uint8_t *d;
+
+	assert_non_null(s);
+	assert_non_null(index);
+	for (size_t i = 0; i < N; i++)
+		s[i] = page(0xffffff0000000000ULL + i * 0x10000, 0x7000, K4);
+	w.segs = s;
+	w.nsegs = N;
+	w.index = index;
+	w.index_cap = N;
+	w.read_data = read_by_pa;
+	w.opaque = &reads;
+	d = fixture_write_dump(&w, 1 << 20, &size);
+	assert_int_equal(w.nshared, N - 1);
+	assert_int_equal(w.nholders, 1);
+	assert_int_equal(w.saved_bytes, (uint64_t)N * K4);
+	assert_int_equal(size, w.data_off + K4);
+	assert_int_equal(s[N - 1].file_offset, w.data_off);
+	assert_loads_read_their_pas(d, size, N);
+	free(d);
+	free(index);
+	free(s);
+}
+
+/* Against the definition, on 3000 segments of 1-4 pages at 64 PAs in
+ * shuffled order: shared exactly when another saved range holds it (of
+ * equal ranges, the first), and pointing into a holder at its own PA. */
+static void sharing_matches_the_definition_on_shuffled_ranges(void **state)
+{
+	enum { N = 3000 };
+	struct ds_dump_writer w = make_writer();
+	struct ds_segment *s = calloc(N, sizeof(*s));
+	struct ds_share_entry *index = calloc(N, sizeof(*index));
+	unsigned seed = 12345, expected = 0;
+
+	assert_non_null(s);
+	assert_non_null(index);
+	for (size_t i = 0; i < N; i++) {
+		seed = seed * 1103515245 + 12345;
+		s[i] = page(0x100000000ULL + i * 0x10000, ((seed >> 8) % 64) * K4,
+			    (1 + (seed >> 20) % 4) * K4);
+		s[i].skip = (seed >> 28) % 8 == 0 ? DS_SKIP_BUDGET : DS_SAVED;
+	}
+	w.segs = s;
+	w.nsegs = N;
+	w.index = index;
+	w.index_cap = N;
+	assert_int_equal(ds_dump_layout(&w), 0);
+	for (size_t i = 0; i < N; i++) {
+		bool held = false;
+
+		for (size_t j = 0; j < N && s[i].skip == DS_SAVED && !held; j++)
+			held = j != i && s[j].skip == DS_SAVED && s[j].pa <= s[i].pa &&
+			       s[j].pa + s[j].size >= s[i].pa + s[i].size &&
+			       (s[j].pa != s[i].pa || s[j].size != s[i].size || j < i);
+		assert_int_equal(s[i].shared, held);
+		expected += held;
+	}
+	assert_int_equal(w.nshared, expected);
+	for (size_t i = 0; i < N; i++) {
+		size_t j = 0;
+
+		if (!s[i].shared)
+			continue;
+		for (; j < N; j++) /* the holder whose bytes it points into */
+			if (!s[j].shared && s[j].skip == DS_SAVED &&
+			    s[i].file_offset - s[j].file_offset < s[j].size)
+				break;
+		assert_true(j < N);
+		assert_int_equal(s[i].file_offset - s[j].file_offset, s[i].pa - s[j].pa);
+		assert_true(s[i].pa + s[i].size <= s[j].pa + s[j].size);
+	}
+	free(index);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +513,11 @@ int main(void)
 		cmocka_unit_test(bad_segment_lists_are_refused),
 		cmocka_unit_test(a_segment_may_end_at_the_top_and_nothing_follows_it),
 		cmocka_unit_test(a_file_past_2_64_bytes_is_refused),
+		cmocka_unit_test(aliases_share_offsets_and_an_unrelated_pa_does_not),
+		cmocka_unit_test(an_alias_of_a_blocks_sub_range_points_into_the_block),
+		cmocka_unit_test(the_index_bound_is_checked_and_no_index_shares_nothing),
+		cmocka_unit_test(a_page_mapped_65536_times_is_stored_once),
+		cmocka_unit_test(sharing_matches_the_definition_on_shuffled_ranges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

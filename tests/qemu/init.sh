@@ -70,6 +70,50 @@ echo
 echo DEVSNAP-TAP-BEGIN
 dbg=/sys/kernel/debug/devsnap_qemu_test
 
+# --- the kernel's own page tables: shared pages stored once (issue 12) ---
+# init_top_pgt's PA from its VA: "Kernel code" in /proc/iomem starts at
+# _text's PA.  The espfix area (one PGD entry at 0xffffff0000000000) maps a
+# few stack pages at tens of thousands of VAs.
+kernel_pgd() {
+	text=$(awk '$3 == "_text" { print $1 }' /proc/kallsyms)
+	pgt=$(awk '$3 == "init_top_pgt" { print $1 }' /proc/kallsyms)
+	code=$(sed -n 's/^ *\([0-9a-f]*\)-[0-9a-f]* : Kernel code$/\1/p' /proc/iomem)
+	[ -n "$text" ] && [ -n "$pgt" ] && [ -n "$code" ] &&
+		printf '%#x\n' $((0x$code + 0x${pgt#????????} - 0x${text#????????}))
+}
+json_u64() { sed -n "s/.*\"$2\": *\([0-9]*\).*/\1/p" "$1" | head -n 1; }
+espfix_sizes() { # the dump's size as written and as it would be with no sharing
+	devsnap info --json /tmp/espfix.core >/tmp/espfix.json || return 1
+	size=$(json_u64 /tmp/espfix.json file_size)
+	saved=$(json_u64 /tmp/espfix.json saved)
+	in_file=$(json_u64 /tmp/espfix.json in_file)
+	echo "kernel espfix tables: dump $size bytes with sharing," \
+		"$((size - in_file + saved)) without; $(json_u64 /tmp/espfix.json aliases) aliases"
+	[ "$in_file" -lt "$saved" ]
+}
+fmt=x86_64
+grep -qw la57 /proc/cpuinfo && fmt=x86_64-5l
+if ! pgd=$(kernel_pgd); then
+	not_ok "the kernel's init_top_pgt and Kernel code in /proc/kallsyms and /proc/iomem"
+elif ! devsnap capture --kcore --format $fmt --root "$pgd" -o /tmp/espfix.core \
+	--va-range 0xffffff0000000000-0xffffff8000000000 >/tmp/out 2>/tmp/err; then
+	not_ok "capture --kcore of the kernel's own $fmt tables at $pgd, espfix area"
+	diag /tmp/out /tmp/err
+else
+	ok "capture --kcore of the kernel's own $fmt tables at $pgd, espfix area"
+	diag /tmp/out
+	check "verify passes on it" devsnap verify /tmp/espfix.core
+	check "it is smaller by the aliased bytes" espfix_sizes
+	diag /tmp/out
+	maps_lines /tmp/espfix.core | awk '$4 == "saved" { if (seen[$2]) { print seen[$2], $1; exit }
+		seen[$2] = $1 }' >/tmp/alias
+	read -r va1 va2 </tmp/alias
+	check "read at two VAs of one page ($va1, $va2) gives the same bytes" \
+		sh -c "devsnap read /tmp/espfix.core $va1 4K -o /tmp/a1 &&
+		       devsnap read /tmp/espfix.core $va2 4K -o /tmp/a2 && cmp /tmp/a1 /tmp/a2"
+	rm -f /tmp/espfix.core /tmp/a1 /tmp/a2
+fi
+
 # --- /proc/kcore capture of the module's device page tables (issue 4) ----
 # The first page of a memory block the kernel left offline: run.sh's DIMM.
 offline_block_pa() {
