@@ -58,8 +58,12 @@ int ratelimit_take(int dirfd, uint64_t interval_usec, uint64_t burst, uint64_t n
 	if (flock(fd, LOCK_EX) < 0)
 		return log_error_errno(-errno, "cannot lock the rate limit's state %s", RATELIMIT_FILE);
 	read_window(fd, &w);
-	/* A new window once the last one is over, or the clock went back. */
-	if (now_usec < w.start || now_usec - w.start >= interval_usec) {
+	/* A new window once the last one is over, or the clock went back by
+	 * more than a window.  A collector that read the clock before waiting
+	 * on the lock may find a start a little after its own now: the same
+	 * window, not a reset (concurrent collectors once saved 9 of 7). */
+	if (now_usec >= w.start ? now_usec - w.start >= interval_usec
+				: w.start - now_usec >= interval_usec) {
 		v->prev_start = w.start;
 		v->prev_dropped = w.dropped;
 		w = (struct window){ .start = now_usec };
