@@ -303,6 +303,15 @@ static int visit_frame(struct ds_walk *w, struct ds_range *out)
 	return 0;
 }
 
+/* The first VA root idx maps.  A space of 64 bits or more (amd-v1 at six
+ * levels) has one root, at 0: a shift by 64 would be undefined. */
+static uint64_t root_va_base(const struct ds_pgtable *pt, unsigned idx)
+{
+	unsigned shift = entry_shift(pt, pt->levels);
+
+	return shift >= 64 ? 0 : (uint64_t)idx << shift;
+}
+
 int ds_walk_next(struct ds_walk *w, struct ds_range *out)
 {
 	const struct ds_pgtable *pt = w->pt;
@@ -312,9 +321,8 @@ int ds_walk_next(struct ds_walk *w, struct ds_range *out)
 		if (!w->depth) {
 			if (w->root_idx >= w->root_end)
 				return emit_pending(w, out);
-			r = push_table(w, pt->cfg.roots[w->root_idx],
-				       (uint64_t)w->root_idx << entry_shift(pt, pt->levels), pt->top_bits,
-				       pt->levels - 1, DS_PROT_ALL);
+			r = push_table(w, pt->cfg.roots[w->root_idx], root_va_base(pt, w->root_idx),
+				       pt->top_bits, pt->levels - 1, DS_PROT_ALL);
 			w->root_idx++;
 			if (r < 0)
 				return r;
