@@ -109,7 +109,7 @@ boot() {
 
 # Lines "IOVA PA PERM", one per 4K page, from a dump's segments.
 dump_pages() {
-	"$devsnap" maps --json "$1" | awk -F'"' '
+	"$devsnap" maps --json=pretty "$1" | awk -F'"' '
 		/"va":/ { va = $4 } /"pa":/ { pa = $4 }
 		/"size":/ { sz = $3; gsub(/[^0-9]/, "", sz) }
 		/"perm":/ { print va, pa, sz, $4 }' | "$iommu_walk" pages

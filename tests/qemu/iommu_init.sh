@@ -46,7 +46,7 @@ say "table $table"
 if devsnap capture --kcore "$opt" "$table" --pci "${bdf#0000:}" -o /tmp/kcore.dump -q \
 	2>/tmp/err; then
 	# VA PA SIZE PERM, one segment a line
-	devsnap maps --json /tmp/kcore.dump | awk -F'"' '
+	devsnap maps --json=pretty /tmp/kcore.dump | awk -F'"' '
 		/"va":/ { va = $4 } /"pa":/ { pa = $4 }
 		/"size":/ { sz = $3; gsub(/[^0-9]/, "", sz) }
 		/"perm":/ { print "IOMMU-KCORE", va, pa, sz, $4 }'

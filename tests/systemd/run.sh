@@ -46,6 +46,7 @@ rm -rf "$work/module"
 mkdir -p "$work/module"
 cp "$src/tests/qemu/module/devsnap_qemu_main.c" "$src/tests/qemu/module/Kbuild" "$work/module/"
 cp -RL "$src/kernel" "$work/module/kernel"
+cp -RL "$src/lib" "$work/module/lib" # the test device builds its tables with its own lib/ copy
 make -j2 -C "/usr/src/linux-headers-$rel" M="$work/module" modules >"$work/module.log" 2>&1 ||
 	{ sed 's/^/# /' "$work/module.log"; bail "devsnap.ko or the test module does not build"; }
 log "modules built in $(elapsed "$t0")"
