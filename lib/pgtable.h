@@ -188,6 +188,7 @@ struct ds_walk {
 	uint64_t next_va;  /* raw VA that would extend pending */
 	uint32_t tables_visited;
 	uint64_t entries_visited;
+	uint64_t entries_invalid; /* not empty, yet neither table nor leaf */
 	int err;
 	struct ds_error error;
 };

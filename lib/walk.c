@@ -181,6 +181,7 @@ static int visit_entry(struct ds_walk *w, struct ds_walk_frame *f, uint64_t pte,
 	case DS_PTE_LEAF:
 		return start_range(w, f, pte, va, height, &info, out);
 	default:
+		w->entries_invalid += pte != 0; /* empty ones are skipped unseen */
 		return 0;
 	}
 }

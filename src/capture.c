@@ -184,6 +184,8 @@ static int layout(struct capture *c)
 }
 
 /* lib/ rounds a range out to whole pages: say so, in --va-range's own terms. */
+#define IMPLAUSIBLE_MIN_ENTRIES 64 /* too few to judge below this */
+
 static void note_rounded_range(const struct capture *c, const struct capture_options *opt)
 {
 	const struct ds_snapshot *s = &c->snap;
@@ -195,6 +197,22 @@ static void note_rounded_range(const struct capture *c, const struct capture_opt
 	log_info("--va-range rounded out to whole %u KiB pages: 0x%llx-%s",
 		 1u << (c->pt.fmt->page_shift - 10), (unsigned long long)s->va_first,
 		 range_end(s->va_last, end));
+}
+
+/* Tables of another format, or a root that is no table, read as entries
+ * that are neither empty nor valid: warn where most are, since the capture
+ * itself may look sound.  Real tables clear what they unmap. */
+static void warn_implausible_tables(const struct capture *c)
+{
+	const struct ds_walk *w = &c->snap.walk;
+
+	if (w->entries_visited < IMPLAUSIBLE_MIN_ENTRIES ||
+	    w->entries_invalid * 2 <= w->entries_visited)
+		return;
+	log_warn("warning: %llu of the %llu table entries read are neither empty nor valid %s "
+		 "entries: are --format, --va-bits and --root right?",
+		 (unsigned long long)w->entries_invalid, (unsigned long long)w->entries_visited,
+		 c->pt.fmt->name);
 }
 
 int capture_run(struct capture *c, struct source *src, const struct capture_options *opt)
@@ -219,6 +237,7 @@ int capture_run(struct capture *c, struct source *src, const struct capture_opti
 	if (r < 0)
 		return snapshot_failed(c, r, opt);
 	note_rounded_range(c, opt);
+	warn_implausible_tables(c);
 	fill_info(c, opt);
 	return layout(c);
 }

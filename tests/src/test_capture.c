@@ -725,6 +725,28 @@ static void hostile_table_loop(void **state)
 	assert_non_null(strstr(fx.err, "at VA 0x8000000000"));
 }
 
+/* A root whose entries are mostly neither empty nor valid, as another
+ * format's tables or a page of data read: captured, with a warning. */
+static void implausible_tables_are_warned_about(void **state)
+{
+	uint64_t pte = ds_le64(0x2); /* writable, not present */
+
+	cfx_setup(&fx, "x86_64", 0, 4 * M1, 1, 0, false);
+	for (unsigned i = 0; i < 512; i++)
+		assert_int_equal(memimage_write(&fx.mem, root() + 8 * i, &pte, sizeof(pte)), 0);
+	cfx_write_raw(&fx, "mem.img", 0, 4 * M1);
+	capture_ok("--memory", "mem.img", NULL);
+	assert_non_null(strstr(fx.err, "warning: 512 of the 512 table entries read are neither "
+					"empty nor valid x86_64 entries"));
+	/* Real tables, sparse as they are, draw no warning. */
+	cfx_teardown(&fx);
+	cfx_setup(&fx, "x86_64", 0, 4 * M1, 1, 0, false);
+	cfx_map(&fx, 0x1000, M1, K4, 0, DS_MEM_CACHED);
+	cfx_write_raw(&fx, "mem.img", 0, 4 * M1);
+	capture_ok("--memory", "mem.img", NULL);
+	assert_null(strstr(fx.err, "warning"));
+}
+
 /* A table entry pointing past the end of the source. */
 static void hostile_table_outside_the_source(void **state)
 {
@@ -948,6 +970,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test_teardown(failing_source_leaves_no_output, teardown),
 	cmocka_unit_test_teardown(failing_source_under_the_tables, teardown),
 	cmocka_unit_test_teardown(hostile_table_loop, teardown),
+	cmocka_unit_test_teardown(implausible_tables_are_warned_about, teardown),
 	cmocka_unit_test_teardown(hostile_table_outside_the_source, teardown),
 	cmocka_unit_test_teardown(hostile_root_outside_the_source, teardown),
 	cmocka_unit_test_teardown(unknown_format_lists_the_formats, teardown),
