@@ -132,9 +132,10 @@ echo DEVSNAP_0.1 >>"$t/sym"
 check "libdevsnap0: its symbols file lists libdevsnap/libdevsnap.sym, all @DEVSNAP_0.1" \
 	sh -c 'LC_ALL=C sort "$1" | diff -u - "$2" && test "$(grep -c "^ " "$3")" = "$(wc -l <"$1")"' \
 	- "$t/sym" "$t/symbols" "$t/lctrl/symbols"
-check "... each symbol since $ver, and libdevsnap-dev its Build-Depends-Package" sh -c '
-	! grep "^ " "$1" | grep -v " $2\$" && grep -qx "\* Build-Depends-Package: libdevsnap-dev" "$1"' \
-	- "$t/lctrl/symbols" "$ver"
+check "... each symbol with a version no newer than $ver; libdevsnap-dev its Build-Depends-Package" \
+	sh -c 'grep "^ " "$1" | while read -r sym since; do
+		dpkg --compare-versions "$since" le "$2" || { echo "$sym: $since"; exit 1; }; done &&
+	grep -qx "\* Build-Depends-Package: libdevsnap-dev" "$1"' - "$t/lctrl/symbols" "$ver"
 check "... dpkg-gensymbols -c4 passed in the build: no symbol more or fewer than the file" sh -c '
 	grep -q "^dh_makeshlibs -- -c4" "$1" && ! grep "dpkg-gensymbols: warning" "$1"' \
 	- "$debs/build.log"
