@@ -13,7 +13,7 @@ binutils elfutils gdb jq python3-drgn scdoc cppcheck util-linux makedumpfile
 systemd qemu-system-x86 busybox-static cpio
 chromium chromium-driver python3-selenium python3-pil
 sparse linux-source-6.1 linux-headers-amd64 flex bison libelf-dev libssl-dev bc
-debhelper dh-dkms fakeroot lintian udev mmdebstrap"
+debhelper dh-dkms dh-python fakeroot lintian udev mmdebstrap"
 
 missing=
 for p in $pkgs; do
