@@ -86,8 +86,8 @@ static int reserve_tables(struct devsnap_pool *pool, size_t blob_bytes)
 		pool->blob_area = vmalloc(blob_bytes);
 	pool->device_name = kstrdup(dev_name(pool->dev), GFP_KERNEL);
 	pool->driver_name = kstrdup(dev_driver_string(pool->dev), GFP_KERNEL);
-	if (!pool->segs || !pool->data_off || !pool->index || !pool->snap || (blob_bytes && !pool->blob_area) ||
-	    !pool->device_name || !pool->driver_name) {
+	if (!pool->segs || !pool->data_off || !pool->index || !pool->snap ||
+	    (blob_bytes && !pool->blob_area) || !pool->device_name || !pool->driver_name) {
 		dev_err(pool->dev, "out of memory for the pool's tables (%u segments)\n",
 			pool->max_segs);
 		return -ENOMEM;

@@ -67,8 +67,10 @@ void devsnap_deliver_work(struct work_struct *work);
 /* A saved segment's data_off until its bytes are in the pool. */
 #define DEVSNAP_NOT_COPIED U64_MAX
 
-/* devsnap_copy.c: lib's ds_add_segment_fn, listing segments in the pool; then
- * the layout, and the copy of the segments holding bytes, each PA range once. */
+/*
+ * devsnap_copy.c: lib's ds_add_segment_fn, listing segments in the pool; then
+ * the layout, and the copy of the segments holding bytes, each PA range once.
+ */
 int devsnap_add_segment(void *opaque, const struct ds_segment *seg);
 int devsnap_copy_holders(struct devsnap_pool *pool);
 
