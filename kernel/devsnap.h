@@ -7,10 +7,11 @@
  * Two steps, for the two contexts a crash path has:
  *
  * 1. devsnap_snapshot(), in the driver's crash path, atomic context allowed:
- *    walks the tables and copies the RAM they map into a pool of pages the
- *    driver reserved at probe (devsnap_pool_create()).  It never sleeps and
- *    never allocates, so it may run under the driver's VM spinlock, with
- *    interrupts disabled, or inside a dma-fence signalling section.
+ *    walks the tables and copies the RAM they map, each physical page once
+ *    however many VAs map it, into a pool of pages the driver reserved at
+ *    probe (devsnap_pool_create()).  It never sleeps and never allocates,
+ *    so it may run under the driver's VM spinlock, with interrupts
+ *    disabled, or inside a dma-fence signalling section.
  * 2. delivery, by devsnap's worker in process context: dev_coredumpm(),
  *    which registers a device and sends a uevent (GFP_KERNEL allocations).
  *
@@ -111,7 +112,8 @@ struct devsnap_blob {
  * @va_last: last device VA to walk, inclusive (2^64 - 1 for the top); both 0:
  *           the whole space.  Bounds that are not page-aligned are rounded
  *           out to whole pages; @va_first > @va_last is -EINVAL
- * @budget: bytes that may be copied; 0: the pool's size
+ * @budget: bytes of RAM mapped that may be saved, a page mapped at two VAs
+ *          counted twice though copied once; 0: the pool's size
  * @partial: past the budget, keep what fits and mark the rest over-budget
  *           instead of failing with -E2BIG
  * @reason: why the dump was taken ("firmware assertion"); may be NULL

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * The copy, one segment at a time as lib/snapshot.c hands them over, into
- * the pool's pages back to back.  A page that machine-checks during the
- * copy is what the RAM check would have called hwpoison, had it known: its
- * format page is cut out of the segment and recorded as such, the rest is
- * kept.  A page that is no longer RAM to read fails the snapshot.
+ * The copy: lib/snapshot.c hands the segments over, the dump's layout
+ * finds which hold bytes (an alias of a saved PA range holds none), and
+ * those are copied into the pool's pages back to back.  A page that
+ * machine-checks during the copy is what the RAM check would have called
+ * hwpoison, had it known: its format page is cut out of the segment and
+ * recorded as such, the rest is kept.  A page that is no longer RAM to read
+ * fails the snapshot.
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>
@@ -13,32 +15,28 @@
 #include "devsnap_pool.h"
 #include "devsnap_ram.h"
 
-/* Appends [off, off + len) of seg, saved or skipped, to the pool's list. */
-static int keep_piece(struct devsnap_pool *pool, const struct ds_segment *seg, u64 off, u64 len,
-		      enum ds_skip_reason skip)
+/* Slot i of the pool's list: [off, off + len) of seg, saved or skipped. */
+static void set_piece(struct devsnap_pool *pool, u32 i, const struct ds_segment *seg, u64 off,
+		      u64 len, enum ds_skip_reason skip)
 {
 	u64 leaf_mask = ~((1ULL << seg->page_shift) - 1);
 	u64 leaf_delta = ((seg->va + off) & leaf_mask) - (seg->va & leaf_mask);
-	struct ds_segment *piece;
+	struct ds_segment *piece = &pool->segs[i];
 
-	if (pool->nsegs == pool->max_segs) {
-		pool->copy_error = "more segments than the pool holds";
-		pool->copy_error_pa = seg->pa + off;
-		return -ENOSPC;
-	}
-	piece = &pool->segs[pool->nsegs];
 	*piece = *seg;
 	piece->va = seg->va + off;
 	piece->pa = seg->pa + off;
 	piece->size = len;
 	piece->pte = seg->pte + (leaf_delta >> pool->pt.fmt->oa_shift);
 	piece->skip = skip;
-	if (skip == DS_SAVED) {
-		pool->data_off[pool->nsegs] = pool->used;
-		pool->used += len;
-	}
-	pool->nsegs++;
-	return 0;
+	pool->data_off[i] = DEVSNAP_NOT_COPIED;
+}
+
+static int no_room(struct devsnap_pool *pool, u64 pa)
+{
+	pool->copy_error = "more segments than the pool holds";
+	pool->copy_error_pa = pa;
+	return -ENOSPC;
 }
 
 /* One kernel page at pa into the pool's page at byte to. */
@@ -80,41 +78,97 @@ static int copy_format_page(struct devsnap_pool *pool, u64 to, u64 pa)
 	return 0;
 }
 
-int devsnap_copy_segment(void *opaque, const struct ds_segment *seg)
+/* Listed only: the layout says which segments hold bytes before any is copied. */
+int devsnap_add_segment(void *opaque, const struct ds_segment *seg)
 {
 	struct devsnap_pool *pool = opaque;
-	u64 fpage = devsnap_format_page(pool), start = 0, off;
-	int ret;
 
-	if (seg->skip != DS_SAVED)
-		return keep_piece(pool, seg, 0, seg->size, seg->skip);
 	/* The copy and the ELF file hold whole pages: lib/ hands over nothing else. */
-	if ((seg->pa | seg->size) & (fpage - 1)) {
+	if (seg->skip == DS_SAVED && (seg->pa | seg->size) & (devsnap_format_page(pool) - 1)) {
 		pool->copy_error = "a segment not in whole pages";
 		pool->copy_error_pa = seg->pa;
 		return -EINVAL;
 	}
+	if (pool->nsegs == pool->max_segs)
+		return no_room(pool, seg->pa);
+	set_piece(pool, pool->nsegs++, seg, 0, seg->size, seg->skip);
+	return 0;
+}
+
+/*
+ * Segment i's format page at off machine-checked: it becomes a hwpoison
+ * piece between what was copied before it (data_off kept) and the rest, to
+ * copy after a new layout.  The list stays sorted by VA.
+ */
+static int cut_poisoned(struct devsnap_pool *pool, u32 i, u64 off)
+{
+	u64 fpage = devsnap_format_page(pool);
+	struct ds_segment seg = pool->segs[i];
+	u64 copied_at = pool->data_off[i];
+	u32 n = (off > 0) + 1 + (off + fpage < seg.size), at = i;
+
+	if (pool->max_segs - pool->nsegs < n - 1)
+		return no_room(pool, seg.pa + off);
+	memmove(&pool->segs[i + n], &pool->segs[i + 1], (pool->nsegs - i - 1) * sizeof(seg));
+	memmove(&pool->data_off[i + n], &pool->data_off[i + 1],
+		(pool->nsegs - i - 1) * sizeof(*pool->data_off));
+	pool->nsegs += n - 1;
+	if (off) {
+		set_piece(pool, at, &seg, 0, off, DS_SAVED);
+		pool->data_off[at++] = copied_at;
+	}
+	set_piece(pool, at++, &seg, off, fpage, DS_SKIP_HWPOISON);
+	if (off + fpage < seg.size)
+		set_piece(pool, at, &seg, off + fpage, seg.size - off - fpage, DS_SAVED);
+	return 0;
+}
+
+/* Segment i's bytes at the end of the copy; -EAGAIN when a page was cut out. */
+static int copy_holder(struct devsnap_pool *pool, u32 i)
+{
+	const struct ds_segment *seg = &pool->segs[i];
+	u64 fpage = devsnap_format_page(pool), off;
+	int ret;
+
 	if (seg->size > (pool->npages << PAGE_SHIFT) - pool->used) {
 		pool->copy_error = "the copy outgrew the pool";
 		pool->copy_error_pa = seg->pa;
 		return -ENOSPC;
 	}
+	pool->data_off[i] = pool->used;
 	for (off = 0; off < seg->size; off += fpage) {
-		ret = copy_format_page(pool, pool->used + off - start, seg->pa + off);
-		if (ret != -EHWPOISON) {
-			if (ret)
-				return ret;
-			continue;
+		ret = copy_format_page(pool, pool->used + off, seg->pa + off);
+		if (ret == -EHWPOISON) {
+			pool->used += off;
+			return cut_poisoned(pool, i, off) ?: -EAGAIN;
 		}
-		if (off > start) {
-			ret = keep_piece(pool, seg, start, off - start, DS_SAVED);
-			if (ret)
-				return ret;
-		}
-		ret = keep_piece(pool, seg, off, fpage, DS_SKIP_HWPOISON);
 		if (ret)
 			return ret;
-		start = off + fpage;
 	}
-	return start < seg->size ? keep_piece(pool, seg, start, seg->size - start, DS_SAVED) : 0;
+	pool->used += seg->size;
+	return 0;
+}
+
+/*
+ * Lays the dump out, then copies the segments holding bytes, in file order:
+ * a segment whose PA range another saved one holds costs no copy and no
+ * pool page.  A page cut out as hwpoison changes the list: laid out again,
+ * what is copied stays, what now holds bytes is copied.  Each round cuts
+ * one page, so the rounds end.
+ */
+int devsnap_copy_holders(struct devsnap_pool *pool)
+{
+	u32 h;
+	int ret;
+
+	do {
+		ret = devsnap_layout(pool);
+		for (h = 0; !ret && h < pool->writer.nholders; h++) {
+			u32 i = pool->index[h].seg;
+
+			if (pool->data_off[i] == DEVSNAP_NOT_COPIED)
+				ret = copy_holder(pool, i);
+		}
+	} while (ret == -EAGAIN);
+	return ret;
 }

@@ -45,6 +45,8 @@ int devsnap_layout(struct devsnap_pool *pool)
 		.nblobs = pool->nblobs,
 		.read_data = read_saved,
 		.opaque = pool,
+		.index = pool->index,
+		.index_cap = pool->max_segs,
 	};
 	ret = ds_dump_layout(&pool->writer);
 	if (ret)

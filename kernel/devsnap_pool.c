@@ -29,6 +29,7 @@ static void pool_free(struct kref *ref)
 	kvfree(pool->pages);
 	kvfree(pool->segs);
 	kvfree(pool->data_off);
+	kvfree(pool->index);
 	vfree(pool->blob_area);
 	kvfree(pool->snap);
 	kfree(pool->device_name);
@@ -78,14 +79,15 @@ static int reserve_tables(struct devsnap_pool *pool, size_t blob_bytes)
 	pool->max_segs = min_t(u64, pool->npages + DEVSNAP_EXTRA_SEGMENTS, U32_MAX);
 	pool->segs = kvcalloc(pool->max_segs, sizeof(*pool->segs), GFP_KERNEL);
 	pool->data_off = kvcalloc(pool->max_segs, sizeof(*pool->data_off), GFP_KERNEL);
+	pool->index = kvcalloc(pool->max_segs, sizeof(*pool->index), GFP_KERNEL);
 	pool->snap = kvzalloc(sizeof(*pool->snap), GFP_KERNEL);
 	pool->blob_bytes = blob_bytes;
 	if (blob_bytes)
 		pool->blob_area = vmalloc(blob_bytes);
 	pool->device_name = kstrdup(dev_name(pool->dev), GFP_KERNEL);
 	pool->driver_name = kstrdup(dev_driver_string(pool->dev), GFP_KERNEL);
-	if (!pool->segs || !pool->data_off || !pool->snap || (blob_bytes && !pool->blob_area) ||
-	    !pool->device_name || !pool->driver_name) {
+	if (!pool->segs || !pool->data_off || !pool->index || !pool->snap ||
+	    (blob_bytes && !pool->blob_area) || !pool->device_name || !pool->driver_name) {
 		dev_err(pool->dev, "out of memory for the pool's tables (%u segments)\n",
 			pool->max_segs);
 		return -ENOMEM;
@@ -102,9 +104,9 @@ static int reserve_tables(struct devsnap_pool *pool, size_t blob_bytes)
  *       highmem will do
  *
  * Reserves @budget bytes in single pages, the segment list (one entry per
- * page of the budget and 1024 more for what is skipped), and @blob_bytes
- * for blobs.  Never more than the system has available, never through the
- * OOM killer.
+ * page of the budget and 1024 more for what is skipped) with the dump
+ * layout's index of as many entries, and @blob_bytes for blobs.  Never
+ * more than the system has available, never through the OOM killer.
  *
  * Context: process context; sleeps.  Call it at probe, not at crash time.
  *

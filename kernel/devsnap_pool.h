@@ -34,6 +34,7 @@ struct devsnap_pool {
 	u64 used;                 /* bytes of the copy filled */
 	struct ds_segment *segs;
 	u64 *data_off;            /* per segment: where its bytes are in the copy */
+	struct ds_share_entry *index; /* the layout's, max_segs entries: aliases share bytes */
 	u32 nsegs, max_segs;
 	void *blob_area;
 	size_t blob_bytes;
@@ -63,7 +64,14 @@ void devsnap_pool_put(struct devsnap_pool *pool);
 int devsnap_layout(struct devsnap_pool *pool);
 void devsnap_deliver_work(struct work_struct *work);
 
-/* devsnap_copy.c: lib's ds_add_segment_fn, copying saved segments into the pool. */
-int devsnap_copy_segment(void *opaque, const struct ds_segment *seg);
+/* A saved segment's data_off until its bytes are in the pool. */
+#define DEVSNAP_NOT_COPIED U64_MAX
+
+/*
+ * devsnap_copy.c: lib's ds_add_segment_fn, listing segments in the pool; then
+ * the layout, and the copy of the segments holding bytes, each PA range once.
+ */
+int devsnap_add_segment(void *opaque, const struct ds_segment *seg);
+int devsnap_copy_holders(struct devsnap_pool *pool);
 
 #endif /* DEVSNAP_POOL_H */

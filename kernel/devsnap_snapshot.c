@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * devsnap_snapshot(): the crash-time half.  lib/snapshot.c walks the
- * tables and sorts what they map into segments; devsnap_copy_segment()
- * copies each saved one into the pool as it comes, so the walk and the
- * copy see the same moment.  Nothing here sleeps or allocates: the pool
- * holds everything, and the delivery is queued for a worker.
+ * tables and sorts what they map into segments; the dump is laid out and
+ * each physical range saved is copied into the pool once, all under the
+ * driver's VM lock, so the walk and the copy see the same moment.  Nothing
+ * here sleeps or allocates: the pool holds everything, and the delivery is
+ * queued for a worker.
  */
 #define dev_fmt(fmt) "devsnap: " fmt
 
@@ -150,7 +151,7 @@ static int walk_and_copy(struct devsnap_pool *pool, const struct devsnap_request
 		.budget = pool_bound ? pool_bytes : req->budget,
 		.partial = req->partial,
 		.classify = devsnap_ram_classify,
-		.add_segment = devsnap_copy_segment,
+		.add_segment = devsnap_add_segment,
 		.opaque = pool,
 	};
 	int ret;
@@ -164,8 +165,13 @@ static int walk_and_copy(struct devsnap_pool *pool, const struct devsnap_request
 		return -ENOSPC;
 	}
 	ret = ds_snapshot_run(pool->snap, &cfg);
-	if (!ret)
-		return 0;
+	if (!ret) {
+		ret = devsnap_copy_holders(pool);
+		if (ret && pool->copy_error)
+			dev_err(pool->dev, "%s (PA %#llx)\n", pool->copy_error,
+				pool->copy_error_pa);
+		return ret;
+	}
 	walk_error(pool, cfg.budget, pool_bound, ret);
 	return ret == -E2BIG && pool_bound ? -ENOSPC : ret;
 }
@@ -216,8 +222,6 @@ int devsnap_snapshot(struct devsnap_pool *pool, const struct devsnap_request *re
 	ret = describe(pool, req);
 	if (!ret)
 		ret = walk_and_copy(pool, req);
-	if (!ret)
-		ret = devsnap_layout(pool);
 	if (ret) {
 		atomic_set(&pool->state, DEVSNAP_IDLE);
 		return ret;

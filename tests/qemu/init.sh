@@ -438,6 +438,47 @@ else
 		sh -c "[ $ref = /tmp/maps.txt ] || ! grep -q 'devsnap-qemu poison' /tmp/crash.core"
 fi
 
+# One page at 64 device VAs (the "alias" tables): devsnap.ko copies it once
+# and the dump stores it once, as the kcore capture does.
+alias_root=$(cat $dbg/alias_root)
+alias_sizes() { # DUMP: its size is the saved bytes' less the 63 aliases
+	devsnap info --json "$1" >/tmp/alias.json || return 1
+	size=$(wc -c <"$1"); in_file=$(json_u64 /tmp/alias.json in_file)
+	saved=$(awk '$4 == "saved" { s += $3 } END { print s }' /tmp/alias-kmaps.txt)
+	echo "alias tables: in-kernel dump $size bytes with sharing," \
+		"$((size - in_file + saved)) without; $saved bytes saved, $in_file in the file"
+	[ "$saved" -eq $((64 * 4096)) ] && [ "$in_file" -eq 4096 ] &&
+		[ "$(json_u64 /tmp/alias.json file_size)" -eq "$size" ]
+}
+if ! devsnap capture --kcore --format x86_64 --root "$alias_root" -q -o /tmp/alias-k.core \
+	>/tmp/out 2>/tmp/err; then
+	not_ok "capture --kcore of the alias tables at $alias_root"; diag /tmp/out /tmp/err
+elif ! echo alias >$dbg/crash 2>/tmp/err || ! wait_for 10 any_devcd >/dev/null; then
+	not_ok "devsnap_snapshot() of one page at 64 VAs gives a devcoredump"; diag /tmp/err
+else
+	ok "devsnap_snapshot() of one page at 64 VAs gives a devcoredump"
+	d=$(any_devcd)
+	cp "$d/data" /tmp/alias.core
+	echo 1 >"$d/data"
+	maps_lines /tmp/alias-k.core >/tmp/alias-kmaps.txt
+	maps_lines /tmp/alias.core >/tmp/alias-maps.txt
+	check "its segments are the kcore capture's: 64 of one page" \
+		sh -c "cmp -s /tmp/alias-maps.txt /tmp/alias-kmaps.txt &&
+		       [ \$(grep -c ' 4096 saved\$' /tmp/alias-maps.txt) -eq 64 ] ||
+		       { diff /tmp/alias-maps.txt /tmp/alias-kmaps.txt; false; }"
+	check "devsnap.ko copied the page once: 64 segments, 4096 bytes" \
+		sh -c "dmesg | grep -q '64 segments, 4096 bytes copied'"
+	check "verify passes on it" devsnap verify /tmp/alias.core
+	check "it is smaller by the 63 aliased pages" alias_sizes /tmp/alias.core
+	diag /tmp/out
+	check "read at two alias VAs gives the same bytes, page0's" \
+		sh -c "devsnap read /tmp/alias.core 0x100000000000 4K -o /tmp/a1 &&
+		       devsnap read /tmp/alias.core 0x10000003f000 4K -o /tmp/a2 && cmp /tmp/a1 /tmp/a2 &&
+		       head -n 1 /tmp/a1 | grep -q '^devsnap-qemu page0'"
+	check "and the dump is released" wait_for 10 gone "$d"
+	rm -f /tmp/alias.core /tmp/alias-k.core /tmp/a1 /tmp/a2
+fi
+
 # crash_refused WHICH WHAT ERROR LOG: "crash" of WHICH fails, with the
 # strerror text ERROR, a kernel log line matching LOG, and no devcoredump.
 # dd, not echo: busybox's echo does not say why a write failed.

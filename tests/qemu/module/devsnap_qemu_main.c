@@ -22,6 +22,8 @@
  *   huge         x86_64 tables mapping one 2 MiB block 512 times: 1 GiB,
  *                more than the pool
  *   loop         an x86_64 table that refers to itself
+ *   alias        x86_64 tables mapping page0 at ALIASES pages from X86_VA_BASE:
+ *                copied once, stored once
  *   partial, over-budget   main with a 1 MiB budget, with and without partial
  *   irq          main from a hard interrupt (an hrtimer): refused
  *   off-by-one   main for [base, base + 4 pages] (va_last one byte too far)
@@ -30,6 +32,7 @@
  *
  * /sys/kernel/debug/devsnap_qemu_test/
  *   root       PA of the top table
+ *   alias_root PA of the "alias" tables' top table
  *   layout     one line per mapping: name, device VA, PA, size (hex)
  *   <name>     the bytes of each RAM mapping, as the kernel sees them
  *   crash      write one of the crashes above
@@ -68,6 +71,7 @@
 #define PTE_PS BIT_ULL(7)
 #define X86_VA_BASE 0x100000000000ULL /* PML4 slot 32, PDPT and PD slot 0 */
 #define X86_VA_INDEX(va, level) (((va) >> (12 + 9 * (level))) & 511)
+#define ALIASES 64
 
 /* Outside RAM on a PC: the local APIC window.  Capture must not read it. */
 #define NOT_RAM_PA 0xfee00000ULL
@@ -156,6 +160,9 @@ static u32 ntables;
 static u64 *huge_pml4, *huge_pdpt, *huge_pd;
 /* The "loop" table: a PML4 whose entry points back at itself. */
 static u64 *loop_pml4;
+/* The "alias" tables: a PT of ALIASES entries, each page0. */
+static u64 *alias_pml4, *alias_pdpt, *alias_pd, *alias_pt;
+static u64 alias_root;
 static struct dentry *dir;
 static struct platform_device *pdev;
 static struct devsnap_pool *pool;
@@ -196,6 +203,10 @@ static void free_all(void)
 	free_page((unsigned long)huge_pdpt);
 	free_page((unsigned long)huge_pml4);
 	free_page((unsigned long)loop_pml4);
+	free_page((unsigned long)alias_pt);
+	free_page((unsigned long)alias_pd);
+	free_page((unsigned long)alias_pdpt);
+	free_page((unsigned long)alias_pml4);
 }
 
 static int cmp_va(const void *a, const void *b)
@@ -364,6 +375,26 @@ static int build_huge_tables(void)
 	return 0;
 }
 
+static int build_alias_tables(void)
+{
+	u64 page_pa = mapping_named("page0")->pa;
+	u32 i;
+
+	alias_pml4 = (u64 *)get_zeroed_page(GFP_KERNEL);
+	alias_pdpt = (u64 *)get_zeroed_page(GFP_KERNEL);
+	alias_pd = (u64 *)get_zeroed_page(GFP_KERNEL);
+	alias_pt = (u64 *)get_zeroed_page(GFP_KERNEL);
+	if (!alias_pml4 || !alias_pdpt || !alias_pd || !alias_pt)
+		return -ENOMEM;
+	alias_pml4[X86_VA_INDEX(X86_VA_BASE, 3)] = virt_to_phys(alias_pdpt) | PTE_P | PTE_RW;
+	alias_pdpt[X86_VA_INDEX(X86_VA_BASE, 2)] = virt_to_phys(alias_pd) | PTE_P | PTE_RW;
+	alias_pd[X86_VA_INDEX(X86_VA_BASE, 1)] = virt_to_phys(alias_pt) | PTE_P | PTE_RW;
+	for (i = 0; i < ALIASES; i++)
+		alias_pt[i] = page_pa | PTE_P | PTE_RW;
+	alias_root = virt_to_phys(alias_pml4);
+	return 0;
+}
+
 static int build_loop_table(void)
 {
 	loop_pml4 = (u64 *)get_zeroed_page(GFP_KERNEL);
@@ -507,6 +538,9 @@ static ssize_t crash_write(struct file *file, const char __user *ubuf, size_t co
 	} else if (sysfs_streq(which, "huge") || sysfs_streq(which, "loop")) {
 		req = (struct devsnap_request){ .format = DEVSNAP_FMT_X86_64, .nroots = 1 };
 		req.roots[0] = virt_to_phys(which[0] == 'h' ? huge_pml4 : loop_pml4);
+	} else if (sysfs_streq(which, "alias")) {
+		req = (struct devsnap_request){ .format = DEVSNAP_FMT_X86_64, .nroots = 1 };
+		req.roots[0] = alias_root;
 	} else if (sysfs_streq(which, "off-by-one")) {
 		req.va_first = tf->va_base;
 		req.va_last = tf->va_base + 4 * fpage;
@@ -692,6 +726,8 @@ static int __init devsnap_qemu_init(void)
 		ret = build_huge_tables();
 	if (!ret)
 		ret = build_loop_table();
+	if (!ret)
+		ret = build_alias_tables();
 	if (ret)
 		goto err_free;
 	ret = platform_driver_register(&devsnap_qemu_driver);
@@ -709,6 +745,7 @@ static int __init devsnap_qemu_init(void)
 
 	dir = debugfs_create_dir(DRV_NAME, NULL);
 	debugfs_create_x64("root", 0400, dir, &root_pa);
+	debugfs_create_x64("alias_root", 0400, dir, &alias_root);
 	debugfs_create_file("layout", 0400, dir, NULL, &layout_fops);
 	debugfs_create_file("crash", 0200, dir, NULL, &crash_fops);
 	debugfs_create_file("context", 0400, dir, NULL, &context_fops);
