@@ -12,6 +12,7 @@
 
 #include "cleanup.h"
 #include "dump_parse.h"
+#include "fdio.h"
 #include "log.h"
 #include "store_read.h"
 
@@ -154,25 +155,6 @@ static int unzstd_into(int fd, const char *name, uint64_t size, const void *firs
 int dump_input_unzstd(int zfd, const char *name, uint64_t size)
 {
 	return unzstd_into(zfd, name, size, NULL, 0);
-}
-
-/* Up to len bytes, fewer only at the end of the input. */
-static ssize_t read_full(int fd, void *buf, size_t len)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t k = read(fd, (uint8_t *)buf + done, len - done);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -errno;
-		if (!k)
-			break;
-		done += (size_t)k;
-	}
-	return (ssize_t)done;
 }
 
 /* A stream that is not zstd, its first n bytes in first. */
