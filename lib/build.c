@@ -2,14 +2,14 @@
 /* The page-table builder: the walker's inverse, one leaf at a time. */
 #include "build.h"
 
-static unsigned entry_shift(const struct ds_pgtable *pt, unsigned height)
+static unsigned int entry_shift(const struct ds_pgtable *pt, unsigned int height)
 {
 	return pt->fmt->page_shift + height * pt->level_bits;
 }
 
 int ds_build_roots(struct ds_pgtable *pt, const struct ds_build_ops *ops, void *opaque)
 {
-	for (unsigned i = 0; i < pt->cfg.nroots; i++) {
+	for (unsigned int i = 0; i < pt->cfg.nroots; i++) {
 		int r = ops->alloc_table(opaque, 8ULL << pt->top_bits, &pt->cfg.roots[i]);
 
 		if (r < 0)
@@ -18,7 +18,7 @@ int ds_build_roots(struct ds_pgtable *pt, const struct ds_build_ops *ops, void *
 	return 0;
 }
 
-static int read_entry(const struct ds_pgtable *pt, uint64_t pa, uint64_t *pte)
+static int read_entry(const struct ds_pgtable *pt, u64 pa, u64 *pte)
 {
 	int r = pt->cfg.read_phys(pt->cfg.opaque, pa, pte, sizeof(*pte));
 
@@ -26,7 +26,7 @@ static int read_entry(const struct ds_pgtable *pt, uint64_t pa, uint64_t *pte)
 	return r;
 }
 
-static int write_entry(const struct ds_build_ops *ops, void *opaque, uint64_t pa, uint64_t pte)
+static int write_entry(const struct ds_build_ops *ops, void *opaque, u64 pa, u64 pte)
 {
 	pte = ds_le64(pte);
 	return ops->write_phys(opaque, pa, &pte, sizeof(pte));
@@ -34,10 +34,10 @@ static int write_entry(const struct ds_build_ops *ops, void *opaque, uint64_t pa
 
 /* The table below the entry at pa, allocating it if the entry is empty. */
 static int descend(const struct ds_pgtable *pt, const struct ds_build_ops *ops, void *opaque,
-		   uint64_t entry_pa, unsigned height, uint64_t *table)
+		   u64 entry_pa, unsigned int height, u64 *table)
 {
 	struct ds_pte_info info = { .kind = DS_PTE_TABLE, .attrs = { .prot = DS_PROT_ALL } };
-	uint64_t pte;
+	u64 pte;
 	int r = read_entry(pt, entry_pa, &pte);
 
 	if (r < 0)
@@ -60,19 +60,19 @@ static int descend(const struct ds_pgtable *pt, const struct ds_build_ops *ops, 
 }
 
 static int map_one(const struct ds_pgtable *pt, const struct ds_build_ops *ops, void *opaque,
-		   uint64_t raw_va, uint64_t pa, unsigned height, const struct ds_attrs *attrs)
+		   u64 raw_va, u64 pa, unsigned int height, const struct ds_attrs *attrs)
 {
-	unsigned root_shift = entry_shift(pt, pt->levels);
-	uint64_t root = root_shift >= 64 ? 0 : raw_va >> root_shift;
+	unsigned int root_shift = entry_shift(pt, pt->levels);
+	u64 root = root_shift >= 64 ? 0 : raw_va >> root_shift;
 	struct ds_pte_info leaf = { .kind = DS_PTE_LEAF, .pa = pa, .attrs = *attrs };
-	uint64_t table, entry_pa, pte;
+	u64 table, entry_pa, pte;
 	int r;
 
 	if (root >= pt->cfg.nroots)
 		return -EINVAL;
 	table = pt->cfg.roots[root];
-	for (unsigned h = pt->levels - 1;; h--) {
-		unsigned bits = h == pt->levels - 1 ? pt->top_bits : pt->level_bits;
+	for (unsigned int h = pt->levels - 1;; h--) {
+		unsigned int bits = h == pt->levels - 1 ? pt->top_bits : pt->level_bits;
 
 		entry_pa = table + ((raw_va >> entry_shift(pt, h)) & ((1ULL << bits) - 1)) * 8;
 		if (h == height)
@@ -93,12 +93,12 @@ static int map_one(const struct ds_pgtable *pt, const struct ds_build_ops *ops, 
 }
 
 int ds_build_map(const struct ds_pgtable *pt, const struct ds_build_ops *ops, void *opaque,
-		 uint64_t va, uint64_t pa, uint64_t size, unsigned height,
+		 u64 va, u64 pa, u64 size, unsigned int height,
 		 const struct ds_attrs *attrs)
 {
-	uint64_t mask = pt->cfg.va_bits >= 64 ? ~0ULL : (1ULL << pt->cfg.va_bits) - 1;
-	uint64_t raw = va & mask;
-	uint64_t leaf;
+	u64 mask = pt->cfg.va_bits >= 64 ? ~0ULL : (1ULL << pt->cfg.va_bits) - 1;
+	u64 raw = va & mask;
+	u64 leaf;
 
 	if (height >= pt->levels || !(pt->fmt->leaf_heights & (1u << height)))
 		return -EINVAL;
@@ -107,7 +107,7 @@ int ds_build_map(const struct ds_pgtable *pt, const struct ds_build_ops *ops, vo
 		return -EINVAL;
 	if (ds_pgtable_canonical_va(pt, raw) != va || size - 1 > mask - raw)
 		return -EINVAL;
-	for (uint64_t off = 0; off < size; off += leaf) {
+	for (u64 off = 0; off < size; off += leaf) {
 		int r = map_one(pt, ops, opaque, raw + off, pa + off, height, attrs);
 
 		if (r < 0)

@@ -10,8 +10,8 @@
 
 struct ds_build_ops {
 	/* A zeroed table of size bytes, aligned to size: 0 or -ENOMEM. */
-	int (*alloc_table)(void *opaque, uint64_t size, uint64_t *pa);
-	int (*write_phys)(void *opaque, uint64_t pa, const void *buf, size_t len);
+	int (*alloc_table)(void *opaque, u64 size, u64 *pa);
+	int (*write_phys)(void *opaque, u64 pa, const void *buf, size_t len);
 };
 
 /* Allocates the root tables of pt and stores them in pt->cfg.roots. */
@@ -25,7 +25,7 @@ int ds_build_roots(struct ds_pgtable *pt, const struct ds_build_ops *ops, void *
  * -EEXIST (already mapped) or the callbacks' error.
  */
 int ds_build_map(const struct ds_pgtable *pt, const struct ds_build_ops *ops, void *opaque,
-		 uint64_t va, uint64_t pa, uint64_t size, unsigned height,
+		 u64 va, u64 pa, u64 size, unsigned int height,
 		 const struct ds_attrs *attrs);
 
 #endif /* DS_BUILD_H */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Freestanding basics for lib/: fixed-width types, Linux errno values and
- * the few compiler builtins the core may use.  Nothing here needs libc, so
- * the same sources build in the kernel module and in userspace.
+ * Freestanding basics for lib/: the kernel's fixed-width types (u8..u64,
+ * s8..s64), Linux errno values and the few compiler builtins the core may
+ * use.  Nothing here needs libc, so the same sources build in the kernel
+ * module and in userspace.
  */
 #ifndef DS_BASE_H
 #define DS_BASE_H
@@ -15,6 +16,29 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * The kernel's names for the fixed-width types, as <linux/types.h> gives
+ * them.  The compiler's macros are what <stdint.h> defines its types from:
+ * u64 is uint64_t, so userspace callers mix the two freely (checked below).
+ */
+typedef __UINT8_TYPE__ u8;
+typedef __UINT16_TYPE__ u16;
+typedef __UINT32_TYPE__ u32;
+typedef __UINT64_TYPE__ u64;
+typedef __INT8_TYPE__ s8;
+typedef __INT16_TYPE__ s16;
+typedef __INT32_TYPE__ s32;
+typedef __INT64_TYPE__ s64;
+/* A negative array size if they were not. */
+typedef char ds_kernel_types_are_stdint_types[__builtin_types_compatible_p(u8, uint8_t) &&
+					      __builtin_types_compatible_p(u16, uint16_t) &&
+					      __builtin_types_compatible_p(u32, uint32_t) &&
+					      __builtin_types_compatible_p(u64, uint64_t) &&
+					      __builtin_types_compatible_p(s8, int8_t) &&
+					      __builtin_types_compatible_p(s16, int16_t) &&
+					      __builtin_types_compatible_p(s32, int32_t) &&
+					      __builtin_types_compatible_p(s64, int64_t) ? 1 : -1];
 
 /*
  * Linux's values (asm-generic/errno-base.h), defined only where no libc
@@ -84,7 +108,7 @@
 #endif
 
 /* Page-table entries are little-endian in every format devsnap knows. */
-static inline uint64_t ds_le64(uint64_t v)
+static inline u64 ds_le64(u64 v)
 {
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	return __builtin_bswap64(v);
@@ -94,22 +118,22 @@ static inline uint64_t ds_le64(uint64_t v)
 }
 
 /* Unaligned little-endian access, for file formats. */
-static inline uint64_t ds_get_le(const void *p, unsigned bytes)
+static inline u64 ds_get_le(const void *p, unsigned int bytes)
 {
-	const uint8_t *b = p;
-	uint64_t v = 0;
+	const u8 *b = p;
+	u64 v = 0;
 
-	for (unsigned i = bytes; i--;)
+	for (unsigned int i = bytes; i--;)
 		v = v << 8 | b[i];
 	return v;
 }
 
-static inline void ds_put_le(void *p, uint64_t v, unsigned bytes)
+static inline void ds_put_le(void *p, u64 v, unsigned int bytes)
 {
-	uint8_t *b = p;
+	u8 *b = p;
 
-	for (unsigned i = 0; i < bytes; i++, v >>= 8)
-		b[i] = (uint8_t)v;
+	for (unsigned int i = 0; i < bytes; i++, v >>= 8)
+		b[i] = (u8)v;
 }
 
 #define DS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

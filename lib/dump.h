@@ -38,30 +38,30 @@ const char *ds_skip_reason_name(enum ds_skip_reason r);
 
 /* One PT_LOAD: a walker range, or a piece of one split by what could be saved. */
 struct ds_segment {
-	uint64_t va, pa, size;
-	uint64_t pte;
-	uint8_t page_shift;
+	u64 va, pa, size;
+	u64 pte;
+	u8 page_shift;
 	struct ds_attrs attrs;
-	uint8_t skip;         /* enum ds_skip_reason */
-	uint8_t shared;       /* set by ds_dump_layout: the bytes are another segment's */
-	uint64_t file_offset; /* set by ds_dump_layout; 0 when not saved */
+	u8 skip;         /* enum ds_skip_reason */
+	u8 shared;       /* set by ds_dump_layout: the bytes are another segment's */
+	u64 file_offset; /* set by ds_dump_layout; 0 when not saved */
 };
 
 /* ELF p_flags: R/W/X in 2:0, PTE bits 11:0 in 19:8, PTE bits 63:52 in 31:20. */
-uint32_t ds_segment_p_flags(const struct ds_segment *seg);
+u32 ds_segment_p_flags(const struct ds_segment *seg);
 
 /* Driver-supplied bytes kept in the dump: firmware log, registers. */
 struct ds_blob {
 	const char *name;
 	const void *data;
-	uint64_t size;
+	u64 size;
 };
 
 /* A PCI function's IOMMU domain, as a dump of it records it. */
 struct ds_dump_pci {
-	uint16_t segment, rid; /* rid: bus << 8 | device << 3 | function */
-	uint32_t domain_id;
-	uint64_t iommu_table; /* the VT-d root table or AMD-Vi device table */
+	u16 segment, rid; /* rid: bus << 8 | device << 3 | function */
+	u32 domain_id;
+	u64 iommu_table; /* the VT-d root table or AMD-Vi device table */
 };
 
 struct ds_dump_info {
@@ -69,16 +69,16 @@ struct ds_dump_info {
 	const char *driver;
 	const char *reason;  /* free text: "firmware assertion", ... */
 	const struct ds_pgtable *pt; /* format, roots, va_bits, upper half */
-	uint64_t time_ns;    /* capture time, ns since the Unix epoch */
-	uint16_t e_machine;  /* the device processor's EM_*, or EM_NONE */
+	u64 time_ns;    /* capture time, ns since the Unix epoch */
+	u16 e_machine;  /* the device processor's EM_*, or EM_NONE */
 	const struct ds_dump_pci *pci; /* NULL: not a PCI function's IOMMU domain */
 };
 
 /* The writer's index: a saved segment's PA range while the layout is
  * computed, then (seg only) the segments holding bytes, in file order. */
 struct ds_share_entry {
-	uint64_t pa, last;
-	uint32_t seg;
+	u64 pa, last;
+	u32 seg;
 };
 
 struct ds_dump_writer {
@@ -89,7 +89,7 @@ struct ds_dump_writer {
 	const struct ds_blob *blobs;
 	size_t nblobs;
 	/* Bytes of a saved segment: off is within the segment. 0 or -errno. */
-	int (*read_data)(void *opaque, const struct ds_segment *seg, uint64_t off,
+	int (*read_data)(void *opaque, const struct ds_segment *seg, u64 off,
 			 void *buf, size_t len);
 	void *opaque;
 	/* Optional, room for nsegs entries, kept as long as the writer: with
@@ -100,14 +100,14 @@ struct ds_dump_writer {
 	size_t index_cap;
 
 	/* Layout, filled by ds_dump_layout. */
-	uint64_t phdr_off, shdr_off, notes_off, notes_size, data_off, size;
-	uint64_t mapped_bytes, saved_bytes;
-	uint64_t file_bytes; /* page data in the file: saved_bytes less what is shared */
-	uint32_t nphdrs;   /* including PT_NOTE */
-	uint32_t nskipped; /* segments not saved */
-	uint32_t nshared;  /* saved segments pointing at another's bytes */
-	uint32_t nholders; /* with an index: segments holding bytes, listed in it */
-	uint32_t info_size, skipped_size; /* note descs */
+	u64 phdr_off, shdr_off, notes_off, notes_size, data_off, size;
+	u64 mapped_bytes, saved_bytes;
+	u64 file_bytes; /* page data in the file: saved_bytes less what is shared */
+	u32 nphdrs;   /* including PT_NOTE */
+	u32 nskipped; /* segments not saved */
+	u32 nshared;  /* saved segments pointing at another's bytes */
+	u32 nholders; /* with an index: segments holding bytes, listed in it */
+	u32 info_size, skipped_size; /* note descs */
 };
 
 /* Computes the layout and each segment's file_offset; 0, -EINVAL
@@ -119,6 +119,6 @@ int ds_dump_layout(struct ds_dump_writer *w);
 
 /* Copies up to len bytes at off; returns the count (0 at the end) or -errno
  * from read_data. */
-int64_t ds_dump_read(const struct ds_dump_writer *w, uint64_t off, void *buf, size_t len);
+s64 ds_dump_read(const struct ds_dump_writer *w, u64 off, void *buf, size_t len);
 
 #endif /* DS_DUMP_H */

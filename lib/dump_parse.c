@@ -7,7 +7,7 @@
 #include "dump_parse.h"
 #include "elf_layout.h"
 
-static int bad(struct ds_dump_file *f, const char *what, uint64_t off)
+static int bad(struct ds_dump_file *f, const char *what, u64 off)
 {
 	f->error = what;
 	f->error_offset = off;
@@ -15,19 +15,19 @@ static int bad(struct ds_dump_file *f, const char *what, uint64_t off)
 }
 
 /* [off, off + len) lies inside [0, size). */
-static bool inside(uint64_t size, uint64_t off, uint64_t len)
+static bool inside(u64 size, u64 off, u64 len)
 {
 	return off <= size && len <= size - off;
 }
 
-static const uint8_t *phdr_at(const struct ds_dump_file *f, uint32_t i)
+static const u8 *phdr_at(const struct ds_dump_file *f, u32 i)
 {
-	return f->buf + f->phoff + (uint64_t)i * ELF_PHDR_SIZE;
+	return f->buf + f->phoff + (u64)i * ELF_PHDR_SIZE;
 }
 
-static void read_load(const uint8_t *p, struct ds_dump_load *l)
+static void read_load(const u8 *p, struct ds_dump_load *l)
 {
-	l->flags = (uint32_t)ds_get_le(p + PH_FLAGS, 4);
+	l->flags = (u32)ds_get_le(p + PH_FLAGS, 4);
 	l->offset = ds_get_le(p + PH_OFFSET, 8);
 	l->va = ds_get_le(p + PH_VADDR, 8);
 	l->pa = ds_get_le(p + PH_PADDR, 8);
@@ -37,7 +37,7 @@ static void read_load(const uint8_t *p, struct ds_dump_load *l)
 }
 
 /* What the first bytes alone can refute; len may be short of a header. */
-static int check_ident(struct ds_dump_file *f, const uint8_t *h, uint64_t len)
+static int check_ident(struct ds_dump_file *f, const u8 *h, u64 len)
 {
 	if (len >= 4 && ds_memcmp(h, "\177ELF", 4))
 		return bad(f, "not an ELF file", 0);
@@ -50,27 +50,27 @@ static int check_ident(struct ds_dump_file *f, const uint8_t *h, uint64_t len)
 	return 0;
 }
 
-int ds_dump_check_start(struct ds_dump_file *f, const void *head, uint64_t len)
+int ds_dump_check_start(struct ds_dump_file *f, const void *head, u64 len)
 {
 	ds_memset(f, 0, sizeof(*f));
 	return check_ident(f, head, len);
 }
 
 /* off + len, or the top of the 64-bit range if that wraps. */
-static uint64_t end_of(uint64_t off, uint64_t len)
+static u64 end_of(u64 off, u64 len)
 {
 	return off + len < off ? ~0ULL : off + len;
 }
 
-static uint64_t max_of(uint64_t a, uint64_t b)
+static u64 max_of(u64 a, u64 b)
 {
 	return a > b ? a : b;
 }
 
-int ds_dump_extent(const void *head, uint64_t len, uint64_t *end)
+int ds_dump_extent(const void *head, u64 len, u64 *end)
 {
-	const uint8_t *h = head;
-	uint64_t phoff, phnum, shoff, tables;
+	const u8 *h = head;
+	u64 phoff, phnum, shoff, tables;
 
 	if (len < ELF_EHDR_SIZE) {
 		*end = ELF_EHDR_SIZE;
@@ -93,9 +93,9 @@ int ds_dump_extent(const void *head, uint64_t len, uint64_t *end)
 		return 1;
 	}
 	*end = tables;
-	for (uint64_t i = 0; i < phnum; i++) {
-		const uint8_t *p = h + phoff + i * ELF_PHDR_SIZE;
-		uint32_t type = (uint32_t)ds_get_le(p + PH_TYPE, 4);
+	for (u64 i = 0; i < phnum; i++) {
+		const u8 *p = h + phoff + i * ELF_PHDR_SIZE;
+		u32 type = (u32)ds_get_le(p + PH_TYPE, 4);
 
 		if (type == PT_LOAD || type == PT_NOTE)
 			*end = max_of(*end, end_of(ds_get_le(p + PH_OFFSET, 8),
@@ -106,8 +106,8 @@ int ds_dump_extent(const void *head, uint64_t len, uint64_t *end)
 
 static int check_header(struct ds_dump_file *f)
 {
-	const uint8_t *h = f->buf;
-	uint64_t phnum;
+	const u8 *h = f->buf;
+	u64 phnum;
 	int r;
 
 	if (f->len < ELF_EHDR_SIZE)
@@ -116,11 +116,11 @@ static int check_header(struct ds_dump_file *f)
 	r = check_ident(f, h, f->len);
 	if (r < 0)
 		return r;
-	f->e_machine = (uint16_t)ds_get_le(h + EH_MACHINE, 2);
+	f->e_machine = (u16)ds_get_le(h + EH_MACHINE, 2);
 	f->phoff = ds_get_le(h + EH_PHOFF, 8);
 	phnum = ds_get_le(h + EH_PHNUM, 2);
 	if (phnum == PN_XNUM) {
-		uint64_t shoff = ds_get_le(h + EH_SHOFF, 8);
+		u64 shoff = ds_get_le(h + EH_SHOFF, 8);
 
 		if (shoff && f->len < f->size && !inside(f->len, shoff, ELF_SHDR_SIZE) &&
 		    inside(f->size, shoff, ELF_SHDR_SIZE))
@@ -136,13 +136,13 @@ static int check_header(struct ds_dump_file *f)
 		return bad(f, f->len < f->size ? "program headers run past the end of the head"
 					       : "program headers run past the end of the file",
 			   EH_PHOFF);
-	f->phnum = (uint32_t)phnum;
+	f->phnum = (u32)phnum;
 	return 0;
 }
 
-static int check_load(struct ds_dump_file *f, uint32_t i, uint64_t *prev_end)
+static int check_load(struct ds_dump_file *f, u32 i, u64 *prev_end)
 {
-	uint64_t where = f->phoff + (uint64_t)i * ELF_PHDR_SIZE;
+	u64 where = f->phoff + (u64)i * ELF_PHDR_SIZE;
 	struct ds_dump_load l;
 
 	read_load(phdr_at(f, i), &l);
@@ -167,12 +167,12 @@ static int check_load(struct ds_dump_file *f, uint32_t i, uint64_t *prev_end)
 
 static int check_phdrs(struct ds_dump_file *f)
 {
-	uint64_t prev_end = 0;
+	u64 prev_end = 0;
 
 	f->loads_contiguous = f->sorted = true;
-	for (uint32_t i = 0; i < f->phnum; i++) {
-		const uint8_t *p = phdr_at(f, i);
-		uint32_t type = (uint32_t)ds_get_le(p + PH_TYPE, 4);
+	for (u32 i = 0; i < f->phnum; i++) {
+		const u8 *p = phdr_at(f, i);
+		u32 type = (u32)ds_get_le(p + PH_TYPE, 4);
 		int r = 0;
 
 		if (type == PT_LOAD)
@@ -181,7 +181,7 @@ static int check_phdrs(struct ds_dump_file *f)
 						     ds_get_le(p + PH_FILESZ, 8)))
 			r = bad(f, f->len < f->size ? "notes run past the end of the head"
 						    : "notes run past the end of the file",
-				f->phoff + (uint64_t)i * ELF_PHDR_SIZE);
+				f->phoff + (u64)i * ELF_PHDR_SIZE);
 		if (r < 0)
 			return r;
 	}
@@ -197,7 +197,7 @@ static int index_notes(struct ds_dump_file *f)
 	int r;
 
 	while ((r = ds_dump_next_note(f, &it, &n)) == 1) {
-		uint32_t count;
+		u32 count;
 
 		if (!ds_note_is(&n, DS_NOTE_NAME, DS_NT_SKIPPED))
 			continue;
@@ -209,8 +209,8 @@ static int index_notes(struct ds_dump_file *f)
 	return r;
 }
 
-int ds_dump_open_head(struct ds_dump_file *f, const void *head, uint64_t head_len,
-		      uint64_t file_size)
+int ds_dump_open_head(struct ds_dump_file *f, const void *head, u64 head_len,
+		      u64 file_size)
 {
 	int r;
 
@@ -227,22 +227,22 @@ int ds_dump_open_head(struct ds_dump_file *f, const void *head, uint64_t head_le
 	return index_notes(f);
 }
 
-int ds_dump_open(struct ds_dump_file *f, const void *buf, uint64_t size)
+int ds_dump_open(struct ds_dump_file *f, const void *buf, u64 size)
 {
 	return ds_dump_open_head(f, buf, size, size);
 }
 
-uint32_t ds_dump_loads(const struct ds_dump_file *f, struct ds_dump_load *out, uint32_t n)
+u32 ds_dump_loads(const struct ds_dump_file *f, struct ds_dump_load *out, u32 n)
 {
-	uint32_t got = 0;
+	u32 got = 0;
 
-	for (uint32_t p = f->first_load; p < f->phnum && got < n && got < f->nloads; p++)
+	for (u32 p = f->first_load; p < f->phnum && got < n && got < f->nloads; p++)
 		if (ds_get_le(phdr_at(f, p) + PH_TYPE, 4) == PT_LOAD)
 			read_load(phdr_at(f, p), &out[got++]);
 	return got;
 }
 
-int ds_dump_load(const struct ds_dump_file *f, uint32_t i, struct ds_dump_load *out)
+int ds_dump_load(const struct ds_dump_file *f, u32 i, struct ds_dump_load *out)
 {
 	if (i >= f->nloads)
 		return -ERANGE;
@@ -250,7 +250,7 @@ int ds_dump_load(const struct ds_dump_file *f, uint32_t i, struct ds_dump_load *
 		read_load(phdr_at(f, f->first_load + i), out);
 		return 0;
 	}
-	for (uint32_t p = f->first_load; p < f->phnum; p++) {
+	for (u32 p = f->first_load; p < f->phnum; p++) {
 		if (ds_get_le(phdr_at(f, p) + PH_TYPE, 4) != PT_LOAD)
 			continue;
 		if (!i--) {
@@ -261,9 +261,9 @@ int ds_dump_load(const struct ds_dump_file *f, uint32_t i, struct ds_dump_load *
 	return -ERANGE;
 }
 
-int ds_dump_find(const struct ds_dump_file *f, uint64_t va, uint32_t *index)
+int ds_dump_find(const struct ds_dump_file *f, u64 va, u32 *index)
 {
-	uint32_t lo = 0, hi = f->nloads;
+	u32 lo = 0, hi = f->nloads;
 	struct ds_dump_load l;
 
 	if (!f->sorted)
@@ -271,7 +271,7 @@ int ds_dump_find(const struct ds_dump_file *f, uint64_t va, uint32_t *index)
 	if (!hi)
 		return -ENOENT;
 	while (hi - lo > 1) {
-		uint32_t mid = lo + (hi - lo) / 2;
+		u32 mid = lo + (hi - lo) / 2;
 
 		ds_dump_load(f, mid, &l);
 		if (l.va <= va)
@@ -286,15 +286,15 @@ int ds_dump_find(const struct ds_dump_file *f, uint64_t va, uint32_t *index)
 	return 0;
 }
 
-enum ds_skip_reason ds_dump_skip_reason(const struct ds_dump_file *f, uint64_t va)
+enum ds_skip_reason ds_dump_skip_reason(const struct ds_dump_file *f, u64 va)
 {
-	uint32_t lo = 0, hi = f->nskipped_entries;
+	u32 lo = 0, hi = f->nskipped_entries;
 
 	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		const uint8_t *e = f->skipped + (uint64_t)mid * SKIPPED_ENTRY;
-		uint64_t start = ds_get_le(e, 8), size = ds_get_le(e + 16, 8);
-		uint32_t reason = (uint32_t)ds_get_le(e + 24, 4);
+		u32 mid = lo + (hi - lo) / 2;
+		const u8 *e = f->skipped + (u64)mid * SKIPPED_ENTRY;
+		u64 start = ds_get_le(e, 8), size = ds_get_le(e + 16, 8);
+		u32 reason = (u32)ds_get_le(e + 24, 4);
 
 		if (va < start)
 			hi = mid;
@@ -310,7 +310,7 @@ enum ds_skip_reason ds_dump_skip_reason(const struct ds_dump_file *f, uint64_t v
 static bool next_note_segment(const struct ds_dump_file *f, struct ds_note_iter *it)
 {
 	for (; it->phdr < f->phnum; it->phdr++) {
-		const uint8_t *p = phdr_at(f, it->phdr);
+		const u8 *p = phdr_at(f, it->phdr);
 
 		if (ds_get_le(p + PH_TYPE, 4) != PT_NOTE)
 			continue;
@@ -324,8 +324,8 @@ static bool next_note_segment(const struct ds_dump_file *f, struct ds_note_iter 
 
 int ds_dump_next_note(struct ds_dump_file *f, struct ds_note_iter *it, struct ds_note *out)
 {
-	uint64_t namesz, descsz, desc_off;
-	const uint8_t *h;
+	u64 namesz, descsz, desc_off;
+	const u8 *h;
 
 	while (it->pos >= it->end)
 		if (!next_note_segment(f, it))
@@ -341,15 +341,15 @@ int ds_dump_next_note(struct ds_dump_file *f, struct ds_note_iter *it, struct ds
 	if (namesz && h[ELF_NHDR_SIZE + namesz - 1])
 		return bad(f, "note name is not NUL-terminated", it->pos + ELF_NHDR_SIZE);
 	out->name = namesz ? (const char *)h + ELF_NHDR_SIZE : "";
-	out->type = (uint32_t)ds_get_le(h + 8, 4);
+	out->type = (u32)ds_get_le(h + 8, 4);
 	out->desc = f->buf + desc_off;
-	out->desc_size = (uint32_t)descsz;
+	out->desc_size = (u32)descsz;
 	out->offset = it->pos;
 	it->pos = desc_off + ds_align_up(descsz, 4);
 	return 1;
 }
 
-bool ds_note_is(const struct ds_note *n, const char *name, uint32_t type)
+bool ds_note_is(const struct ds_note *n, const char *name, u32 type)
 {
 	const char *a = n->name;
 
@@ -359,7 +359,7 @@ bool ds_note_is(const struct ds_note *n, const char *name, uint32_t type)
 }
 
 /* The NUL-terminated string at *pos within the desc; advances *pos. */
-static const char *desc_string(const struct ds_note *n, uint32_t *pos)
+static const char *desc_string(const struct ds_note *n, u32 *pos)
 {
 	const char *s = (const char *)n->desc + *pos;
 
@@ -370,36 +370,36 @@ static const char *desc_string(const struct ds_note *n, uint32_t *pos)
 }
 
 /* The fields after the strings, which older writers did not write. */
-static void info_decode_pci(const uint8_t *d, uint32_t size, struct ds_note_info *out)
+static void info_decode_pci(const u8 *d, u32 size, struct ds_note_info *out)
 {
 	out->has_pci = size >= INFO_PCI_SIZE &&
 		       (ds_get_le(d + INFO_PCI_FLAGS, 4) & INFO_PCI_PRESENT);
 	if (!out->has_pci)
 		return;
-	out->pci.segment = (uint16_t)ds_get_le(d + INFO_PCI_SEGMENT, 2);
-	out->pci.rid = (uint16_t)ds_get_le(d + INFO_PCI_RID, 2);
-	out->pci.domain_id = (uint32_t)ds_get_le(d + INFO_PCI_DOMAIN, 4);
+	out->pci.segment = (u16)ds_get_le(d + INFO_PCI_SEGMENT, 2);
+	out->pci.rid = (u16)ds_get_le(d + INFO_PCI_RID, 2);
+	out->pci.domain_id = (u32)ds_get_le(d + INFO_PCI_DOMAIN, 4);
 	out->pci.iommu_table = ds_get_le(d + INFO_PCI_TABLE, 8);
 }
 
 int ds_note_info_decode(const struct ds_note *n, struct ds_note_info *out)
 {
-	const uint8_t *d = n->desc;
-	uint32_t pos = INFO_STRINGS;
+	const u8 *d = n->desc;
+	u32 pos = INFO_STRINGS;
 
 	if (n->desc_size < INFO_STRINGS || ds_get_le(d + INFO_VERSION, 4) != DS_NOTE_VERSION)
 		return -EBADMSG;
 	out->version = DS_NOTE_VERSION;
-	out->page_size = (uint32_t)ds_get_le(d + INFO_PAGE_SIZE, 4);
+	out->page_size = (u32)ds_get_le(d + INFO_PAGE_SIZE, 4);
 	out->time_ns = ds_get_le(d + INFO_TIME, 8);
-	out->nroots = (uint32_t)ds_get_le(d + INFO_NROOTS, 4);
+	out->nroots = (u32)ds_get_le(d + INFO_NROOTS, 4);
 	if (out->nroots > DS_MAX_ROOTS)
 		return -EBADMSG;
-	for (unsigned i = 0; i < DS_MAX_ROOTS; i++)
+	for (unsigned int i = 0; i < DS_MAX_ROOTS; i++)
 		out->roots[i] = ds_get_le(d + INFO_ROOTS + 8 * i, 8);
-	out->va_bits = (uint32_t)ds_get_le(d + INFO_VA_BITS, 4);
-	out->flags = (uint32_t)ds_get_le(d + INFO_FLAGS, 4);
-	out->nsegs = (uint32_t)ds_get_le(d + INFO_NSEGS, 4);
+	out->va_bits = (u32)ds_get_le(d + INFO_VA_BITS, 4);
+	out->flags = (u32)ds_get_le(d + INFO_FLAGS, 4);
+	out->nsegs = (u32)ds_get_le(d + INFO_NSEGS, 4);
 	out->mapped = ds_get_le(d + INFO_MAPPED, 8);
 	out->saved = ds_get_le(d + INFO_SAVED, 8);
 	out->format = desc_string(n, &pos);
@@ -412,34 +412,34 @@ int ds_note_info_decode(const struct ds_note *n, struct ds_note_info *out)
 	return 0;
 }
 
-int ds_note_skipped_count(const struct ds_note *n, uint32_t *count)
+int ds_note_skipped_count(const struct ds_note *n, u32 *count)
 {
 	if (n->desc_size < SKIPPED_HEADER || ds_get_le(n->desc, 4) != DS_NOTE_VERSION)
 		return -EBADMSG;
-	*count = (uint32_t)ds_get_le(n->desc + 4, 4);
+	*count = (u32)ds_get_le(n->desc + 4, 4);
 	if ((n->desc_size - SKIPPED_HEADER) / SKIPPED_ENTRY < *count)
 		return -EBADMSG;
 	return 0;
 }
 
-int ds_note_skipped_at(const struct ds_note *n, uint32_t i, struct ds_skipped_range *out)
+int ds_note_skipped_at(const struct ds_note *n, u32 i, struct ds_skipped_range *out)
 {
-	uint32_t count;
-	const uint8_t *e;
+	u32 count;
+	const u8 *e;
 
 	if (ds_note_skipped_count(n, &count) < 0 || i >= count)
 		return -EBADMSG;
-	e = n->desc + SKIPPED_HEADER + (uint64_t)i * SKIPPED_ENTRY;
+	e = n->desc + SKIPPED_HEADER + (u64)i * SKIPPED_ENTRY;
 	out->va = ds_get_le(e, 8);
 	out->pa = ds_get_le(e + 8, 8);
 	out->size = ds_get_le(e + 16, 8);
-	out->reason = (uint32_t)ds_get_le(e + 24, 4);
+	out->reason = (u32)ds_get_le(e + 24, 4);
 	return 0;
 }
 
 int ds_note_blob_decode(const struct ds_note *n, struct ds_note_blob *out)
 {
-	uint64_t name_len, data_off;
+	u64 name_len, data_off;
 
 	if (n->desc_size < BLOB_HEADER)
 		return -EBADMSG;
@@ -448,7 +448,7 @@ int ds_note_blob_decode(const struct ds_note *n, struct ds_note_blob *out)
 	if (data_off > n->desc_size)
 		return -EBADMSG;
 	out->name = (const char *)n->desc + BLOB_HEADER;
-	out->name_len = (uint32_t)name_len;
+	out->name_len = (u32)name_len;
 	out->data = n->desc + data_off;
 	out->size = n->desc_size - data_off;
 	return 0;
@@ -456,18 +456,18 @@ int ds_note_blob_decode(const struct ds_note *n, struct ds_note_blob *out)
 
 int ds_note_agx_decode(const struct ds_note *n, struct ds_agx_info *out)
 {
-	const uint8_t *d = n->desc;
+	const u8 *d = n->desc;
 
 	if (n->desc_size < 52)
 		return -EBADMSG;
 	out->initdata_address = ds_get_le(d, 8);
-	out->chip_id = (uint32_t)ds_get_le(d + 8, 4);
-	out->gpu_gen = (uint32_t)ds_get_le(d + 12, 4);
-	out->gpu_variant = (uint32_t)ds_get_le(d + 16, 4);
-	out->gpu_rev = (uint32_t)ds_get_le(d + 20, 4);
-	out->total_active_cores = (uint32_t)ds_get_le(d + 24, 4);
-	for (unsigned i = 0; i < 6; i++)
-		out->firmware_version[i] = (uint32_t)ds_get_le(d + 28 + 4 * i, 4);
+	out->chip_id = (u32)ds_get_le(d + 8, 4);
+	out->gpu_gen = (u32)ds_get_le(d + 12, 4);
+	out->gpu_variant = (u32)ds_get_le(d + 16, 4);
+	out->gpu_rev = (u32)ds_get_le(d + 20, 4);
+	out->total_active_cores = (u32)ds_get_le(d + 24, 4);
+	for (unsigned int i = 0; i < 6; i++)
+		out->firmware_version[i] = (u32)ds_get_le(d + 28 + 4 * i, 4);
 	return 0;
 }
 
@@ -478,11 +478,11 @@ int ds_note_agx_decode(const struct ds_note *n, struct ds_agx_info *out)
 #define RTKIT_LOG_HEADER 32
 #define RTKIT_SECTION_HEADER 16
 
-int ds_rtkit_next_section(const uint8_t *log, uint64_t size, uint64_t *pos,
+int ds_rtkit_next_section(const u8 *log, u64 size, u64 *pos,
 			  struct ds_rtkit_section *out)
 {
-	uint64_t log_size;
-	uint32_t fourcc, section;
+	u64 log_size;
+	u32 fourcc, section;
 
 	if (size < RTKIT_LOG_HEADER || ds_get_le(log, 4) != RTKIT_HEADER_FOURCC)
 		return -EBADMSG;
@@ -495,13 +495,13 @@ int ds_rtkit_next_section(const uint8_t *log, uint64_t size, uint64_t *pos,
 		return 0;
 	if (log_size - *pos < RTKIT_SECTION_HEADER)
 		return -EBADMSG;
-	fourcc = (uint32_t)ds_get_le(log + *pos, 4);
-	section = (uint32_t)ds_get_le(log + *pos + 12, 4);
+	fourcc = (u32)ds_get_le(log + *pos, 4);
+	section = (u32)ds_get_le(log + *pos + 12, 4);
 	if (fourcc == RTKIT_HEADER_FOURCC)
 		return 0;
 	if (section < RTKIT_SECTION_HEADER || section > log_size - *pos)
 		return -EBADMSG;
-	for (unsigned i = 0; i < 4; i++)
+	for (unsigned int i = 0; i < 4; i++)
 		out->fourcc[i] = (char)(fourcc >> (24 - 8 * i));
 	out->fourcc[4] = '\0';
 	out->offset = *pos;

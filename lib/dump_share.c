@@ -88,7 +88,7 @@ static size_t partition(struct ds_share_entry *e, size_t n)
 /* Introsort: quicksort, recursing into the smaller side (stack depth
  * log n, fit for a kernel stack), heapsort past depth 2 log n: O(n log n)
  * on any input, in place, as lib/ allocates nothing. */
-static void introsort(struct ds_share_entry *e, size_t n, unsigned depth)
+static void introsort(struct ds_share_entry *e, size_t n, unsigned int depth)
 {
 	while (n > INSERTION_MAX) {
 		size_t split;
@@ -112,7 +112,7 @@ static void introsort(struct ds_share_entry *e, size_t n, unsigned depth)
 
 static void sort_ranges(struct ds_share_entry *e, size_t n)
 {
-	unsigned depth = 0;
+	unsigned int depth = 0;
 
 	for (size_t m = n; m; m >>= 1)
 		depth += 2;
@@ -122,8 +122,8 @@ static void sort_ranges(struct ds_share_entry *e, size_t n)
 size_t ds_dump_find_shared(struct ds_segment *segs, size_t nsegs, struct ds_share_entry *index)
 {
 	size_t n = 0, shared = 0;
-	uint64_t holder_last = 0;
-	uint32_t holder = 0;
+	u64 holder_last = 0;
+	u32 holder = 0;
 
 	for (size_t i = 0; i < nsegs; i++) {
 		const struct ds_segment *s = &segs[i];
@@ -132,7 +132,7 @@ size_t ds_dump_find_shared(struct ds_segment *segs, size_t nsegs, struct ds_shar
 		/* Saved, and a PA range not wrapping past 2^64 (one may end there). */
 		if (s->skip == DS_SAVED && s->pa + (s->size - 1) >= s->pa)
 			index[n++] = (struct ds_share_entry){ s->pa, s->pa + (s->size - 1),
-							      (uint32_t)i };
+							      (u32)i };
 	}
 	sort_ranges(index, n);
 	for (size_t k = 0; k < n; k++) {

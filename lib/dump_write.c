@@ -27,21 +27,21 @@ static const char *const skip_names[DS_SKIP_REASON_COUNT] = {
 
 const char *ds_skip_reason_name(enum ds_skip_reason r)
 {
-	return (unsigned)r < DS_SKIP_REASON_COUNT ? skip_names[r] : "unknown";
+	return (unsigned int)r < DS_SKIP_REASON_COUNT ? skip_names[r] : "unknown";
 }
 
-uint32_t ds_segment_p_flags(const struct ds_segment *seg)
+u32 ds_segment_p_flags(const struct ds_segment *seg)
 {
-	uint8_t p = seg->attrs.prot | seg->attrs.prot >> 3; /* either accessor */
-	uint32_t flags = (p & DS_PROT_PR ? PF_R : 0) | (p & DS_PROT_PW ? PF_W : 0) |
+	u8 p = seg->attrs.prot | seg->attrs.prot >> 3; /* either accessor */
+	u32 flags = (p & DS_PROT_PR ? PF_R : 0) | (p & DS_PROT_PW ? PF_W : 0) |
 			 (p & DS_PROT_PX ? PF_X : 0);
 
-	return flags | (uint32_t)(seg->pte & 0xfff) << 8 | (uint32_t)(seg->pte >> 52) << 20;
+	return flags | (u32)(seg->pte & 0xfff) << 8 | (u32)(seg->pte >> 52) << 20;
 }
 
-static uint64_t str_size(const char *s)
+static u64 str_size(const char *s)
 {
-	uint64_t n = 0;
+	u64 n = 0;
 
 	while (s && s[n])
 		n++;
@@ -53,18 +53,18 @@ static const char *format_name(const struct ds_dump_info *info)
 	return info->pt ? info->pt->fmt->name : "";
 }
 
-static uint64_t info_desc_size(const struct ds_dump_info *info)
+static u64 info_desc_size(const struct ds_dump_info *info)
 {
 	return INFO_STRINGS + str_size(format_name(info)) + str_size(info->device) +
 	       str_size(info->driver) + str_size(info->reason) + (info->pci ? INFO_PCI_SIZE : 0);
 }
 
-static uint64_t note_size(uint64_t desc)
+static u64 note_size(u64 desc)
 {
 	return ELF_NHDR_SIZE + NOTE_NAME_SIZE + ds_align_up(desc, 4);
 }
 
-static uint64_t blob_desc_size(const struct ds_blob *b)
+static u64 blob_desc_size(const struct ds_blob *b)
 {
 	return BLOB_HEADER + ds_align_up(str_size(b->name) - 1, 4) + b->size;
 }
@@ -73,9 +73,9 @@ static uint64_t blob_desc_size(const struct ds_blob *b)
  * Compares last addresses, never ends: a segment may end at 2^64, and
  * then nothing may follow it.  A shared segment's file_offset names its
  * holder until place_shared() makes it an offset. */
-static int layout_segments(struct ds_dump_writer *w, uint64_t data_off)
+static int layout_segments(struct ds_dump_writer *w, u64 data_off)
 {
-	uint64_t cursor = data_off, prev_last = 0;
+	u64 cursor = data_off, prev_last = 0;
 
 	w->mapped_bytes = w->saved_bytes = 0;
 	w->nskipped = 0;
@@ -121,22 +121,22 @@ static void place_shared(struct ds_dump_writer *w)
 			s->file_offset = w->segs[s->file_offset].file_offset +
 					 (s->pa - w->segs[s->file_offset].pa);
 		else if (s->skip == DS_SAVED)
-			w->index[w->nholders++].seg = (uint32_t)i;
+			w->index[w->nholders++].seg = (u32)i;
 	}
 }
 
 int ds_dump_layout(struct ds_dump_writer *w)
 {
-	uint64_t notes = 0, info = info_desc_size(w->info), skipped;
+	u64 notes = 0, info = info_desc_size(w->info), skipped;
 	int r;
 
 	if (w->nsegs >= 0xffffffffULL - 1)
 		return -EOVERFLOW;
-	w->nphdrs = (uint32_t)w->nsegs + 1;
+	w->nphdrs = (u32)w->nsegs + 1;
 	w->phdr_off = ELF_EHDR_SIZE;
-	w->shdr_off = w->nphdrs >= PN_XNUM ? w->phdr_off + (uint64_t)w->nphdrs * ELF_PHDR_SIZE : 0;
+	w->shdr_off = w->nphdrs >= PN_XNUM ? w->phdr_off + (u64)w->nphdrs * ELF_PHDR_SIZE : 0;
 	w->notes_off =
-	    w->phdr_off + (uint64_t)w->nphdrs * ELF_PHDR_SIZE + (w->shdr_off ? ELF_SHDR_SIZE : 0);
+	    w->phdr_off + (u64)w->nphdrs * ELF_PHDR_SIZE + (w->shdr_off ? ELF_SHDR_SIZE : 0);
 	w->nshared = w->nholders = 0;
 	if (w->index && w->index_cap < w->nsegs)
 		return -EINVAL;
@@ -145,12 +145,12 @@ int ds_dump_layout(struct ds_dump_writer *w)
 	if (r < 0)
 		return r;
 	if (w->index)
-		w->nshared = (uint32_t)ds_dump_find_shared(w->segs, w->nsegs, w->index);
-	skipped = SKIPPED_HEADER + (uint64_t)w->nskipped * SKIPPED_ENTRY;
+		w->nshared = (u32)ds_dump_find_shared(w->segs, w->nsegs, w->index);
+	skipped = SKIPPED_HEADER + (u64)w->nskipped * SKIPPED_ENTRY;
 	if (info > 0xffffffffULL || skipped > 0xffffffffULL)
 		return -EOVERFLOW;
-	w->info_size = (uint32_t)info;
-	w->skipped_size = (uint32_t)skipped;
+	w->info_size = (u32)info;
+	w->skipped_size = (u32)skipped;
 	notes = note_size(info) + note_size(skipped);
 	for (size_t i = 0; i < w->nblobs; i++) {
 		if (blob_desc_size(&w->blobs[i]) > 0xffffffffULL)
@@ -167,10 +167,10 @@ int ds_dump_layout(struct ds_dump_writer *w)
 
 /* Copies the part of a generated piece that falls in the read window. */
 struct window {
-	uint64_t pos;   /* file offset of the next piece */
-	uint64_t start; /* the window */
-	uint64_t end;
-	uint8_t *buf;
+	u64 pos;   /* file offset of the next piece */
+	u64 start; /* the window */
+	u64 end;
+	u8 *buf;
 };
 
 static bool window_past(const struct window *win)
@@ -179,7 +179,7 @@ static bool window_past(const struct window *win)
 }
 
 /* Skips a piece wholly before the window: true if it did. */
-static bool window_skip(struct window *win, uint64_t n)
+static bool window_skip(struct window *win, u64 n)
 {
 	if (win->pos + n > win->start)
 		return false;
@@ -187,14 +187,14 @@ static bool window_skip(struct window *win, uint64_t n)
 	return true;
 }
 
-static void window_put(struct window *win, const void *src, uint64_t n)
+static void window_put(struct window *win, const void *src, u64 n)
 {
-	uint64_t lo = win->pos > win->start ? win->pos : win->start;
-	uint64_t hi = win->pos + n < win->end ? win->pos + n : win->end;
+	u64 lo = win->pos > win->start ? win->pos : win->start;
+	u64 hi = win->pos + n < win->end ? win->pos + n : win->end;
 
 	if (lo < hi) {
 		if (src)
-			ds_memcpy(win->buf + (lo - win->start), (const uint8_t *)src + (lo - win->pos), hi - lo);
+			ds_memcpy(win->buf + (lo - win->start), (const u8 *)src + (lo - win->pos), hi - lo);
 		else
 			ds_memset(win->buf + (lo - win->start), 0, hi - lo);
 	}
@@ -203,7 +203,7 @@ static void window_put(struct window *win, const void *src, uint64_t n)
 
 static void put_elf_header(const struct ds_dump_writer *w, struct window *win)
 {
-	uint8_t h[ELF_EHDR_SIZE] = { 0x7f, 'E', 'L', 'F', ELFCLASS64, ELFDATA2LSB, EV_CURRENT };
+	u8 h[ELF_EHDR_SIZE] = { 0x7f, 'E', 'L', 'F', ELFCLASS64, ELFDATA2LSB, EV_CURRENT };
 
 	if (window_skip(win, sizeof(h)))
 		return;
@@ -222,10 +222,10 @@ static void put_elf_header(const struct ds_dump_writer *w, struct window *win)
 	window_put(win, h, sizeof(h));
 }
 
-static void put_phdr(struct window *win, uint32_t type, uint32_t flags, uint64_t offset,
-		     uint64_t va, uint64_t pa, uint64_t filesz, uint64_t memsz, uint64_t align)
+static void put_phdr(struct window *win, u32 type, u32 flags, u64 offset,
+		     u64 va, u64 pa, u64 filesz, u64 memsz, u64 align)
 {
-	uint8_t p[ELF_PHDR_SIZE];
+	u8 p[ELF_PHDR_SIZE];
 
 	ds_put_le(p + PH_TYPE, type, 4);
 	ds_put_le(p + PH_FLAGS, flags, 4);
@@ -257,12 +257,12 @@ static void put_phdrs(const struct ds_dump_writer *w, struct window *win)
 		put_phdr(win, PT_LOAD, ds_segment_p_flags(s), s->file_offset, s->va, s->pa,
 			 saved ? s->size : 0, s->size, 1ULL << s->page_shift);
 	}
-	win->pos = w->phdr_off + (uint64_t)w->nphdrs * ELF_PHDR_SIZE;
+	win->pos = w->phdr_off + (u64)w->nphdrs * ELF_PHDR_SIZE;
 }
 
 static void put_extnum_shdr(const struct ds_dump_writer *w, struct window *win)
 {
-	uint8_t sh[ELF_SHDR_SIZE] = { 0 };
+	u8 sh[ELF_SHDR_SIZE] = { 0 };
 
 	if (!w->shdr_off || window_skip(win, sizeof(sh)))
 		return;
@@ -270,9 +270,9 @@ static void put_extnum_shdr(const struct ds_dump_writer *w, struct window *win)
 	window_put(win, sh, sizeof(sh));
 }
 
-static void put_note_header(struct window *win, uint32_t type, uint64_t desc_size)
+static void put_note_header(struct window *win, u32 type, u64 desc_size)
 {
-	uint8_t h[ELF_NHDR_SIZE + NOTE_NAME_SIZE] = { 0 };
+	u8 h[ELF_NHDR_SIZE + NOTE_NAME_SIZE] = { 0 };
 
 	ds_put_le(h, NOTE_NAME_SIZE, 4);
 	ds_put_le(h + 4, desc_size, 4);
@@ -288,7 +288,7 @@ static void put_string(struct window *win, const char *s)
 
 static void put_info_pci(struct window *win, const struct ds_dump_pci *pci)
 {
-	uint8_t d[INFO_PCI_SIZE];
+	u8 d[INFO_PCI_SIZE];
 
 	ds_put_le(d + INFO_PCI_FLAGS, INFO_PCI_PRESENT, 4);
 	ds_put_le(d + INFO_PCI_SEGMENT, pci->segment, 2);
@@ -302,7 +302,7 @@ static void put_info_note(const struct ds_dump_writer *w, struct window *win)
 {
 	const struct ds_dump_info *info = w->info;
 	const struct ds_pgtable *pt = info->pt;
-	uint8_t d[INFO_STRINGS] = { 0 };
+	u8 d[INFO_STRINGS] = { 0 };
 
 	if (window_skip(win, note_size(w->info_size)))
 		return;
@@ -311,7 +311,7 @@ static void put_info_note(const struct ds_dump_writer *w, struct window *win)
 	ds_put_le(d + INFO_TIME, info->time_ns, 8);
 	if (pt) {
 		ds_put_le(d + INFO_PAGE_SIZE, 1u << pt->fmt->page_shift, 4);
-		for (unsigned i = 0; i < pt->cfg.nroots; i++)
+		for (unsigned int i = 0; i < pt->cfg.nroots; i++)
 			ds_put_le(d + INFO_ROOTS + 8 * i, pt->cfg.roots[i], 8);
 		ds_put_le(d + INFO_NROOTS, pt->cfg.nroots, 4);
 		ds_put_le(d + INFO_VA_BITS, pt->cfg.va_bits, 4);
@@ -332,7 +332,7 @@ static void put_info_note(const struct ds_dump_writer *w, struct window *win)
 
 static void put_skipped_note(const struct ds_dump_writer *w, struct window *win)
 {
-	uint8_t h[SKIPPED_HEADER];
+	u8 h[SKIPPED_HEADER];
 
 	if (window_skip(win, note_size(w->skipped_size)))
 		return;
@@ -342,7 +342,7 @@ static void put_skipped_note(const struct ds_dump_writer *w, struct window *win)
 	window_put(win, h, sizeof(h));
 	for (size_t i = 0; i < w->nsegs && !window_past(win); i++) {
 		const struct ds_segment *s = &w->segs[i];
-		uint8_t e[SKIPPED_ENTRY] = { 0 };
+		u8 e[SKIPPED_ENTRY] = { 0 };
 
 		if (s->skip == DS_SAVED || window_skip(win, SKIPPED_ENTRY))
 			continue;
@@ -356,8 +356,8 @@ static void put_skipped_note(const struct ds_dump_writer *w, struct window *win)
 
 static void put_blob_note(struct window *win, const struct ds_blob *b)
 {
-	uint64_t desc = blob_desc_size(b), name = str_size(b->name) - 1;
-	uint8_t h[BLOB_HEADER];
+	u64 desc = blob_desc_size(b), name = str_size(b->name) - 1;
+	u8 h[BLOB_HEADER];
 
 	if (window_skip(win, note_size(desc)))
 		return;
@@ -394,7 +394,7 @@ static const struct ds_segment *holder(const struct ds_dump_writer *w, size_t i)
 }
 
 /* The last holder whose data starts at or before off. */
-static size_t segment_index_at(const struct ds_dump_writer *w, uint64_t off)
+static size_t segment_index_at(const struct ds_dump_writer *w, u64 off)
 {
 	size_t lo = 0, hi = nholders(w);
 
@@ -413,7 +413,7 @@ static size_t segment_index_at(const struct ds_dump_writer *w, uint64_t off)
  * one binary search per read, then a step per segment, so reading many
  * small segments costs what copying them does. */
 static const struct ds_segment *saved_segment(const struct ds_dump_writer *w, size_t *i,
-					      uint64_t off)
+					      u64 off)
 {
 	for (; *i < nholders(w); (*i)++) {
 		const struct ds_segment *s = holder(w, *i);
@@ -426,12 +426,12 @@ static const struct ds_segment *saved_segment(const struct ds_dump_writer *w, si
 
 static int put_data(const struct ds_dump_writer *w, struct window *win)
 {
-	uint64_t off = win->start > w->data_off ? win->start : w->data_off;
+	u64 off = win->start > w->data_off ? win->start : w->data_off;
 	size_t i = nholders(w) ? segment_index_at(w, off) : 0;
 
 	while (off < win->end && off < w->size) {
 		const struct ds_segment *s = saved_segment(w, &i, off);
-		uint64_t in, n;
+		u64 in, n;
 		int r;
 
 		if (!s)
@@ -448,7 +448,7 @@ static int put_data(const struct ds_dump_writer *w, struct window *win)
 	return 0;
 }
 
-int64_t ds_dump_read(const struct ds_dump_writer *w, uint64_t off, void *buf, size_t len)
+s64 ds_dump_read(const struct ds_dump_writer *w, u64 off, void *buf, size_t len)
 {
 	struct window win = { 0, off, off, buf };
 	int r;
@@ -466,5 +466,5 @@ int64_t ds_dump_read(const struct ds_dump_writer *w, uint64_t off, void *buf, si
 	r = put_data(w, &win);
 	if (r < 0)
 		return r;
-	return (int64_t)(win.end - win.start);
+	return (s64)(win.end - win.start);
 }

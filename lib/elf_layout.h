@@ -94,7 +94,7 @@
 /* BLOB desc: u32 name length, the name, zero padding to 4, the bytes. */
 #define BLOB_HEADER 4
 
-static inline uint64_t ds_align_up(uint64_t v, uint64_t a)
+static inline u64 ds_align_up(u64 v, u64 a)
 {
 	return (v + a - 1) & ~(a - 1);
 }

@@ -12,16 +12,16 @@
 
 /* A PCI function: segment, and the requester id bus << 8 | device << 3 | function. */
 struct ds_pci_function {
-	uint16_t segment;
-	uint16_t rid;
+	u16 segment;
+	u16 rid;
 };
 
 /* The page table of a function's domain. */
 struct ds_iommu_domain {
 	const struct ds_format *format;
-	uint64_t root;      /* top table */
-	unsigned va_bits;
-	uint32_t domain_id; /* VT-d DID, AMD-Vi DomainID */
+	u64 root;      /* top table */
+	unsigned int va_bits;
+	u32 domain_id; /* VT-d DID, AMD-Vi DomainID */
 };
 
 /*
@@ -31,14 +31,14 @@ struct ds_iommu_domain {
  * context for the function), -EOPNOTSUPP (pass-through, nested or an
  * unknown mode: nothing to walk), -EINVAL (a reserved encoding).
  */
-int ds_vtd_find_domain(uint64_t rtaddr, const struct ds_pci_function *fn,
+int ds_vtd_find_domain(u64 rtaddr, const struct ds_pci_function *fn,
 		       ds_read_phys_fn read_phys, void *opaque, struct ds_iommu_domain *out,
 		       struct ds_error *err);
 
 /* dev_table: the AMD-Vi Device Table Base Address register as read (the
  * table's PA, and its size in bits 8:0), or the bare PA.  Errors as for
  * ds_vtd_find_domain. */
-int ds_amd_find_domain(uint64_t dev_table, const struct ds_pci_function *fn,
+int ds_amd_find_domain(u64 dev_table, const struct ds_pci_function *fn,
 		       ds_read_phys_fn read_phys, void *opaque, struct ds_iommu_domain *out,
 		       struct ds_error *err);
 

@@ -17,7 +17,7 @@
 #define MODE_RESERVED 7
 #define DEV_TABLE_SIZE(reg) ((reg) & 0x1ff) /* 4K pages of the table, minus one */
 
-static int fail(struct ds_error *err, int code, const char *what, uint64_t pa)
+static int fail(struct ds_error *err, int code, const char *what, u64 pa)
 {
 	err->what = what;
 	err->va = DS_NO_ADDR;
@@ -26,12 +26,12 @@ static int fail(struct ds_error *err, int code, const char *what, uint64_t pa)
 	return code;
 }
 
-int ds_amd_find_domain(uint64_t dev_table, const struct ds_pci_function *fn,
+int ds_amd_find_domain(u64 dev_table, const struct ds_pci_function *fn,
 		       ds_read_phys_fn read_phys, void *opaque, struct ds_iommu_domain *out,
 		       struct ds_error *err)
 {
-	uint64_t pa = (dev_table & DTE_ROOT) + (uint64_t)fn->rid * 32, dte[2];
-	unsigned mode;
+	u64 pa = (dev_table & DTE_ROOT) + (u64)fn->rid * 32, dte[2];
+	unsigned int mode;
 	int r;
 
 	ds_memset(out, 0, sizeof(*out));

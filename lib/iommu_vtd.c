@@ -39,7 +39,7 @@
 #define PASID_DID(v1) ((v1) & 0xffff)
 #define PASID_FLPM(v2) (((v2) >> 2) & 3)
 
-static int fail(struct ds_error *err, int code, const char *what, uint64_t pa)
+static int fail(struct ds_error *err, int code, const char *what, u64 pa)
 {
 	err->what = what;
 	err->va = DS_NO_ADDR;
@@ -55,28 +55,28 @@ struct reader {
 };
 
 /* n little-endian u64s at pa. */
-static int read_u64s(const struct reader *rd, uint64_t pa, uint64_t *v, unsigned n,
+static int read_u64s(const struct reader *rd, u64 pa, u64 *v, unsigned int n,
 		     const char *what)
 {
 	int r = rd->read_phys(rd->opaque, pa, v, n * 8);
 
 	if (r < 0)
 		return fail(rd->err, r, what, pa);
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned int i = 0; i < n; i++)
 		v[i] = ds_le64(v[i]);
 	return 0;
 }
 
 /* Second-level address width: 39, 48 or 57 bits; 0 for reserved values. */
-static unsigned sl_va_bits(unsigned aw)
+static unsigned int sl_va_bits(unsigned int aw)
 {
 	return aw >= 1 && aw <= 3 ? 30 + 9 * aw : 0;
 }
 
-static int legacy_context(const struct reader *rd, uint64_t ctp, unsigned devfn,
+static int legacy_context(const struct reader *rd, u64 ctp, unsigned int devfn,
 			  struct ds_iommu_domain *out)
 {
-	uint64_t pa = ctp + devfn * 16, ce[2];
+	u64 pa = ctp + devfn * 16, ce[2];
 	int r = read_u64s(rd, pa, ce, 2, "cannot read the context entry");
 
 	if (r < 0)
@@ -98,10 +98,10 @@ static int legacy_context(const struct reader *rd, uint64_t ctp, unsigned devfn,
 }
 
 /* The PASID-table entry requests without a PASID go through. */
-static int scalable_pasid_entry(const struct reader *rd, const uint64_t *ce, uint64_t *pe)
+static int scalable_pasid_entry(const struct reader *rd, const u64 *ce, u64 *pe)
 {
-	uint32_t pasid = SM_CTX_RID_PASID(ce[1]);
-	uint64_t dir = ce[0] & ENTRY_ADDR, pa = dir + (uint64_t)(pasid >> 6) * 8, pde;
+	u32 pasid = SM_CTX_RID_PASID(ce[1]);
+	u64 dir = ce[0] & ENTRY_ADDR, pa = dir + (u64)(pasid >> 6) * 8, pde;
 	int r;
 
 	if (pasid >> 6 >= 1u << (SM_CTX_PDTS(ce[0]) + 7))
@@ -121,10 +121,10 @@ static int scalable_pasid_entry(const struct reader *rd, const uint64_t *ce, uin
 	return 0;
 }
 
-static int scalable_context(const struct reader *rd, uint64_t ctp, unsigned devfn,
+static int scalable_context(const struct reader *rd, u64 ctp, unsigned int devfn,
 			    struct ds_iommu_domain *out)
 {
-	uint64_t pa = ctp + (devfn & 0x7f) * 32, ce[2], pe[3];
+	u64 pa = ctp + (devfn & 0x7f) * 32, ce[2], pe[3];
 	int r = read_u64s(rd, pa, ce, 2, "cannot read the scalable-mode context entry");
 
 	if (r < 0)
@@ -161,13 +161,13 @@ static int scalable_context(const struct reader *rd, uint64_t ctp, unsigned devf
 	return fail(rd->err, -EINVAL, "reserved translation type or width in the PASID entry", pa);
 }
 
-int ds_vtd_find_domain(uint64_t rtaddr, const struct ds_pci_function *fn,
+int ds_vtd_find_domain(u64 rtaddr, const struct ds_pci_function *fn,
 		       ds_read_phys_fn read_phys, void *opaque, struct ds_iommu_domain *out,
 		       struct ds_error *err)
 {
 	const struct reader rd = { read_phys, opaque, err };
-	unsigned bus = fn->rid >> 8, devfn = fn->rid & 0xff;
-	uint64_t pa = (rtaddr & ENTRY_ADDR) + bus * 16, re[2], ctp;
+	unsigned int bus = fn->rid >> 8, devfn = fn->rid & 0xff;
+	u64 pa = (rtaddr & ENTRY_ADDR) + bus * 16, re[2], ctp;
 	bool scalable = RTADDR_TTM(rtaddr) == TTM_SCALABLE;
 	int r;
 

@@ -2,7 +2,7 @@
 /* Describing a page table: checks a config and derives the level geometry. */
 #include "pgtable.h"
 
-static int config_error(struct ds_error *err, const char *what, uint64_t pa)
+static int config_error(struct ds_error *err, const char *what, u64 pa)
 {
 	if (err) {
 		err->what = what;
@@ -13,7 +13,7 @@ static int config_error(struct ds_error *err, const char *what, uint64_t pa)
 	return -EINVAL;
 }
 
-bool ds_format_va_bits_ok(const struct ds_format *f, unsigned va_bits)
+bool ds_format_va_bits_ok(const struct ds_format *f, unsigned int va_bits)
 {
 	if (va_bits < f->min_va_bits || va_bits > f->max_va_bits)
 		return false;
@@ -24,14 +24,14 @@ bool ds_format_va_bits_ok(const struct ds_format *f, unsigned va_bits)
 }
 
 /* Levels, and index bits of the top table and the root selector. */
-static int derive_geometry(struct ds_pgtable *pt, unsigned va_bits, struct ds_error *err)
+static int derive_geometry(struct ds_pgtable *pt, unsigned int va_bits, struct ds_error *err)
 {
 	const struct ds_format *f = pt->fmt;
-	unsigned walk_bits = va_bits - f->page_shift;
+	unsigned int walk_bits = va_bits - f->page_shift;
 
 	pt->level_bits = f->page_shift - 3;
 	if (f->fixed_levels) {
-		unsigned span = f->fixed_levels * pt->level_bits;
+		unsigned int span = f->fixed_levels * pt->level_bits;
 
 		pt->levels = f->fixed_levels;
 		pt->root_bits = walk_bits > span ? walk_bits - span : 0;
@@ -54,8 +54,8 @@ int ds_pgtable_init(struct ds_pgtable *pt, const struct ds_pgtable_config *cfg,
 		    struct ds_error *err)
 {
 	const struct ds_format *f = cfg->format;
-	unsigned va_bits;
-	uint64_t top_size;
+	unsigned int va_bits;
+	u64 top_size;
 	int r;
 
 	ds_memset(pt, 0, sizeof(*pt));
@@ -79,7 +79,7 @@ int ds_pgtable_init(struct ds_pgtable *pt, const struct ds_pgtable_config *cfg,
 						       : "this format takes exactly one root table",
 				    DS_NO_ADDR);
 	top_size = 8ULL << pt->top_bits;
-	for (unsigned i = 0; i < cfg->nroots; i++)
+	for (unsigned int i = 0; i < cfg->nroots; i++)
 		if (cfg->roots[i] & (top_size - 1))
 			return config_error(err, "root table is not aligned to its size", cfg->roots[i]);
 	if (!pt->cfg.max_tables)
@@ -88,7 +88,7 @@ int ds_pgtable_init(struct ds_pgtable *pt, const struct ds_pgtable_config *cfg,
 	return 0;
 }
 
-static uint64_t va_mask(const struct ds_pgtable *pt)
+static u64 va_mask(const struct ds_pgtable *pt)
 {
 	return pt->cfg.va_bits >= 64 ? ~0ULL : (1ULL << pt->cfg.va_bits) - 1;
 }
@@ -98,25 +98,25 @@ static bool sign_extends(const struct ds_pgtable *pt)
 	return (pt->fmt->flags & DS_FMT_SIGN_EXTEND) && pt->cfg.va_bits < 64;
 }
 
-uint64_t ds_pgtable_canonical_va(const struct ds_pgtable *pt, uint64_t raw_va)
+u64 ds_pgtable_canonical_va(const struct ds_pgtable *pt, u64 raw_va)
 {
-	uint64_t mask = va_mask(pt);
+	u64 mask = va_mask(pt);
 
 	if (pt->cfg.upper_half || (sign_extends(pt) && (raw_va >> (pt->cfg.va_bits - 1)) & 1))
 		return raw_va | ~mask;
 	return raw_va;
 }
 
-bool ds_pgtable_raw_va(const struct ds_pgtable *pt, uint64_t va, bool round_up, uint64_t *raw)
+bool ds_pgtable_raw_va(const struct ds_pgtable *pt, u64 va, bool round_up, u64 *raw)
 {
-	uint64_t mask = va_mask(pt);
+	u64 mask = va_mask(pt);
 
 	if (pt->cfg.upper_half) {
 		if (va < ~mask && !round_up)
 			return false;
 		*raw = va < ~mask ? 0 : va & mask;
 	} else if (sign_extends(pt)) {
-		uint64_t half = 1ULL << (pt->cfg.va_bits - 1);
+		u64 half = 1ULL << (pt->cfg.va_bits - 1);
 
 		if (va < half || va >= ~(half - 1))
 			*raw = va & mask;

@@ -36,8 +36,8 @@ enum ds_mem_type {
 };
 
 struct ds_attrs {
-	uint8_t prot; /* enum ds_prot bits */
-	uint8_t mem;  /* enum ds_mem_type */
+	u8 prot; /* enum ds_prot bits */
+	u8 mem;  /* enum ds_mem_type */
 };
 
 /* What a table entry is, as its format's decoder sees it. */
@@ -50,18 +50,18 @@ enum ds_pte_kind {
 
 struct ds_pte_info {
 	enum ds_pte_kind kind;
-	uint64_t pa; /* next table, or the page/block mapped */
+	u64 pa; /* next table, or the page/block mapped */
 	/* A leaf's attributes; for a table, attrs.prot is what it still
 	 * allows below it (hierarchical permissions), DS_PROT_ALL if no limit. */
 	struct ds_attrs attrs;
 	const char *reserved_why; /* for DS_PTE_RESERVED */
 	/* A table whose format skips levels (AMD v1): levels between this
 	 * entry's and the table's; the VA bits they would index are zero. */
-	uint8_t skip_levels;
+	u8 skip_levels;
 	/* A leaf whose entry repeats over a naturally aligned run (AMD v1
 	 * next level 7): log2 of the page it maps, pa being the page's
 	 * start.  0: the leaf maps its entry's own size. */
-	uint8_t span_shift;
+	u8 span_shift;
 };
 
 struct ds_pgtable;
@@ -70,19 +70,19 @@ struct ds_pgtable;
 struct ds_format {
 	const char *name;
 	const char *description;
-	uint8_t page_shift;  /* base granule: 12, 14 or 16 */
-	uint8_t min_va_bits, max_va_bits, default_va_bits;
-	uint8_t fixed_levels; /* DART: 2, the TTBRs index above; 0: from va_bits */
-	uint8_t max_roots;
-	uint8_t leaf_heights; /* bit h: a leaf may sit h levels above the last */
-	uint8_t oa_shift;     /* PTE output-address field = PA >> oa_shift */
-	uint32_t flags;       /* DS_FMT_* */
-	uint64_t oa_mask;     /* PTE bits holding the output address */
-	int (*decode)(const struct ds_pgtable *pt, uint64_t pte, unsigned height,
+	u8 page_shift;  /* base granule: 12, 14 or 16 */
+	u8 min_va_bits, max_va_bits, default_va_bits;
+	u8 fixed_levels; /* DART: 2, the TTBRs index above; 0: from va_bits */
+	u8 max_roots;
+	u8 leaf_heights; /* bit h: a leaf may sit h levels above the last */
+	u8 oa_shift;     /* PTE output-address field = PA >> oa_shift */
+	u32 flags;       /* DS_FMT_* */
+	u64 oa_mask;     /* PTE bits holding the output address */
+	int (*decode)(const struct ds_pgtable *pt, u64 pte, unsigned int height,
 		      struct ds_pte_info *out);
 	/* For the builder: kind TABLE or LEAF, pa and attrs in; 0 or -EINVAL. */
 	int (*encode)(const struct ds_pgtable *pt, const struct ds_pte_info *in,
-		      unsigned height, uint64_t *pte);
+		      unsigned int height, u64 *pte);
 };
 
 enum ds_format_flags {
@@ -94,32 +94,32 @@ enum ds_format_flags {
 };
 
 /* Whether the format can have a VA width of va_bits. */
-bool ds_format_va_bits_ok(const struct ds_format *f, unsigned va_bits);
+bool ds_format_va_bits_ok(const struct ds_format *f, unsigned int va_bits);
 
 /* The formats devsnap knows, in a stable order; NULL past the end. */
-const struct ds_format *ds_format_at(unsigned i);
+const struct ds_format *ds_format_at(unsigned int i);
 const struct ds_format *ds_format_find(const char *name);
 
 /* Reads len bytes of physical memory at pa; 0 or a negative errno. */
-typedef int (*ds_read_phys_fn)(void *opaque, uint64_t pa, void *buf, size_t len);
+typedef int (*ds_read_phys_fn)(void *opaque, u64 pa, void *buf, size_t len);
 
 /* Where a failure happened and what it was, for a message the user can act on. */
 struct ds_error {
 	const char *what; /* static text, NULL when there was no error */
-	uint64_t va;      /* device VA, or DS_NO_ADDR */
-	uint64_t pa;      /* table or entry PA, or DS_NO_ADDR */
+	u64 va;      /* device VA, or DS_NO_ADDR */
+	u64 pa;      /* table or entry PA, or DS_NO_ADDR */
 	int height;       /* level above the last, or -1 */
 };
 #define DS_NO_ADDR (~0ULL)
 
 struct ds_pgtable_config {
 	const struct ds_format *format;
-	uint64_t roots[DS_MAX_ROOTS]; /* physical address of each top table */
-	unsigned nroots;              /* 1, or for DART the TTBRs in use */
-	unsigned va_bits;             /* 0: the format's default */
+	u64 roots[DS_MAX_ROOTS]; /* physical address of each top table */
+	unsigned int nroots;              /* 1, or for DART the TTBRs in use */
+	unsigned int va_bits;             /* 0: the format's default */
 	bool upper_half;              /* VAs are sign-extended (TTBR1, kernel VM) */
-	uint64_t mair;                /* DS_FMT_MAIR formats: MAIR value; 0: default */
-	uint32_t max_tables;          /* bound on tables visited; 0: default */
+	u64 mair;                /* DS_FMT_MAIR formats: MAIR value; 0: default */
+	u32 max_tables;          /* bound on tables visited; 0: default */
 	ds_read_phys_fn read_phys;
 	void *opaque;
 };
@@ -128,11 +128,11 @@ struct ds_pgtable_config {
 struct ds_pgtable {
 	struct ds_pgtable_config cfg;
 	const struct ds_format *fmt;
-	unsigned levels;     /* table levels below the roots */
-	unsigned level_bits; /* index bits of a full level */
-	unsigned top_bits;   /* index bits of the top table */
-	unsigned root_bits;  /* VA bits choosing among the roots */
-	uint64_t mair;
+	unsigned int levels;     /* table levels below the roots */
+	unsigned int level_bits; /* index bits of a full level */
+	unsigned int top_bits;   /* index bits of the top table */
+	unsigned int root_bits;  /* VA bits choosing among the roots */
+	u64 mair;
 };
 
 /* Validates cfg and fills pt; 0, or -EINVAL with err saying which field. */
@@ -140,55 +140,55 @@ int ds_pgtable_init(struct ds_pgtable *pt, const struct ds_pgtable_config *cfg,
 		    struct ds_error *err);
 
 /* The size a leaf maps at a given height (0: a base page). */
-static inline uint64_t ds_leaf_size(const struct ds_pgtable *pt, unsigned height)
+static inline u64 ds_leaf_size(const struct ds_pgtable *pt, unsigned int height)
 {
 	return 1ULL << (pt->fmt->page_shift + height * pt->level_bits);
 }
 
 /* Device VA as the device sees it: sign-extended in the upper half. */
-uint64_t ds_pgtable_canonical_va(const struct ds_pgtable *pt, uint64_t raw_va);
+u64 ds_pgtable_canonical_va(const struct ds_pgtable *pt, u64 raw_va);
 
 /* The walk-order ("raw") VA of the first address of the table's space at
  * or above va (round_up) or the last at or below it; false if there is none. */
-bool ds_pgtable_raw_va(const struct ds_pgtable *pt, uint64_t va, bool round_up, uint64_t *raw);
+bool ds_pgtable_raw_va(const struct ds_pgtable *pt, u64 va, bool round_up, u64 *raw);
 
 /* A run of pages contiguous in VA and PA whose entries differ only in
  * their output address: one block, or many pages of one size. */
 struct ds_range {
-	uint64_t va;   /* canonical device VA; va + size may be 2^64, never more */
-	uint64_t pa;
-	uint64_t size;
-	uint64_t pte;  /* raw leaf entry mapping va */
-	uint8_t page_shift; /* log2 of each leaf's mapping size */
+	u64 va;   /* canonical device VA; va + size may be 2^64, never more */
+	u64 pa;
+	u64 size;
+	u64 pte;  /* raw leaf entry mapping va */
+	u8 page_shift; /* log2 of each leaf's mapping size */
 	struct ds_attrs attrs;
 };
 
 struct ds_walk_frame {
-	uint64_t table_pa;
-	uint64_t va_base;  /* raw VA of entry 0 */
-	uint32_t idx, end; /* next entry, one past the last to visit */
-	uint32_t buf_first, buf_count;
-	uint8_t prot_mask; /* what the tables above allow (x86 U/S, R/W, NX...) */
-	uint8_t height;    /* levels above the last; formats that skip levels skip frames */
-	uint64_t buf[DS_WALK_CHUNK];
+	u64 table_pa;
+	u64 va_base;  /* raw VA of entry 0 */
+	u32 idx, end; /* next entry, one past the last to visit */
+	u32 buf_first, buf_count;
+	u8 prot_mask; /* what the tables above allow (x86 U/S, R/W, NX...) */
+	u8 height;    /* levels above the last; formats that skip levels skip frames */
+	u64 buf[DS_WALK_CHUNK];
 };
 
 struct ds_walk {
 	const struct ds_pgtable *pt;
-	uint64_t va_first, va_last; /* raw VAs, inclusive */
-	unsigned root_idx, root_end;
-	unsigned depth; /* frames in use; frame[0] is the top table */
+	u64 va_first, va_last; /* raw VAs, inclusive */
+	unsigned int root_idx, root_end;
+	unsigned int depth; /* frames in use; frame[0] is the top table */
 	struct ds_walk_frame frame[DS_MAX_LEVELS];
 	struct ds_range pending;
 	bool has_pending;
-	uint8_t pending_prot_mask;
-	uint8_t pending_entry_shift; /* size of the entries pending was built from */
-	uint64_t pending_page_pte;   /* the entry of the page pending ends in */
-	uint64_t next_pte; /* the entry that would extend pending */
-	uint64_t next_va;  /* raw VA that would extend pending */
-	uint32_t tables_visited;
-	uint64_t entries_visited;
-	uint64_t entries_invalid; /* not empty, yet neither table nor leaf */
+	u8 pending_prot_mask;
+	u8 pending_entry_shift; /* size of the entries pending was built from */
+	u64 pending_page_pte;   /* the entry of the page pending ends in */
+	u64 next_pte; /* the entry that would extend pending */
+	u64 next_va;  /* raw VA that would extend pending */
+	u32 tables_visited;
+	u64 entries_visited;
+	u64 entries_invalid; /* not empty, yet neither table nor leaf */
 	int err;
 	struct ds_error error;
 };
@@ -204,7 +204,7 @@ struct ds_walk {
  * half); 0, or -EINVAL if va_first > va_last or nothing of it is left.
  */
 int ds_walk_begin(struct ds_walk *w, const struct ds_pgtable *pt,
-		  uint64_t va_first, uint64_t va_last);
+		  u64 va_first, u64 va_last);
 
 /* 1 and a range, 0 at the end, or a negative errno with w->error set:
  * read_phys's own error, -EINVAL (reserved encoding), -ELOOP (a table

@@ -6,8 +6,8 @@
  */
 #include "snapshot.h"
 
-static int snapshot_fail(struct ds_snapshot *s, int err, const char *what, uint64_t va,
-			 uint64_t pa)
+static int snapshot_fail(struct ds_snapshot *s, int err, const char *what, u64 va,
+			 u64 pa)
 {
 	s->error.what = what;
 	s->error.va = va;
@@ -16,15 +16,15 @@ static int snapshot_fail(struct ds_snapshot *s, int err, const char *what, uint6
 	return err;
 }
 
-static uint64_t page_size(const struct ds_snapshot *s)
+static u64 page_size(const struct ds_snapshot *s)
 {
 	return 1ULL << s->cfg.pt->fmt->page_shift;
 }
 
 /* classify's answer, its run cut to the size asked: a run of 0 would
  * never advance, an unknown reason would index past the totals. */
-static int classify_run(struct ds_snapshot *s, uint64_t pa, uint64_t size,
-			enum ds_skip_reason *reason, uint64_t *run)
+static int classify_run(struct ds_snapshot *s, u64 pa, u64 size,
+			enum ds_skip_reason *reason, u64 *run)
 {
 	int err;
 
@@ -33,7 +33,7 @@ static int classify_run(struct ds_snapshot *s, uint64_t pa, uint64_t size,
 	err = s->cfg.classify(s->cfg.opaque, pa, size, reason, run);
 	if (err < 0)
 		return err;
-	if (!*run || (unsigned)*reason >= DS_SKIP_REASON_COUNT)
+	if (!*run || (unsigned int)*reason >= DS_SKIP_REASON_COUNT)
 		return -EINVAL;
 	if (*run > size)
 		*run = size;
@@ -42,11 +42,11 @@ static int classify_run(struct ds_snapshot *s, uint64_t pa, uint64_t size,
 
 /* A page whose bytes are not all of one class: saved whole or not at all,
  * so the first skip reason found in it is the page's. */
-static int classify_mixed_page(struct ds_snapshot *s, uint64_t pa, enum ds_skip_reason *reason)
+static int classify_mixed_page(struct ds_snapshot *s, u64 pa, enum ds_skip_reason *reason)
 {
-	uint64_t page = page_size(s);
+	u64 page = page_size(s);
 
-	for (uint64_t off = 0, run; off < page; off += run) {
+	for (u64 off = 0, run; off < page; off += run) {
 		int err = classify_run(s, pa + off, page - off, reason, &run);
 
 		if (err < 0 || *reason != DS_SAVED)
@@ -58,10 +58,10 @@ static int classify_mixed_page(struct ds_snapshot *s, uint64_t pa, enum ds_skip_
 /* The class of the page at pa, and how many bytes of whole pages (at most
  * size) share it.  size is a whole number of pages, so *len is at least a
  * page: the caller's loop always advances. */
-static int classify_pages(struct ds_snapshot *s, uint64_t pa, uint64_t size,
-			  enum ds_skip_reason *reason, uint64_t *len)
+static int classify_pages(struct ds_snapshot *s, u64 pa, u64 size,
+			  enum ds_skip_reason *reason, u64 *len)
 {
-	uint64_t page = page_size(s), run;
+	u64 page = page_size(s), run;
 	int err = classify_run(s, pa, size, reason, &run);
 
 	if (err < 0)
@@ -76,11 +76,11 @@ static int classify_pages(struct ds_snapshot *s, uint64_t pa, uint64_t size,
 
 /* Hands one piece of r to the caller, unless a failed budget already
  * doomed the snapshot. */
-static int add_piece(struct ds_snapshot *s, const struct ds_range *r, uint64_t off,
-		     uint64_t len, enum ds_skip_reason why)
+static int add_piece(struct ds_snapshot *s, const struct ds_range *r, u64 off,
+		     u64 len, enum ds_skip_reason why)
 {
 	/* r may start inside a block: count leaves from the one holding r->va. */
-	uint64_t leaves = ((r->va + off) >> r->page_shift) - (r->va >> r->page_shift);
+	u64 leaves = ((r->va + off) >> r->page_shift) - (r->va >> r->page_shift);
 	struct ds_segment seg = {
 		.va = r->va + off,
 		.pa = r->pa + off,
@@ -88,7 +88,7 @@ static int add_piece(struct ds_snapshot *s, const struct ds_range *r, uint64_t o
 		.pte = r->pte + ((leaves << r->page_shift) >> s->cfg.pt->fmt->oa_shift),
 		.page_shift = r->page_shift,
 		.attrs = r->attrs,
-		.skip = (uint8_t)why,
+		.skip = (u8)why,
 	};
 	int err;
 
@@ -107,12 +107,12 @@ static int add_piece(struct ds_snapshot *s, const struct ds_range *r, uint64_t o
 
 /* Saves what the budget allows of a RAM piece; the rest fails the
  * snapshot or, when partial, is skipped as over budget. */
-static int place_saved(struct ds_snapshot *s, const struct ds_range *r, uint64_t off,
-		       uint64_t len)
+static int place_saved(struct ds_snapshot *s, const struct ds_range *r, u64 off,
+		       u64 len)
 {
-	uint64_t budget = s->cfg.budget;
-	uint64_t left = budget > s->totals.needed ? budget - s->totals.needed : 0;
-	uint64_t fits = !budget || len <= left ? len : left & ~(page_size(s) - 1);
+	u64 budget = s->cfg.budget;
+	u64 left = budget > s->totals.needed ? budget - s->totals.needed : 0;
+	u64 fits = !budget || len <= left ? len : left & ~(page_size(s) - 1);
 	int err;
 
 	s->totals.needed += len;
@@ -130,7 +130,7 @@ static int place_saved(struct ds_snapshot *s, const struct ds_range *r, uint64_t
 	return add_piece(s, r, off + fits, len - fits, DS_SKIP_BUDGET);
 }
 
-static int place(struct ds_snapshot *s, const struct ds_range *r, uint64_t off, uint64_t len,
+static int place(struct ds_snapshot *s, const struct ds_range *r, u64 off, u64 len,
 		 enum ds_skip_reason why)
 {
 	return why == DS_SAVED ? place_saved(s, r, off, len) : add_piece(s, r, off, len, why);
@@ -140,7 +140,7 @@ static int place(struct ds_snapshot *s, const struct ds_range *r, uint64_t off, 
 static int split_range(struct ds_snapshot *s, const struct ds_range *r)
 {
 	enum ds_skip_reason cur = DS_SAVED, why;
-	uint64_t start = 0, off = 0, len;
+	u64 start = 0, off = 0, len;
 	int err;
 
 	if (!r->size || (r->va | r->pa | r->size) & (page_size(s) - 1))
@@ -166,7 +166,7 @@ static int split_range(struct ds_snapshot *s, const struct ds_range *r)
 
 int ds_snapshot_run(struct ds_snapshot *s, const struct ds_snapshot_config *cfg)
 {
-	uint64_t page = 1ULL << cfg->pt->fmt->page_shift;
+	u64 page = 1ULL << cfg->pt->fmt->page_shift;
 	struct ds_range r;
 	int err;
 

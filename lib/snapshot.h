@@ -19,8 +19,8 @@
  * answer with the end of its RAM region).  0 or a negative errno; a run of
  * 0 or an unknown reason fails the snapshot with -EINVAL.
  */
-typedef int (*ds_classify_fn)(void *opaque, uint64_t pa, uint64_t size,
-			      enum ds_skip_reason *reason, uint64_t *run_len);
+typedef int (*ds_classify_fn)(void *opaque, u64 pa, u64 size,
+			      enum ds_skip_reason *reason, u64 *run_len);
 
 /* Appends one segment to the caller's list: 0, or -ENOMEM to give up. */
 typedef int (*ds_add_segment_fn)(void *opaque, const struct ds_segment *seg);
@@ -38,8 +38,8 @@ typedef int (*ds_add_segment_fn)(void *opaque, const struct ds_segment *seg);
  */
 struct ds_snapshot_config {
 	const struct ds_pgtable *pt;
-	uint64_t va_first, va_last; /* canonical VAs, va_last inclusive; see above */
-	uint64_t budget;            /* bytes that may be saved; 0: no limit */
+	u64 va_first, va_last; /* canonical VAs, va_last inclusive; see above */
+	u64 budget;            /* bytes that may be saved; 0: no limit */
 	bool partial;               /* past the budget: skip as DS_SKIP_BUDGET, not -E2BIG */
 	ds_classify_fn classify;
 	ds_add_segment_fn add_segment;
@@ -47,12 +47,12 @@ struct ds_snapshot_config {
 };
 
 struct ds_snapshot_totals {
-	uint64_t mapped;  /* bytes the tables map in the VA range */
-	uint64_t saved;   /* bytes in DS_SAVED segments */
-	uint64_t needed;  /* bytes that would be saved with no budget */
-	uint64_t skipped[DS_SKIP_REASON_COUNT]; /* by reason; [DS_SAVED] stays 0 */
-	uint64_t ranges;   /* walker ranges */
-	uint64_t segments; /* segments handed to add_segment */
+	u64 mapped;  /* bytes the tables map in the VA range */
+	u64 saved;   /* bytes in DS_SAVED segments */
+	u64 needed;  /* bytes that would be saved with no budget */
+	u64 skipped[DS_SKIP_REASON_COUNT]; /* by reason; [DS_SAVED] stays 0 */
+	u64 ranges;   /* walker ranges */
+	u64 segments; /* segments handed to add_segment */
 };
 
 struct ds_snapshot {
@@ -61,7 +61,7 @@ struct ds_snapshot {
 	struct ds_snapshot_totals totals;
 	struct ds_error error;
 	bool over_budget;
-	uint64_t va_first, va_last; /* cfg's, rounded out to whole pages */
+	u64 va_first, va_last; /* cfg's, rounded out to whole pages */
 };
 
 /*

@@ -8,12 +8,12 @@
 #include "pgtable.h"
 #include "formats/formats.h"
 
-static unsigned entry_shift(const struct ds_pgtable *pt, unsigned height)
+static unsigned int entry_shift(const struct ds_pgtable *pt, unsigned int height)
 {
 	return pt->fmt->page_shift + height * pt->level_bits;
 }
 
-static int walk_fail(struct ds_walk *w, int err, const char *what, uint64_t va, uint64_t pa,
+static int walk_fail(struct ds_walk *w, int err, const char *what, u64 va, u64 pa,
 		     int height)
 {
 	w->err = err;
@@ -24,11 +24,11 @@ static int walk_fail(struct ds_walk *w, int err, const char *what, uint64_t va, 
 	return err;
 }
 
-int ds_walk_begin(struct ds_walk *w, const struct ds_pgtable *pt, uint64_t va_first,
-		  uint64_t va_last)
+int ds_walk_begin(struct ds_walk *w, const struct ds_pgtable *pt, u64 va_first,
+		  u64 va_last)
 {
-	unsigned root_shift = entry_shift(pt, pt->levels);
-	uint64_t last_root;
+	unsigned int root_shift = entry_shift(pt, pt->levels);
+	u64 last_root;
 
 	ds_memset(w, 0, sizeof(*w));
 	w->pt = pt;
@@ -44,15 +44,15 @@ int ds_walk_begin(struct ds_walk *w, const struct ds_pgtable *pt, uint64_t va_fi
 }
 
 /* Enters the table at table_pa, limited to the part of [va_first, va_last] it covers. */
-static int push_table(struct ds_walk *w, uint64_t table_pa, uint64_t va_base, unsigned nbits,
-		      unsigned height, uint8_t prot_mask)
+static int push_table(struct ds_walk *w, u64 table_pa, u64 va_base, unsigned int nbits,
+		      unsigned int height, u8 prot_mask)
 {
 	const struct ds_pgtable *pt = w->pt;
-	unsigned shift = entry_shift(pt, height);
-	uint64_t span_last = va_base + (((1ULL << nbits) << shift) - 1);
+	unsigned int shift = entry_shift(pt, height);
+	u64 span_last = va_base + (((1ULL << nbits) << shift) - 1);
 	struct ds_walk_frame *f;
 
-	for (unsigned i = 0; i < w->depth; i++)
+	for (unsigned int i = 0; i < w->depth; i++)
 		if (w->frame[i].table_pa == table_pa)
 			return walk_fail(w, -ELOOP, "page-table loop: a table refers to itself or an ancestor",
 					 va_base, table_pa, (int)height);
@@ -62,20 +62,20 @@ static int push_table(struct ds_walk *w, uint64_t table_pa, uint64_t va_base, un
 	f = &w->frame[w->depth++];
 	f->table_pa = table_pa;
 	f->va_base = va_base;
-	f->idx = w->va_first > va_base ? (uint32_t)((w->va_first - va_base) >> shift) : 0;
-	f->end = w->va_last < span_last ? (uint32_t)((w->va_last - va_base) >> shift) + 1
+	f->idx = w->va_first > va_base ? (u32)((w->va_first - va_base) >> shift) : 0;
+	f->end = w->va_last < span_last ? (u32)((w->va_last - va_base) >> shift) + 1
 					: 1u << nbits;
 	f->buf_first = f->idx;
 	f->buf_count = 0;
 	f->prot_mask = prot_mask;
-	f->height = (uint8_t)height;
+	f->height = (u8)height;
 	return 0;
 }
 
 static int fetch_chunk(struct ds_walk *w, struct ds_walk_frame *f)
 {
-	uint32_t n = f->end - f->idx < DS_WALK_CHUNK ? f->end - f->idx : DS_WALK_CHUNK;
-	uint64_t pa = f->table_pa + (uint64_t)f->idx * 8;
+	u32 n = f->end - f->idx < DS_WALK_CHUNK ? f->end - f->idx : DS_WALK_CHUNK;
+	u64 pa = f->table_pa + (u64)f->idx * 8;
 	int r = w->pt->cfg.read_phys(w->pt->cfg.opaque, pa, f->buf, n * 8);
 
 	if (r < 0)
@@ -97,8 +97,8 @@ static int emit_pending(struct ds_walk *w, struct ds_range *out)
 	return 1;
 }
 
-static bool extends_pending(const struct ds_walk *w, uint64_t pte, uint64_t va, unsigned shift,
-			    uint8_t prot_mask)
+static bool extends_pending(const struct ds_walk *w, u64 pte, u64 va, unsigned int shift,
+			    u8 prot_mask)
 {
 	return w->has_pending && va == w->next_va && pte == w->next_pte &&
 	       w->pending_entry_shift == shift && w->pending_prot_mask == prot_mask &&
@@ -109,7 +109,7 @@ static bool extends_pending(const struct ds_walk *w, uint64_t pte, uint64_t va, 
  * within a repeated leaf's page, the same entry again. */
 static void step_pending(struct ds_walk *w)
 {
-	unsigned page_shift = w->pending.page_shift;
+	unsigned int page_shift = w->pending.page_shift;
 
 	if (!(w->next_va & ((1ULL << page_shift) - 1)))
 		w->next_pte = w->pending_page_pte + ((1ULL << page_shift) >> w->pt->fmt->oa_shift);
@@ -117,17 +117,17 @@ static void step_pending(struct ds_walk *w)
 
 /* A leaf that does not extend the pending range: starts a new one.  A
  * leaf repeated over several entries starts with the one at va. */
-static int start_range(struct ds_walk *w, const struct ds_walk_frame *f, uint64_t pte,
-		       uint64_t va, unsigned height, const struct ds_pte_info *info,
+static int start_range(struct ds_walk *w, const struct ds_walk_frame *f, u64 pte,
+		       u64 va, unsigned int height, const struct ds_pte_info *info,
 		       struct ds_range *out)
 {
 	const struct ds_pgtable *pt = w->pt;
-	unsigned shift = entry_shift(pt, height);
-	unsigned page_shift = info->span_shift ? info->span_shift : shift;
-	uint64_t page_va = va & ~((1ULL << page_shift) - 1);
-	uint64_t last = va + ((1ULL << shift) - 1);
-	uint64_t lo = va > w->va_first ? va : w->va_first;
-	uint64_t hi = last < w->va_last ? last : w->va_last;
+	unsigned int shift = entry_shift(pt, height);
+	unsigned int page_shift = info->span_shift ? info->span_shift : shift;
+	u64 page_va = va & ~((1ULL << page_shift) - 1);
+	u64 last = va + ((1ULL << shift) - 1);
+	u64 lo = va > w->va_first ? va : w->va_first;
+	u64 hi = last < w->va_last ? last : w->va_last;
 	int emitted;
 
 	if (!(pt->fmt->leaf_heights & (1u << height)))
@@ -144,11 +144,11 @@ static int start_range(struct ds_walk *w, const struct ds_walk_frame *f, uint64_
 	w->pending.pa = info->pa + (lo - page_va);
 	w->pending.size = hi - lo + 1;
 	w->pending.pte = pte;
-	w->pending.page_shift = (uint8_t)page_shift;
+	w->pending.page_shift = (u8)page_shift;
 	w->pending.attrs = info->attrs;
 	w->pending.attrs.prot &= f->prot_mask;
 	w->pending_prot_mask = f->prot_mask;
-	w->pending_entry_shift = (uint8_t)shift;
+	w->pending_entry_shift = (u8)shift;
 	w->pending_page_pte = pte;
 	w->has_pending = true;
 	w->next_va = hi + 1;
@@ -158,11 +158,11 @@ static int start_range(struct ds_walk *w, const struct ds_walk_frame *f, uint64_
 }
 
 /* Decodes one entry: descends into a table, or starts a range. */
-static int visit_entry(struct ds_walk *w, struct ds_walk_frame *f, uint64_t pte, uint64_t va,
-		       unsigned height, struct ds_range *out)
+static int visit_entry(struct ds_walk *w, struct ds_walk_frame *f, u64 pte, u64 va,
+		       unsigned int height, struct ds_range *out)
 {
 	const struct ds_pgtable *pt = w->pt;
-	uint64_t entry_pa = f->table_pa + (uint64_t)(f->idx - 1) * 8;
+	u64 entry_pa = f->table_pa + (u64)(f->idx - 1) * 8;
 	struct ds_pte_info info = { 0 };
 	int r = pt->fmt->decode(pt, pte, height, &info);
 
@@ -188,11 +188,11 @@ static int visit_entry(struct ds_walk *w, struct ds_walk_frame *f, uint64_t pte,
 
 /* How many entries from buf[0] continue the pending run: each one PTE
  * step on, with the same non-address bits.  The hot loop of a walk. */
-static uint32_t count_run(const uint64_t *buf, uint32_t n, uint64_t next_pte, uint64_t pte_step,
-			  uint64_t oa_mask)
+static u32 count_run(const u64 *buf, u32 n, u64 next_pte, u64 pte_step,
+		     u64 oa_mask)
 {
-	uint64_t same = next_pte & ~oa_mask;
-	uint32_t i = 0;
+	u64 same = next_pte & ~oa_mask;
+	u32 i = 0;
 
 	while (i < n && ds_le64(buf[i]) == next_pte && (next_pte & ~oa_mask) == same) {
 		next_pte += pte_step;
@@ -202,18 +202,18 @@ static uint32_t count_run(const uint64_t *buf, uint32_t n, uint64_t next_pte, ui
 }
 
 /* How many from buf[0] repeat the pending leaf's entry (AMD v1 next level 7). */
-static uint32_t count_repeats(const uint64_t *buf, uint32_t n, uint64_t pte)
+static u32 count_repeats(const u64 *buf, u32 n, u64 pte)
 {
-	uint32_t i = 0;
+	u32 i = 0;
 
 	while (i < n && ds_le64(buf[i]) == pte)
 		i++;
 	return i;
 }
 
-static uint32_t count_zeros(const uint64_t *buf, uint32_t n)
+static u32 count_zeros(const u64 *buf, u32 n)
 {
-	uint32_t i = 0;
+	u32 i = 0;
 
 	while (i < n && !buf[i])
 		i++;
@@ -225,7 +225,7 @@ static uint32_t count_zeros(const uint64_t *buf, uint32_t n)
  * format's VA space, so its last byte cannot wrap. */
 static void clip_pending(struct ds_walk *w)
 {
-	uint64_t last = w->pending.va + (w->pending.size - 1);
+	u64 last = w->pending.va + (w->pending.size - 1);
 
 	if (last > w->va_last)
 		w->pending.size -= last - w->va_last;
@@ -233,28 +233,28 @@ static void clip_pending(struct ds_walk *w)
 
 /* Takes the entries at f->idx that are empty or extend the pending range,
  * a whole run at a time; returns how many. */
-static uint32_t take_cheap_run(struct ds_walk *w, struct ds_walk_frame *f, unsigned shift)
+static u32 take_cheap_run(struct ds_walk *w, struct ds_walk_frame *f, unsigned int shift)
 {
 	const struct ds_format *fmt = w->pt->fmt;
-	const uint64_t *buf = f->buf + (f->idx - f->buf_first);
-	uint32_t avail = f->buf_first + f->buf_count - f->idx;
-	uint64_t va = f->va_base + ((uint64_t)f->idx << shift);
-	uint32_t n = count_zeros(buf, avail);
+	const u64 *buf = f->buf + (f->idx - f->buf_first);
+	u32 avail = f->buf_first + f->buf_count - f->idx;
+	u64 va = f->va_base + ((u64)f->idx << shift);
+	u32 n = count_zeros(buf, avail);
 
 	if (!n && extends_pending(w, ds_le64(buf[0]), va, shift, f->prot_mask)) {
 		if (w->pending.page_shift == shift) {
 			n = count_run(buf, avail, w->next_pte, (1ULL << shift) >> fmt->oa_shift,
 				      fmt->oa_mask);
-			w->next_pte += (uint64_t)n * ((1ULL << shift) >> fmt->oa_shift);
+			w->next_pte += (u64)n * ((1ULL << shift) >> fmt->oa_shift);
 		} else { /* the rest of a repeated leaf's page, at most */
-			uint64_t page_mask = (1ULL << w->pending.page_shift) - 1;
-			uint64_t left = ((va | page_mask) - va + 1) >> shift;
+			u64 page_mask = (1ULL << w->pending.page_shift) - 1;
+			u64 left = ((va | page_mask) - va + 1) >> shift;
 
 			w->pending_page_pte = w->next_pte;
-			n = count_repeats(buf, left < avail ? (uint32_t)left : avail, w->next_pte);
+			n = count_repeats(buf, left < avail ? (u32)left : avail, w->next_pte);
 		}
-		w->pending.size += (uint64_t)n << shift;
-		w->next_va += (uint64_t)n << shift;
+		w->pending.size += (u64)n << shift;
+		w->next_va += (u64)n << shift;
 		if (w->pending.page_shift != shift)
 			step_pending(w);
 		clip_pending(w);
@@ -265,7 +265,7 @@ static uint32_t take_cheap_run(struct ds_walk *w, struct ds_walk_frame *f, unsig
 }
 
 /* Run after run: a repeated leaf's run ends with its page. */
-static void skip_cheap_entries(struct ds_walk *w, struct ds_walk_frame *f, unsigned shift)
+static void skip_cheap_entries(struct ds_walk *w, struct ds_walk_frame *f, unsigned int shift)
 {
 	while (f->idx < f->buf_first + f->buf_count && take_cheap_run(w, f, shift))
 		;
@@ -276,13 +276,13 @@ static void skip_cheap_entries(struct ds_walk *w, struct ds_walk_frame *f, unsig
 static int visit_frame(struct ds_walk *w, struct ds_range *out)
 {
 	struct ds_walk_frame *f = &w->frame[w->depth - 1];
-	unsigned height = f->height;
-	unsigned shift = entry_shift(w->pt, height);
-	unsigned depth = w->depth;
+	unsigned int height = f->height;
+	unsigned int shift = entry_shift(w->pt, height);
+	unsigned int depth = w->depth;
 	int r;
 
 	while (f->idx < f->end) {
-		uint64_t pte, va;
+		u64 pte, va;
 
 		if (f->idx >= f->buf_first + f->buf_count) {
 			r = fetch_chunk(w, f);
@@ -293,7 +293,7 @@ static int visit_frame(struct ds_walk *w, struct ds_range *out)
 		if (f->idx >= f->buf_first + f->buf_count)
 			continue;
 		pte = ds_le64(f->buf[f->idx - f->buf_first]);
-		va = f->va_base + ((uint64_t)f->idx << shift);
+		va = f->va_base + ((u64)f->idx << shift);
 		f->idx++;
 		w->entries_visited++;
 		r = visit_entry(w, f, pte, va, height, out);
@@ -306,11 +306,11 @@ static int visit_frame(struct ds_walk *w, struct ds_range *out)
 
 /* The first VA root idx maps.  A space of 64 bits or more (amd-v1 at six
  * levels) has one root, at 0: a shift by 64 would be undefined. */
-static uint64_t root_va_base(const struct ds_pgtable *pt, unsigned idx)
+static u64 root_va_base(const struct ds_pgtable *pt, unsigned int idx)
 {
-	unsigned shift = entry_shift(pt, pt->levels);
+	unsigned int shift = entry_shift(pt, pt->levels);
 
-	return shift >= 64 ? 0 : (uint64_t)idx << shift;
+	return shift >= 64 ? 0 : (u64)idx << shift;
 }
 
 int ds_walk_next(struct ds_walk *w, struct ds_range *out)

@@ -31,24 +31,24 @@
 #define AMD_NL_PAGE 0      /* a page of the entry's size */
 #define AMD_NL_SIZED_PAGE 7 /* a larger page, size in the address bits */
 
-static unsigned amd_next_level(uint64_t pte)
+static unsigned int amd_next_level(u64 pte)
 {
 	return (pte & AMD_NEXT_LEVEL) >> AMD_NEXT_LEVEL_SHIFT;
 }
 
-static uint8_t amd_prot(uint64_t pte)
+static u8 amd_prot(u64 pte)
 {
-	uint8_t prot = (pte & AMD_IR ? DS_PROT_PR | DS_PROT_PX : 0) |
+	u8 prot = (pte & AMD_IR ? DS_PROT_PR | DS_PROT_PX : 0) |
 		       (pte & AMD_IW ? DS_PROT_PW : 0);
 
-	return prot | (uint8_t)(prot << 3);
+	return prot | (u8)(prot << 3);
 }
 
 /* Next level 7: the page is 2^(13 + n) bytes where address bits 12 and up
  * hold n ones then a zero; those bits are not part of the address. */
-static void amd_sized_page(uint64_t pte, unsigned height, struct ds_pte_info *out)
+static void amd_sized_page(u64 pte, unsigned int height, struct ds_pte_info *out)
 {
-	unsigned page_shift = 13;
+	unsigned int page_shift = 13;
 
 	while (page_shift <= 51 && (pte >> (page_shift - 1)) & 1)
 		page_shift++;
@@ -58,14 +58,14 @@ static void amd_sized_page(uint64_t pte, unsigned height, struct ds_pte_info *ou
 		return;
 	}
 	out->kind = DS_PTE_LEAF;
-	out->span_shift = (uint8_t)page_shift;
+	out->span_shift = (u8)page_shift;
 	out->pa = pte & AMD_ADDR & ~((1ULL << page_shift) - 1);
 }
 
-static int amd_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned height,
+static int amd_decode(const struct ds_pgtable *pt, u64 pte, unsigned int height,
 		      struct ds_pte_info *out)
 {
-	unsigned next = amd_next_level(pte);
+	unsigned int next = amd_next_level(pte);
 
 	if (!(pte & AMD_PR))
 		return 0;
@@ -79,7 +79,7 @@ static int amd_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned height
 		} else {
 			out->kind = DS_PTE_TABLE;
 			out->pa = pte & AMD_ADDR;
-			out->skip_levels = (uint8_t)(height - next);
+			out->skip_levels = (u8)(height - next);
 			out->attrs.prot = amd_prot(pte);
 		}
 		return 0;
@@ -100,15 +100,15 @@ static int amd_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned height
 
 /* As Linux writes them: tables IR|IW naming the next level, pages next
  * level 0 with IR, IW as asked and FC for cached memory. */
-static int amd_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in, unsigned height,
-		      uint64_t *pte)
+static int amd_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in,
+		      unsigned int height, u64 *pte)
 {
-	uint8_t prot = in->attrs.prot | in->attrs.prot >> 3;
+	u8 prot = in->attrs.prot | in->attrs.prot >> 3;
 
 	if (in->pa & ~AMD_ADDR)
 		return -EINVAL;
 	if (in->kind == DS_PTE_TABLE) {
-		*pte = in->pa | AMD_PR | AMD_IR | AMD_IW | (uint64_t)height << AMD_NEXT_LEVEL_SHIFT;
+		*pte = in->pa | AMD_PR | AMD_IR | AMD_IW | (u64)height << AMD_NEXT_LEVEL_SHIFT;
 		return 0;
 	}
 	if ((prot & DS_PROT_PX) && !(prot & DS_PROT_PR))

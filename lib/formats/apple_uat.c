@@ -33,14 +33,14 @@ enum { UAT_AP_FW_GPU, UAT_AP_FW, UAT_AP_GPU };
 #define GPU_RW (DS_PROT_UR | DS_PROT_UW)
 
 /* [AP][UXN << 1 | PXN], from the driver's Prot::from_bits() table. */
-static const uint8_t uat_perms[4][4] = {
+static const u8 uat_perms[4][4] = {
 	[UAT_AP_FW_GPU] = { 0, FW_RO | GPU_RO, FW_WO | GPU_WO, FW_RW | GPU_RW },
 	[UAT_AP_FW] = { FW_RO, 0, FW_RW, FW_RW | GPU_RO },
 	[UAT_AP_GPU] = { GPU_RO, GPU_WO, GPU_RW, 0 },
 	/* AP 3: the driver never writes it; nobody gets access. */
 };
 
-static uint8_t uat_mem_type(uint64_t pte)
+static u8 uat_mem_type(u64 pte)
 {
 	switch ((pte >> UAT_MEMATTR_SHIFT) & 7) {
 	case UAT_MEMATTR_CACHED:
@@ -54,18 +54,18 @@ static uint8_t uat_mem_type(uint64_t pte)
 	}
 }
 
-static uint8_t uat_prot(uint64_t pte)
+static u8 uat_prot(u64 pte)
 {
-	unsigned ap = (pte >> UAT_AP_SHIFT) & 3;
-	unsigned xn = (pte & UAT_HIGH_UXN ? 2 : 0) | (pte & UAT_HIGH_PXN ? 1 : 0);
+	unsigned int ap = (pte >> UAT_AP_SHIFT) & 3;
+	unsigned int xn = (pte & UAT_HIGH_UXN ? 2 : 0) | (pte & UAT_HIGH_PXN ? 1 : 0);
 
 	return uat_perms[ap][xn];
 }
 
-static int uat_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned height,
+static int uat_decode(const struct ds_pgtable *pt, u64 pte, unsigned int height,
 		      struct ds_pte_info *out)
 {
-	uint64_t type = pte & V8_TYPE_MASK;
+	u64 type = pte & V8_TYPE_MASK;
 
 	if (!type)
 		return 0;
@@ -88,27 +88,27 @@ static int uat_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned height
 }
 
 /* The (AP, UXN, PXN) whose permissions are exactly prot, if any. */
-static int uat_prot_bits(uint8_t prot, uint64_t *bits)
+static int uat_prot_bits(u8 prot, u64 *bits)
 {
 	prot &= FW_RW | GPU_RW; /* the GPU-access encodings have no execute */
-	for (unsigned ap = 0; ap < 3; ap++)
-		for (unsigned xn = 0; xn < 4; xn++)
+	for (unsigned int ap = 0; ap < 3; ap++)
+		for (unsigned int xn = 0; xn < 4; xn++)
 			if (uat_perms[ap][xn] == prot) {
-				*bits = (uint64_t)ap << UAT_AP_SHIFT | (xn & 2 ? UAT_HIGH_UXN : 0) |
+				*bits = (u64)ap << UAT_AP_SHIFT | (xn & 2 ? UAT_HIGH_UXN : 0) |
 					(xn & 1 ? UAT_HIGH_PXN : 0);
 				return 0;
 			}
 	return -EINVAL;
 }
 
-static int uat_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in, unsigned height,
-		      uint64_t *pte)
+static int uat_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in,
+		      unsigned int height, u64 *pte)
 {
-	static const uint8_t memattr[] = {
+	static const u8 memattr[] = {
 		[DS_MEM_UNKNOWN] = UAT_MEMATTR_CACHED, [DS_MEM_CACHED] = UAT_MEMATTR_CACHED,
 		[DS_MEM_UNCACHED] = UAT_MEMATTR_UNCACHED, [DS_MEM_DEVICE] = UAT_MEMATTR_DEVICE,
 	};
-	uint64_t prot_bits;
+	u64 prot_bits;
 
 	if (in->pa & ~UAT_ADDR)
 		return -EINVAL;
@@ -119,7 +119,7 @@ static int uat_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in,
 	if (in->attrs.mem >= DS_ARRAY_SIZE(memattr) || uat_prot_bits(in->attrs.prot, &prot_bits) < 0)
 		return -EINVAL;
 	*pte = in->pa | V8_TYPE_TABLE | V8_AF | UAT_GPU_ACCESS | prot_bits |
-	       (uint64_t)memattr[in->attrs.mem] << UAT_MEMATTR_SHIFT;
+	       (u64)memattr[in->attrs.mem] << UAT_MEMATTR_SHIFT;
 	return 0;
 }
 

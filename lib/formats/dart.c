@@ -35,21 +35,21 @@ static bool is_dart2(const struct ds_pgtable *pt)
 	return pt->fmt == &ds_format_dart2;
 }
 
-static uint64_t dart_pa(const struct ds_pgtable *pt, uint64_t pte)
+static u64 dart_pa(const struct ds_pgtable *pt, u64 pte)
 {
 	return (pte & pt->fmt->oa_mask) << pt->fmt->oa_shift;
 }
 
-static uint8_t dart_prot(const struct ds_pgtable *pt, uint64_t pte)
+static u8 dart_prot(const struct ds_pgtable *pt, u64 pte)
 {
 	bool no_read = pte & (is_dart2(pt) ? DART2_NO_READ : DART1_NO_READ);
 	bool no_write = pte & (is_dart2(pt) ? DART2_NO_WRITE : DART1_NO_WRITE);
-	uint8_t prot = (no_read ? 0 : DS_PROT_PR | DS_PROT_PX) | (no_write ? 0 : DS_PROT_PW);
+	u8 prot = (no_read ? 0 : DS_PROT_PR | DS_PROT_PX) | (no_write ? 0 : DS_PROT_PW);
 
-	return prot | (uint8_t)(prot << 3);
+	return prot | (u8)(prot << 3);
 }
 
-static int dart_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned height,
+static int dart_decode(const struct ds_pgtable *pt, u64 pte, unsigned int height,
 		       struct ds_pte_info *out)
 {
 	if (!(pte & DART_VALID))
@@ -68,9 +68,9 @@ static int dart_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned heigh
 }
 
 /* A leaf as Linux writes it: the whole page open, DART1's window disabled. */
-static uint64_t dart_leaf_bits(const struct ds_pgtable *pt, uint8_t prot, uint8_t mem)
+static u64 dart_leaf_bits(const struct ds_pgtable *pt, u8 prot, u8 mem)
 {
-	uint64_t pte = DART_SUBPAGE_END | DART_VALID;
+	u64 pte = DART_SUBPAGE_END | DART_VALID;
 
 	if (!is_dart2(pt))
 		return pte | DART1_SP_DIS | (prot & DS_PROT_PR ? 0 : DART1_NO_READ) |
@@ -81,10 +81,10 @@ static uint64_t dart_leaf_bits(const struct ds_pgtable *pt, uint8_t prot, uint8_
 	return pte;
 }
 
-static int dart_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in, unsigned height,
-		       uint64_t *pte)
+static int dart_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in,
+		       unsigned int height, u64 *pte)
 {
-	uint8_t prot = in->attrs.prot | in->attrs.prot >> 3;
+	u8 prot = in->attrs.prot | in->attrs.prot >> 3;
 
 	*pte = (in->pa >> pt->fmt->oa_shift) & pt->fmt->oa_mask;
 	if (dart_pa(pt, *pte) != in->pa)

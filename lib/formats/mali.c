@@ -12,13 +12,13 @@
 #define MALI_XN DS_BIT(54)
 
 /* io-pgtable's AttrIndx use: 0 non-cacheable, 1 cacheable, 2 MMIO, 3 inner NC. */
-static const uint8_t mali_mem[8] = {
+static const u8 mali_mem[8] = {
 	DS_MEM_UNCACHED, DS_MEM_CACHED, DS_MEM_DEVICE, DS_MEM_CACHED,
 };
 
-static uint8_t mali_prot(uint64_t pte)
+static u8 mali_prot(u64 pte)
 {
-	uint8_t prot = 0;
+	u8 prot = 0;
 
 	if (pte & MALI_HAP_READ)
 		prot |= DS_PROT_PR;
@@ -26,13 +26,13 @@ static uint8_t mali_prot(uint64_t pte)
 		prot |= DS_PROT_PW;
 	if (!(pte & MALI_XN))
 		prot |= DS_PROT_PX;
-	return prot | (uint8_t)(prot << 3); /* one accessor: both columns */
+	return prot | (u8)(prot << 3); /* one accessor: both columns */
 }
 
-static int mali_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned height,
+static int mali_decode(const struct ds_pgtable *pt, u64 pte, unsigned int height,
 		       struct ds_pte_info *out)
 {
-	uint64_t type = pte & V8_TYPE_MASK;
+	u64 type = pte & V8_TYPE_MASK;
 
 	if (!(pte & V8_VALID))
 		return 0;
@@ -54,11 +54,11 @@ static int mali_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned heigh
 	return 0;
 }
 
-static int mali_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in, unsigned height,
-		       uint64_t *pte)
+static int mali_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in,
+		       unsigned int height, u64 *pte)
 {
-	uint8_t prot = in->attrs.prot | in->attrs.prot >> 3;
-	unsigned idx = 0;
+	u8 prot = in->attrs.prot | in->attrs.prot >> 3;
+	unsigned int idx = 0;
 
 	if (ds_vmsav8_oa_bits(pt, in->pa, pte) < 0)
 		return -EINVAL;
@@ -68,7 +68,7 @@ static int mali_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in
 	}
 	while (idx < 3 && mali_mem[idx] != (in->attrs.mem ? in->attrs.mem : DS_MEM_CACHED))
 		idx++;
-	*pte |= V8_TYPE_BLOCK | (uint64_t)idx << V8_ATTRINDX_SHIFT |
+	*pte |= V8_TYPE_BLOCK | (u64)idx << V8_ATTRINDX_SHIFT |
 		(prot & DS_PROT_PR ? MALI_HAP_READ : 0) | (prot & DS_PROT_PW ? MALI_HAP_WRITE : 0) |
 		(prot & DS_PROT_PX ? 0 : MALI_XN);
 	return 0;

@@ -21,7 +21,7 @@ static const struct ds_format *const formats[] = {
 	/* formats: add new entries above this line */
 };
 
-const struct ds_format *ds_format_at(unsigned i)
+const struct ds_format *ds_format_at(unsigned int i)
 {
 	return i < DS_ARRAY_SIZE(formats) ? formats[i] : NULL;
 }
@@ -35,7 +35,7 @@ static bool ds_streq(const char *a, const char *b)
 
 const struct ds_format *ds_format_find(const char *name)
 {
-	for (unsigned i = 0; i < DS_ARRAY_SIZE(formats); i++)
+	for (unsigned int i = 0; i < DS_ARRAY_SIZE(formats); i++)
 		if (ds_streq(formats[i]->name, name))
 			return formats[i];
 	return NULL;

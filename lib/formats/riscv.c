@@ -31,13 +31,13 @@
 
 enum { RV_PBMT_PMA, RV_PBMT_NC, RV_PBMT_IO, RV_PBMT_RESERVED };
 
-static unsigned rv_pbmt(uint64_t pte)
+static unsigned int rv_pbmt(u64 pte)
 {
 	return (pte & RV_PBMT) >> RV_PBMT_SHIFT;
 }
 
 /* Reserved in every valid entry. */
-static const char *rv_reserved_any(uint64_t pte)
+static const char *rv_reserved_any(u64 pte)
 {
 	if (pte & RV_RESERVED)
 		return "reserved bits 60:54 set";
@@ -49,7 +49,7 @@ static const char *rv_reserved_any(uint64_t pte)
 }
 
 /* Non-leaf entries keep D, A, U and PBMT for future use. */
-static const char *rv_reserved_table(uint64_t pte)
+static const char *rv_reserved_table(u64 pte)
 {
 	if (pte & (RV_D | RV_A | RV_U))
 		return "D, A or U set in a non-leaf entry";
@@ -58,9 +58,9 @@ static const char *rv_reserved_table(uint64_t pte)
 	return NULL;
 }
 
-static const char *rv_reserved_leaf(uint64_t pte, unsigned height)
+static const char *rv_reserved_leaf(u64 pte, unsigned int height)
 {
-	unsigned low_ppn_bits = RV_LEVEL_BITS * height; /* below a superpage's size */
+	unsigned int low_ppn_bits = RV_LEVEL_BITS * height; /* below a superpage's size */
 
 	if ((pte & (RV_R | RV_W)) == RV_W)
 		return "writable but not readable";
@@ -69,7 +69,7 @@ static const char *rv_reserved_leaf(uint64_t pte, unsigned height)
 	return NULL;
 }
 
-static uint8_t rv_mem_type(uint64_t pte)
+static u8 rv_mem_type(u64 pte)
 {
 	switch (rv_pbmt(pte)) {
 	case RV_PBMT_NC:
@@ -81,15 +81,15 @@ static uint8_t rv_mem_type(uint64_t pte)
 	}
 }
 
-static uint8_t rv_leaf_prot(uint64_t pte)
+static u8 rv_leaf_prot(u64 pte)
 {
-	uint8_t prot = (pte & RV_R ? DS_PROT_PR : 0) | (pte & RV_W ? DS_PROT_PW : 0) |
+	u8 prot = (pte & RV_R ? DS_PROT_PR : 0) | (pte & RV_W ? DS_PROT_PW : 0) |
 		       (pte & RV_X ? DS_PROT_PX : 0);
 
-	return pte & RV_U ? (uint8_t)(prot << 3) : prot;
+	return pte & RV_U ? (u8)(prot << 3) : prot;
 }
 
-static int rv_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned height,
+static int rv_decode(const struct ds_pgtable *pt, u64 pte, unsigned int height,
 		     struct ds_pte_info *out)
 {
 	bool leaf = pte & RV_RWX;
@@ -116,20 +116,20 @@ static int rv_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned height,
 }
 
 /* R/W/X for one accessor: any but none, W alone and W|X. */
-static bool rv_prot_encodable(uint8_t user, uint8_t priv)
+static bool rv_prot_encodable(u8 user, u8 priv)
 {
-	uint8_t prot = user ? user : priv;
+	u8 prot = user ? user : priv;
 
 	if (user && priv)
 		return false; /* a page belongs to one accessor */
 	return prot && (prot & DS_PROT_PR || !(prot & DS_PROT_PW));
 }
 
-static int rv_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in, unsigned height,
-		     uint64_t *pte)
+static int rv_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in,
+		     unsigned int height, u64 *pte)
 {
-	uint8_t user = in->attrs.prot >> 3 & 7, priv = in->attrs.prot & 7;
-	uint8_t prot = user ? user : priv;
+	u8 user = in->attrs.prot >> 3 & 7, priv = in->attrs.prot & 7;
+	u8 prot = user ? user : priv;
 
 	if ((in->pa & 0xfff) || ((in->pa >> 2) & ~RV_PPN))
 		return -EINVAL;
@@ -141,9 +141,9 @@ static int rv_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in, 
 	*pte |= RV_A | RV_D | (user ? RV_U : 0) | (prot & DS_PROT_PR ? RV_R : 0) |
 		(prot & DS_PROT_PW ? RV_W : 0) | (prot & DS_PROT_PX ? RV_X : 0);
 	if (in->attrs.mem == DS_MEM_UNCACHED)
-		*pte |= (uint64_t)RV_PBMT_NC << RV_PBMT_SHIFT;
+		*pte |= (u64)RV_PBMT_NC << RV_PBMT_SHIFT;
 	else if (in->attrs.mem == DS_MEM_DEVICE)
-		*pte |= (uint64_t)RV_PBMT_IO << RV_PBMT_SHIFT;
+		*pte |= (u64)RV_PBMT_IO << RV_PBMT_SHIFT;
 	return 0;
 }
 

@@ -6,9 +6,9 @@
  */
 #include "vmsav8.h"
 
-uint64_t ds_vmsav8_oa(const struct ds_pgtable *pt, uint64_t pte, unsigned shift)
+u64 ds_vmsav8_oa(const struct ds_pgtable *pt, u64 pte, unsigned int shift)
 {
-	uint64_t pa = pte & DS_GENMASK(47, shift);
+	u64 pa = pte & DS_GENMASK(47, shift);
 
 	/* 64K granule: PA[51:48] live in descriptor bits [15:12]. */
 	if (pt->fmt->page_shift == 16)
@@ -16,9 +16,9 @@ uint64_t ds_vmsav8_oa(const struct ds_pgtable *pt, uint64_t pte, unsigned shift)
 	return pa;
 }
 
-int ds_vmsav8_oa_bits(const struct ds_pgtable *pt, uint64_t pa, uint64_t *bits)
+int ds_vmsav8_oa_bits(const struct ds_pgtable *pt, u64 pa, u64 *bits)
 {
-	unsigned pa_bits = pt->fmt->page_shift == 16 ? 52 : 48;
+	unsigned int pa_bits = pt->fmt->page_shift == 16 ? 52 : 48;
 
 	if (pa >> pa_bits)
 		return -EINVAL;
@@ -28,16 +28,16 @@ int ds_vmsav8_oa_bits(const struct ds_pgtable *pt, uint64_t pa, uint64_t *bits)
 	return 0;
 }
 
-static uint8_t mair_byte(const struct ds_pgtable *pt, unsigned idx)
+static u8 mair_byte(const struct ds_pgtable *pt, unsigned int idx)
 {
-	uint64_t mair = pt->mair ? pt->mair : V8_DEFAULT_MAIR;
+	u64 mair = pt->mair ? pt->mair : V8_DEFAULT_MAIR;
 
-	return (uint8_t)(mair >> (8 * idx));
+	return (u8)(mair >> (8 * idx));
 }
 
-uint8_t ds_vmsav8_mem_type(const struct ds_pgtable *pt, unsigned attr_index)
+u8 ds_vmsav8_mem_type(const struct ds_pgtable *pt, unsigned int attr_index)
 {
-	uint8_t attr = mair_byte(pt, attr_index);
+	u8 attr = mair_byte(pt, attr_index);
 
 	if (!(attr & 0xf0))
 		return DS_MEM_DEVICE; /* Device-nGnRnE ... Device-GRE */
@@ -46,21 +46,21 @@ uint8_t ds_vmsav8_mem_type(const struct ds_pgtable *pt, unsigned attr_index)
 	return DS_MEM_CACHED;
 }
 
-unsigned ds_vmsav8_attr_index(const struct ds_pgtable *pt, uint8_t mem)
+unsigned int ds_vmsav8_attr_index(const struct ds_pgtable *pt, u8 mem)
 {
-	uint8_t want = mem == DS_MEM_UNKNOWN ? DS_MEM_CACHED : mem;
+	u8 want = mem == DS_MEM_UNKNOWN ? DS_MEM_CACHED : mem;
 
-	for (unsigned i = 0; i < 8; i++)
+	for (unsigned int i = 0; i < 8; i++)
 		if (ds_vmsav8_mem_type(pt, i) == want)
 			return i;
 	return 0;
 }
 
-static uint8_t arm64_leaf_prot(uint64_t pte)
+static u8 arm64_leaf_prot(u64 pte)
 {
-	unsigned ap = (pte >> V8_AP_SHIFT) & 3;
+	unsigned int ap = (pte >> V8_AP_SHIFT) & 3;
 	bool el0 = ap & 1, read_only = ap & 2;
-	uint8_t prot = DS_PROT_PR;
+	u8 prot = DS_PROT_PR;
 
 	if (!read_only)
 		prot |= DS_PROT_PW;
@@ -75,9 +75,9 @@ static uint8_t arm64_leaf_prot(uint64_t pte)
 	return prot;
 }
 
-static uint8_t arm64_table_allows(uint64_t pte)
+static u8 arm64_table_allows(u64 pte)
 {
-	uint8_t allow = DS_PROT_ALL;
+	u8 allow = DS_PROT_ALL;
 
 	if (pte & V8_AP_TABLE_NO_WRITE)
 		allow &= ~(DS_PROT_PW | DS_PROT_UW);
@@ -90,11 +90,11 @@ static uint8_t arm64_table_allows(uint64_t pte)
 	return allow;
 }
 
-static int arm64_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned height,
+static int arm64_decode(const struct ds_pgtable *pt, u64 pte, unsigned int height,
 			struct ds_pte_info *out)
 {
-	unsigned shift = pt->fmt->page_shift + height * pt->level_bits;
-	uint64_t type = pte & V8_TYPE_MASK;
+	unsigned int shift = pt->fmt->page_shift + height * pt->level_bits;
+	u64 type = pte & V8_TYPE_MASK;
 
 	if (!(pte & V8_VALID))
 		return 0;
@@ -116,11 +116,11 @@ static int arm64_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned heig
 	return 0;
 }
 
-static uint64_t arm64_prot_bits(uint8_t prot)
+static u64 arm64_prot_bits(u8 prot)
 {
 	bool el0 = prot & (DS_PROT_UR | DS_PROT_UW | DS_PROT_UX);
 	bool writable = prot & (DS_PROT_PW | DS_PROT_UW);
-	uint64_t bits = (uint64_t)((el0 ? 1 : 0) | (writable ? 0 : 2)) << V8_AP_SHIFT;
+	u64 bits = (u64)((el0 ? 1 : 0) | (writable ? 0 : 2)) << V8_AP_SHIFT;
 
 	if (!(prot & DS_PROT_PX))
 		bits |= V8_PXN;
@@ -129,11 +129,11 @@ static uint64_t arm64_prot_bits(uint8_t prot)
 	return bits;
 }
 
-static int arm64_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in, unsigned height,
-			uint64_t *pte)
+static int arm64_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in, unsigned int height,
+			u64 *pte)
 {
-	uint64_t oa;
-	unsigned idx;
+	u64 oa;
+	unsigned int idx;
 
 	if (ds_vmsav8_oa_bits(pt, in->pa, &oa) < 0)
 		return -EINVAL;
@@ -142,7 +142,7 @@ static int arm64_encode(const struct ds_pgtable *pt, const struct ds_pte_info *i
 		return 0;
 	}
 	idx = ds_vmsav8_attr_index(pt, in->attrs.mem);
-	*pte = oa | V8_AF | arm64_prot_bits(in->attrs.prot) | (uint64_t)idx << V8_ATTRINDX_SHIFT |
+	*pte = oa | V8_AF | arm64_prot_bits(in->attrs.prot) | (u64)idx << V8_ATTRINDX_SHIFT |
 	       (height ? V8_TYPE_BLOCK : V8_TYPE_TABLE);
 	if (ds_vmsav8_mem_type(pt, idx) != DS_MEM_DEVICE)
 		*pte |= V8_SH_INNER;

@@ -24,15 +24,15 @@
 #define V8_DEFAULT_MAIR 0xf404ff44ULL
 
 /* Output address of an entry mapping (or pointing at) 1 << shift bytes. */
-uint64_t ds_vmsav8_oa(const struct ds_pgtable *pt, uint64_t pte, unsigned shift);
+u64 ds_vmsav8_oa(const struct ds_pgtable *pt, u64 pte, unsigned int shift);
 
 /* The inverse: the entry bits for pa; -EINVAL if pa does not fit. */
-int ds_vmsav8_oa_bits(const struct ds_pgtable *pt, uint64_t pa, uint64_t *bits);
+int ds_vmsav8_oa_bits(const struct ds_pgtable *pt, u64 pa, u64 *bits);
 
 /* The memory type an AttrIndx selects in the table's MAIR. */
-uint8_t ds_vmsav8_mem_type(const struct ds_pgtable *pt, unsigned attr_index);
+u8 ds_vmsav8_mem_type(const struct ds_pgtable *pt, unsigned int attr_index);
 
 /* The AttrIndx whose MAIR byte gives mem (cached if none does). */
-unsigned ds_vmsav8_attr_index(const struct ds_pgtable *pt, uint8_t mem);
+unsigned int ds_vmsav8_attr_index(const struct ds_pgtable *pt, u8 mem);
 
 #endif /* DS_VMSAV8_H */

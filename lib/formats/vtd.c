@@ -25,18 +25,18 @@
 #define VTD_SNP DS_BIT(11) /* snoop: the access is coherent whatever the device asks */
 #define VTD_ADDR DS_GENMASK(51, 12)
 
-static uint8_t vtd_prot(uint64_t pte)
+static u8 vtd_prot(u64 pte)
 {
-	uint8_t prot = (pte & VTD_R ? DS_PROT_PR : 0) | (pte & VTD_W ? DS_PROT_PW : 0) |
+	u8 prot = (pte & VTD_R ? DS_PROT_PR : 0) | (pte & VTD_W ? DS_PROT_PW : 0) |
 		       (pte & VTD_X ? DS_PROT_PX : 0);
 
-	return prot | (uint8_t)(prot << 3);
+	return prot | (u8)(prot << 3);
 }
 
-static int vtd_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned height,
+static int vtd_decode(const struct ds_pgtable *pt, u64 pte, unsigned int height,
 		      struct ds_pte_info *out)
 {
-	unsigned shift = 12 + 9 * height;
+	unsigned int shift = 12 + 9 * height;
 
 	if (!(pte & (VTD_R | VTD_W)))
 		return 0;
@@ -67,10 +67,10 @@ static int vtd_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned height
 /* Tables grant R, W and X, so that the leaves decide (Linux's tables have
  * no X, having no use for execute requests); leaves R, W, X as asked and
  * SNP for cached memory, as the kernel sets it where the IOMMU snoops. */
-static int vtd_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in, unsigned height,
-		      uint64_t *pte)
+static int vtd_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in,
+		      unsigned int height, u64 *pte)
 {
-	uint8_t prot = in->attrs.prot | in->attrs.prot >> 3;
+	u8 prot = in->attrs.prot | in->attrs.prot >> 3;
 
 	if (in->pa & ~VTD_ADDR)
 		return -EINVAL;

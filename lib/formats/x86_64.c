@@ -15,16 +15,16 @@
 #define X86_NX DS_BIT(63)
 #define X86_ADDR DS_GENMASK(51, 12)
 
-static uint8_t x86_leaf_prot(uint64_t pte)
+static u8 x86_leaf_prot(u64 pte)
 {
-	uint8_t priv = DS_PROT_PR | (pte & X86_RW ? DS_PROT_PW : 0) | (pte & X86_NX ? 0 : DS_PROT_PX);
+	u8 priv = DS_PROT_PR | (pte & X86_RW ? DS_PROT_PW : 0) | (pte & X86_NX ? 0 : DS_PROT_PX);
 
-	return pte & X86_US ? priv | (uint8_t)(priv << 3) : priv;
+	return pte & X86_US ? priv | (u8)(priv << 3) : priv;
 }
 
-static uint8_t x86_table_allows(uint64_t pte)
+static u8 x86_table_allows(u64 pte)
 {
-	uint8_t allow = DS_PROT_ALL;
+	u8 allow = DS_PROT_ALL;
 
 	if (!(pte & X86_RW))
 		allow &= ~(DS_PROT_PW | DS_PROT_UW);
@@ -35,10 +35,10 @@ static uint8_t x86_table_allows(uint64_t pte)
 	return allow;
 }
 
-static int x86_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned height,
+static int x86_decode(const struct ds_pgtable *pt, u64 pte, unsigned int height,
 		      struct ds_pte_info *out)
 {
-	unsigned shift = 12 + 9 * height;
+	unsigned int shift = 12 + 9 * height;
 
 	if (!(pte & X86_P))
 		return 0;
@@ -66,10 +66,10 @@ static int x86_decode(const struct ds_pgtable *pt, uint64_t pte, unsigned height
 	return 0;
 }
 
-static int x86_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in, unsigned height,
-		      uint64_t *pte)
+static int x86_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in,
+		      unsigned int height, u64 *pte)
 {
-	uint8_t prot = in->attrs.prot;
+	u8 prot = in->attrs.prot;
 
 	if (in->pa & ~X86_ADDR)
 		return -EINVAL;
