@@ -11,15 +11,37 @@
 #include "basic/log.h"
 #include "basic/units.h"
 
-/* Whether arg is an option whose value is the next argument. */
+/* The option whose short name is c, or NULL.  A short option that takes a
+ * value has an entry here (its val), as every verb's table gives it. */
+static const struct option *short_option(char c, const struct option *options)
+{
+	for (const struct option *o = options; o->name; o++)
+		if (o->val == c)
+			return o;
+	return NULL;
+}
+
+/* Whether arg is an option whose value is the next argument, as getopt
+ * reads it: "--name" without "=", or a cluster of short options ("-rn")
+ * whose last one takes a value ("-rn5" holds its own). */
 static bool takes_next(const char *arg, const struct option *options)
 {
-	if (arg[0] != '-' || strchr(arg, '='))
+	if (arg[0] != '-' || !arg[1])
 		return false;
-	for (const struct option *o = options; o->name; o++)
-		if (o->has_arg == required_argument &&
-		    ((arg[1] == '-' && !strcmp(arg + 2, o->name)) || (arg[1] == o->val && !arg[2])))
-			return true;
+	if (arg[1] == '-') {
+		if (strchr(arg, '='))
+			return false;
+		for (const struct option *o = options; o->name; o++)
+			if (o->has_arg == required_argument && !strcmp(arg + 2, o->name))
+				return true;
+		return false;
+	}
+	for (const char *c = arg + 1; *c; c++) {
+		const struct option *o = short_option(*c, options);
+
+		if (o && o->has_arg != no_argument)
+			return o->has_arg == required_argument && !c[1];
+	}
 	return false;
 }
 
