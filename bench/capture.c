@@ -32,8 +32,8 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "capture.h"
-#include "memimage.h"
+#include "capture/capture.h"
+#include "capture/memimage.h"
 
 #define BASE 0x100000000ULL
 #define DATA (1ULL << 30)

@@ -14,7 +14,7 @@
 
 #include "bench.h"
 #include "build.h"
-#include "memimage.h"
+#include "capture/memimage.h"
 #include "pgtable.h"
 
 #define PAGE 4096ULL

@@ -3,33 +3,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cleanup.h"
-#include "cli.h"
-#include "json_out.h"
-#include "log.h"
+#include "basic/cleanup.h"
+#include "basic/cli.h"
+#include "basic/json_out.h"
+#include "basic/log.h"
 #include "pgtable.h"
-#include "va_widths.h"
+#include "basic/va_widths.h"
 #include "verbs.h"
-
-char *format_va_widths(const struct ds_format *f, char *buf, size_t size)
-{
-	size_t n = 0;
-
-	if (f->min_va_bits == f->max_va_bits) {
-		snprintf(buf, size, "%u", f->max_va_bits);
-	} else if (!(f->flags & DS_FMT_WHOLE_LEVELS)) {
-		snprintf(buf, size, "%u to %u", f->min_va_bits, f->max_va_bits);
-	} else {
-		buf[0] = '\0';
-		for (unsigned bits = f->min_va_bits; bits <= f->max_va_bits && n < size; bits++) {
-			const char *sep = !n ? "" : bits == f->max_va_bits ? " or " : ", ";
-
-			if (ds_format_va_bits_ok(f, bits))
-				n += (size_t)snprintf(buf + n, size - n, "%s%u", sep, bits);
-		}
-	}
-	return buf;
-}
 
 static const char usage_text[] =
 	"Usage: devsnap formats [--json[=pretty|short|off]]\n\n"

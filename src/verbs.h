@@ -10,24 +10,15 @@ struct verb {
 	const char *summary;
 };
 
+/* Each room declares the verbs it holds; the verbs of the CLI entry layer
+ * itself (src/ top level) are declared here. */
+#include "capture/verbs.h"
+#include "collect/verbs.h"
+#include "read/verbs.h"
+#include "store/verbs.h"
+
 int verb_formats(int argc, char **argv);
-int verb_capture(int argc, char **argv);
 int verb_demo(int argc, char **argv);
-int verb_info(int argc, char **argv);
-int verb_maps(int argc, char **argv);
-int verb_read(int argc, char **argv);
-int verb_hexdump(int argc, char **argv);
-int verb_extract(int argc, char **argv);
-int verb_diff(int argc, char **argv);
-int verb_verify(int argc, char **argv);
-int verb_collect(int argc, char **argv);
-int verb_list(int argc, char **argv);
-int verb_show(int argc, char **argv);
-int verb_export(int argc, char **argv);
-int verb_remove(int argc, char **argv);
-int verb_view(int argc, char **argv);
-int verb_blob(int argc, char **argv);
-int verb_debug(int argc, char **argv);
 /* verbs: add new declarations above this line */
 
 #endif /* DS_VERBS_H */

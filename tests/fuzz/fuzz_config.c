@@ -9,10 +9,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "collect_conf.h"
-#include "parse.h"
+#include "collect/collect_conf.h"
+#include "basic/parse.h"
 #include "quiet_stderr.h"
-#include "timestamp.h"
+#include "basic/timestamp.h"
 
 #define NOW_USEC 1764064471123456ull /* list --since's "now", fixed */
 

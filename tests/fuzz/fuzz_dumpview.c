@@ -12,8 +12,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "dumpinfo.h"
-#include "dumpview.h"
+#include "read/dumpinfo.h"
+#include "read/dumpview.h"
 #include "quiet_stderr.h"
 
 static volatile uint8_t sink;

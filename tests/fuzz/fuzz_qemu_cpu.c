@@ -10,7 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "qemu_cpu.h"
+#include "capture/qemu_cpu.h"
 #include "quiet_stderr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

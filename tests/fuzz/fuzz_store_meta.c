@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "quiet_stderr.h"
-#include "store.h"
+#include "store/store.h"
 
 #define NAME "20261125-095736-amdgpu-devcd1"
 

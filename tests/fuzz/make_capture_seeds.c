@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "memimage.h"
+#include "capture/memimage.h"
 
 #define IMAGE_SIZE (64 << 10)
 #define DATA_OFF 4096 /* ELF headers, then the image page-aligned */

@@ -10,7 +10,7 @@
 
 #include "formats/formats.h"
 #include "iommu.h"
-#include "memimage.h"
+#include "capture/memimage.h"
 
 #define ROOT 0x10000ULL  /* root table / device table */
 #define CTX 0x20000ULL   /* context table */

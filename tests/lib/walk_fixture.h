@@ -5,7 +5,7 @@
 #define DS_WALK_FIXTURE_H
 
 #include "build.h"
-#include "memimage.h"
+#include "capture/memimage.h"
 #include "pgtable.h"
 
 #define FIXTURE_MAX_RANGES 64

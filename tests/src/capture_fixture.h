@@ -15,7 +15,7 @@
 
 #include "build.h"
 #include "dump_parse.h"
-#include "memimage.h"
+#include "capture/memimage.h"
 
 #define CFX_RW (DS_PROT_PR | DS_PROT_PW | DS_PROT_UR | DS_PROT_UW)
 

@@ -22,9 +22,9 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "capture.h"
+#include "capture/capture.h"
 #include "capture_fixture.h"
-#include "source_file.h"
+#include "capture/source_file.h"
 
 #define K4 0x1000ULL
 #define K16 0x4000ULL

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "dumpview.h"
+#include "read/dumpview.h"
 
 #define N 4099 /* prime: i * 1000 % N visits every i once */
 #define PAGE 0x1000ULL

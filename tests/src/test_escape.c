@@ -16,7 +16,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "escape.h"
+#include "basic/escape.h"
 
 static bool utf8_mode(void)
 {

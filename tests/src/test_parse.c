@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "parse.h"
+#include "basic/parse.h"
 
 static void assert_range(const char *s, uint64_t first, uint64_t last)
 {

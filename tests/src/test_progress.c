@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "progress.h"
+#include "basic/progress.h"
 
 #define MIB (1024ULL * 1024)
 

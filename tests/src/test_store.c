@@ -20,8 +20,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "collect_conf.h"
-#include "store.h"
+#include "collect/collect_conf.h"
+#include "store/store.h"
 
 #define GIB (1024ULL * 1024 * 1024)
 

@@ -88,6 +88,9 @@ assert "list: SIZE, the original's, right-aligned" sh -c 'rows=$(tail -n +2 "$1"
 	echo "$rows" | sed -n 1p | grep -q " 293.0 KiB  present" &&
 	echo "$rows" | sed -n 3p | grep -q " 106.3 KiB  present"' - "$t/out"
 
+check "list -rn 2: -r and -n 2, as getopt reads the cluster" ds list -rn 2
+assert "... the two newest, newest first" test "$(names)" = "devcd3 devcd1 "
+
 check "list --driver amdgpu: its two dumps, with their store-wide index" ds list --driver amdgpu
 assert "... devcd1 as #2, devcd3 as #3" sh -c 'tail -n +2 "$1" | awk "{ print \$1 }" | tr "\n" " " |
 	grep -qx "2 3 "' - "$t/out"

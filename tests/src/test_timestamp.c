@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "timestamp.h"
+#include "basic/timestamp.h"
 
 #define S 1000000ull
 #define NOW (1764064471ull * S + 123456) /* 2025-11-25 09:54:31.123456 UTC */

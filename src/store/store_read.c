@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+#define _GNU_SOURCE /* asprintf */
+#include "store/store_read.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "basic/cleanup.h"
+#include "read/dump_input.h"
+#include "basic/fdio.h"
+#include "basic/log.h"
+
+void unzstd_done(struct unzstd *u)
+{
+	ZSTD_freeDStream(u->z);
+	free(u->ibuf);
+	free(u->obuf);
+}
+
+int unzstd_init(struct unzstd *u, int fd, const char *name)
+{
+	*u = (struct unzstd){ .fd = fd, .name = name, .z = ZSTD_createDStream(),
+			      .isize = ZSTD_DStreamInSize(), .osize = ZSTD_DStreamOutSize(),
+			      .hint = 1 /* an empty file is a truncated frame */, .suffix = ".zst" };
+	u->ibuf = malloc(u->isize);
+	u->obuf = malloc(u->osize);
+	if (!u->z || !u->ibuf || !u->obuf)
+		return log_error_errno(-ENOMEM, "cannot decompress %s%s", name, u->suffix);
+	ZSTD_initDStream(u->z);
+	return 0;
+}
+
+int unzstd_open(struct unzstd *u, int fd, const char *label, const void *first, size_t n)
+{
+	int r = unzstd_init(u, fd, label);
+
+	if (r < 0)
+		return r;
+	u->suffix = "";
+	if (n)
+		memcpy(u->ibuf, first, n);
+	u->in = (ZSTD_inBuffer){ u->ibuf, n, 0 };
+	return 0;
+}
+
+int unzstd_next(struct unzstd *u, const void **out, size_t *n)
+{
+	ZSTD_outBuffer ob = { u->obuf, u->osize, 0 };
+
+	for (;;) {
+		size_t consumed = u->in.pos, hint;
+
+		if (u->in.pos == u->in.size && !u->eof) {
+			ssize_t k = read(u->fd, u->ibuf, u->isize);
+
+			if (k < 0)
+				return log_error_errno(-errno, "cannot read %s%s", u->name, u->suffix);
+			u->in = (ZSTD_inBuffer){ u->ibuf, (size_t)k, 0 };
+			u->eof = k == 0;
+			consumed = 0;
+		}
+		hint = ZSTD_decompressStream(u->z, &ob, &u->in);
+		if (ZSTD_isError(hint)) {
+			log_error("%s%s: %s", u->name, u->suffix, ZSTD_getErrorName(hint));
+			return -EBADMSG;
+		}
+		/* Called again past a frame's end, zstd asks for the next header. */
+		if (ob.pos || u->in.pos != consumed)
+			u->hint = hint;
+		if (ob.pos) {
+			*out = u->obuf;
+			*n = ob.pos;
+			return 1;
+		}
+		if (u->eof && u->in.pos == u->in.size)
+			break;
+	}
+	if (u->hint) {
+		log_error("%s%s is truncated", u->name, u->suffix);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+int store_dump_memfd(struct store *s, const struct store_entry *e)
+{
+	_cleanup_close_ int zfd = store_open_dump(s, e->name);
+	_cleanup_free_ char *label = NULL;
+
+	if (zfd < 0)
+		return zfd;
+	if (asprintf(&label, "%s.zst", e->name) < 0)
+		return log_error_errno(-ENOMEM, "cannot read %s", e->name);
+	return dump_input_unzstd(zfd, label, e->size);
+}
+
+/* Numbers and name prefixes: what store_resolve may take for an ID.  A
+ * mistyped file name is none, and gets no store message. */
+static bool looks_like_id(const struct store_list *l, const char *id)
+{
+	size_t len = strlen(id);
+
+	if (len && strspn(id + (id[0] == '-'), "0123456789") == len - (id[0] == '-'))
+		return true;
+	for (size_t i = 0; i < l->n; i++)
+		if (!strncmp(l->entries[i].name, id, len))
+			return true;
+	return false;
+}
+
+int store_id_memfd(const char *id)
+{
+	const char *dir = getenv("DEVSNAP_STORE") ?: STORE_DEFAULT_DIR;
+	_cleanup_(store_list_free) struct store_list l = { 0 };
+	struct store s = { .dirfd = -1 };
+	size_t i;
+	int r;
+
+	if (access(dir, F_OK) < 0 || strchr(id, '/'))
+		return -ENOENT;
+	r = store_open(&s, dir, false);
+	if (r == 0)
+		r = store_list(&s, &l);
+	if (r == 0 && looks_like_id(&l, id) && store_resolve(&l, id, &i) == 0)
+		r = store_dump_memfd(&s, &l.entries[i]);
+	else if (r == 0)
+		r = -ENOENT;
+	store_close(&s);
+	return r;
+}
