@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_dump.h"
+#include "read/dumpview.h"
 #include "verbs.h"
 
 static const struct verb verbs[] = {
@@ -58,6 +60,7 @@ int main(int argc, char **argv)
 		puts("devsnap " DEVSNAP_VERSION);
 		return 0;
 	}
+	dumpview_set_opener(cli_dump_open); /* readers take saved dumps' IDs too */
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (!strcmp(argv[1], verbs[i].name))
 			return exit_status(verbs[i].run(argc - 1, argv + 1));

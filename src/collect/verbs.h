@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The collector's verb: argv[0] is the verb; each returns 0 or a negative errno after
- * printing one line that says what went wrong (see verbs.h). */
+/* The collector's verb; verbs.h says how a verb is called. */
 #ifndef DS_COLLECT_VERBS_H
 #define DS_COLLECT_VERBS_H
 

@@ -14,11 +14,10 @@
 #include "basic/cleanup.h"
 #include "read/dump_input.h"
 #include "basic/log.h"
-#include "store/store_read.h"
 
-/* Standard input for "-", a file, or else a saved dump's ID (store_read.h). */
-static int open_dump(const char *path)
+int dump_open_path(const char *path)
 {
+	struct stat st;
 	int fd;
 
 	if (!strcmp(path, "-")) {
@@ -29,41 +28,40 @@ static int open_dump(const char *path)
 	}
 	/* O_NONBLOCK: a FIFO's open must not wait for a writer; it is refused below. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd >= 0 || errno != ENOENT)
-		return fd < 0 ? log_error_errno(-errno, "cannot open %s", path) : fd;
-	fd = store_id_memfd(path);
-	if (fd == -ENOENT) {
-		log_error("cannot open %s: no such file, nor a saved dump with that ID", path);
-		return -ENOENT;
+	if (fd < 0)
+		return errno == ENOENT ? -ENOENT : log_error_errno(-errno, "cannot open %s", path);
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return log_error_errno(-errno, "cannot open %s", path);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return log_error("%s is not a regular file", path);
 	}
 	return fd;
 }
 
-/* A named dump is a regular file (a store ID's is a memory file). */
-static int check_regular(int fd, const char *path)
+static int open_path_only(const char *path)
 {
-	struct stat st;
+	int fd = dump_open_path(path);
 
-	if (fstat(fd, &st) < 0)
-		return log_error_errno(-errno, "cannot open %s", path);
-	if (!S_ISREG(st.st_mode))
-		return log_error("%s is not a regular file", path);
-	return 0;
+	return fd == -ENOENT ? log_error_errno(fd, "cannot open %s", path) : fd;
 }
 
-static int map_file(struct dumpview *v)
-{
-	bool is_stdin = !strcmp(v->path, "-");
-	_cleanup_close_ int fd = open_dump(v->path);
-	struct stat st;
-	int r;
+static dumpview_opener_fn opener = open_path_only;
 
-	if (fd < 0)
-		return fd;
-	r = is_stdin ? 0 : check_regular(fd, v->path);
-	if (r < 0)
-		return r;
-	fd = dump_input_mappable(TAKE_FD(fd), is_stdin ? "standard input" : v->path);
+void dumpview_set_opener(dumpview_opener_fn open)
+{
+	opener = open ? open : open_path_only;
+}
+
+/* fd_in (taken) mapped whole, as a file that can be: label names it in
+ * dump_input's messages, v->path in the others. */
+static int map_fd(struct dumpview *v, int fd_in, const char *label)
+{
+	_cleanup_close_ int fd = dump_input_mappable(fd_in, label);
+	struct stat st;
+
 	if (fd < 0)
 		return fd;
 	if (fstat(fd, &st) < 0)
@@ -173,17 +171,15 @@ int dumpview_disjoint(const struct dumpview *v)
 	return -EBADMSG;
 }
 
-int dumpview_open(struct dumpview *v, const char *path)
+static int open_mapped(struct dumpview *v, int fd, const char *label)
 {
-	int r;
+	int r = map_fd(v, fd, label);
 
-	*v = (struct dumpview){ .path = path };
-	r = map_file(v);
 	if (r < 0)
 		return r;
 	r = ds_dump_open(&v->f, v->map, v->size);
 	if (r < 0) {
-		log_error("%s: %s (at file offset 0x%llx)", path, v->f.error,
+		log_error("%s: %s (at file offset 0x%llx)", v->path, v->f.error,
 			  (unsigned long long)v->f.error_offset);
 		dumpview_close(v);
 		return r;
@@ -193,6 +189,22 @@ int dumpview_open(struct dumpview *v, const char *path)
 	if (r < 0)
 		dumpview_close(v);
 	return r;
+}
+
+int dumpview_open_fd(struct dumpview *v, int fd, const char *name)
+{
+	*v = (struct dumpview){ .path = name };
+	return open_mapped(v, fd, name);
+}
+
+int dumpview_open(struct dumpview *v, const char *path)
+{
+	int fd = opener(path);
+
+	*v = (struct dumpview){ .path = path };
+	if (fd < 0)
+		return fd;
+	return open_mapped(v, fd, strcmp(path, "-") ? path : "standard input");
 }
 
 void dumpview_close(struct dumpview *v)

@@ -36,8 +36,24 @@ struct dumpview {
 	uint32_t rtkit_size;
 };
 
-/* Maps and checks path; prints what is wrong with it and returns -errno
- * (-EBADMSG for a file that is not a sound dump). */
+/* "-" (standard input, never a terminal) or a regular file: an fd, or
+ * -errno after one line saying what is wrong; -ENOENT without one when
+ * nothing has that name, so that a caller can say what else it looked for. */
+int dump_open_path(const char *path);
+
+/* What a reader's operand names, as an fd for dumpview_open; -errno after
+ * one line saying what is wrong.  The read room opens "-" and files
+ * (dump_open_path); the CLI entry layer sets an opener that also takes a
+ * saved dump's ID (cli_dump.c).  NULL: back to files only. */
+typedef int (*dumpview_opener_fn)(const char *operand);
+void dumpview_set_opener(dumpview_opener_fn open);
+
+/* Maps and checks the dump on fd (taken: a file, a pipe or a zstd stream,
+ * as dump_input_mappable takes them), name in messages; prints what is
+ * wrong with it and returns -errno (-EBADMSG for a file that is not a
+ * sound dump). */
+int dumpview_open_fd(struct dumpview *v, int fd, const char *name);
+/* dumpview_open_fd on what the opener makes of path. */
 int dumpview_open(struct dumpview *v, const char *path);
 void dumpview_close(struct dumpview *v);
 

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The reader verbs: argv[0] is the verb; each returns 0 or a negative errno after
- * printing one line that says what went wrong (see verbs.h). */
+/* The reader verbs; verbs.h says how a verb is called. */
 #ifndef DS_READ_VERBS_H
 #define DS_READ_VERBS_H
 
@@ -13,6 +12,5 @@ int verb_diff(int argc, char **argv);
 int verb_verify(int argc, char **argv);
 int verb_view(int argc, char **argv);
 int verb_blob(int argc, char **argv);
-int verb_debug(int argc, char **argv);
 
 #endif /* DS_READ_VERBS_H */

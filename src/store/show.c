@@ -164,16 +164,10 @@ static int head_memfd(struct store *s, const struct store_entry *e)
  * (without a message) when it is not a dump devsnap reads. */
 static int open_shown(struct store *s, const struct store_entry *e, struct dumpview *v)
 {
-	_cleanup_close_ int fd = e->present ? head_memfd(s, e) : -EMEDIUMTYPE;
-	char path[32];
-	int r;
+	int fd = e->present ? head_memfd(s, e) : -EMEDIUMTYPE;
 
-	if (fd < 0)
-		return fd;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	r = dumpview_open(v, path);
-	v->path = e->name; /* what "File:" shows */
-	return r;
+	/* e->name: what "File:" shows */
+	return fd < 0 ? fd : dumpview_open_fd(v, fd, e->name);
 }
 
 static int show_text(struct store *s, const struct store_list *l, size_t i)

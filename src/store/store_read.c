@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "basic/cleanup.h"
-#include "read/dump_input.h"
 #include "basic/fdio.h"
 #include "basic/log.h"
 
@@ -84,51 +83,4 @@ int unzstd_next(struct unzstd *u, const void **out, size_t *n)
 		return -EBADMSG;
 	}
 	return 0;
-}
-
-int store_dump_memfd(struct store *s, const struct store_entry *e)
-{
-	_cleanup_close_ int zfd = store_open_dump(s, e->name);
-	_cleanup_free_ char *label = NULL;
-
-	if (zfd < 0)
-		return zfd;
-	if (asprintf(&label, "%s.zst", e->name) < 0)
-		return log_error_errno(-ENOMEM, "cannot read %s", e->name);
-	return dump_input_unzstd(zfd, label, e->size);
-}
-
-/* Numbers and name prefixes: what store_resolve may take for an ID.  A
- * mistyped file name is none, and gets no store message. */
-static bool looks_like_id(const struct store_list *l, const char *id)
-{
-	size_t len = strlen(id);
-
-	if (len && strspn(id + (id[0] == '-'), "0123456789") == len - (id[0] == '-'))
-		return true;
-	for (size_t i = 0; i < l->n; i++)
-		if (!strncmp(l->entries[i].name, id, len))
-			return true;
-	return false;
-}
-
-int store_id_memfd(const char *id)
-{
-	const char *dir = getenv("DEVSNAP_STORE") ?: STORE_DEFAULT_DIR;
-	_cleanup_(store_list_free) struct store_list l = { 0 };
-	struct store s = { .dirfd = -1 };
-	size_t i;
-	int r;
-
-	if (access(dir, F_OK) < 0 || strchr(id, '/'))
-		return -ENOENT;
-	r = store_open(&s, dir, false);
-	if (r == 0)
-		r = store_list(&s, &l);
-	if (r == 0 && looks_like_id(&l, id) && store_resolve(&l, id, &i) == 0)
-		r = store_dump_memfd(&s, &l.entries[i]);
-	else if (r == 0)
-		r = -ENOENT;
-	store_close(&s);
-	return r;
 }

@@ -41,15 +41,4 @@ void unzstd_done(struct unzstd *u);
  * frame, or -errno; a file that ends inside a frame is -EBADMSG. */
 int unzstd_next(struct unzstd *u, const void **out, size_t *n);
 
-/* e's original bytes in an unnamed memory file, sparse where they are
- * zero, for mmap (dump_input_unzstd: never more than e->size, the ELF
- * header checked first): an fd, or -errno. */
-int store_dump_memfd(struct store *s, const struct store_entry *e);
-
-/* The store dump an ID names, in a memory file as above: readers take
- * store IDs wherever they take a file.  The store is $DEVSNAP_STORE, or
- * STORE_DEFAULT_DIR.  An fd; -ENOENT without a message when there is no
- * store or no such entry, so the caller can say what it looked for. */
-int store_id_memfd(const char *id);
-
 #endif /* DS_STORE_READ_H */

@@ -17,10 +17,7 @@ store read	show prints what a saved dump holds through the dump view
 # Includes that go against the graph today, each to be removed (issue 13):
 # left out of the checks below, listed in the output.  Add none.
 known_debt='
-read/dumpview.c store/store_read.h	store IDs are resolved in the dump view
 read/dump_input.c store/store_read.h	the zstd stream lives in the store
-read/debug.c store/store.h	debug opens the store itself
-read/debug.c store/zstd_bounded.h	the bounded zstd stream lives in the store
 '
 
 t=$(mktemp -d) || exit 1

@@ -25,7 +25,7 @@
 #include "basic/log.h"
 #include "store/store.h"
 #include "store/zstd_bounded.h"
-#include "read/verbs.h"
+#include "store/verbs.h"
 
 static const char usage_text[] =
 	"Usage: devsnap debug [OPTIONS...] ID\n\n"
