@@ -22,7 +22,8 @@ static u64 page_size(const struct ds_snapshot *s)
 }
 
 /* classify's answer, its run cut to the size asked: a run of 0 would
- * never advance, an unknown reason would index past the totals. */
+ * never advance, an unknown reason would index past the totals.
+ */
 static int classify_run(struct ds_snapshot *s, u64 pa, u64 size,
 			enum ds_skip_reason *reason, u64 *run)
 {
@@ -41,7 +42,8 @@ static int classify_run(struct ds_snapshot *s, u64 pa, u64 size,
 }
 
 /* A page whose bytes are not all of one class: saved whole or not at all,
- * so the first skip reason found in it is the page's. */
+ * so the first skip reason found in it is the page's.
+ */
 static int classify_mixed_page(struct ds_snapshot *s, u64 pa, enum ds_skip_reason *reason)
 {
 	u64 page = page_size(s);
@@ -57,7 +59,8 @@ static int classify_mixed_page(struct ds_snapshot *s, u64 pa, enum ds_skip_reaso
 
 /* The class of the page at pa, and how many bytes of whole pages (at most
  * size) share it.  size is a whole number of pages, so *len is at least a
- * page: the caller's loop always advances. */
+ * page: the caller's loop always advances.
+ */
 static int classify_pages(struct ds_snapshot *s, u64 pa, u64 size,
 			  enum ds_skip_reason *reason, u64 *len)
 {
@@ -75,7 +78,8 @@ static int classify_pages(struct ds_snapshot *s, u64 pa, u64 size,
 }
 
 /* Hands one piece of r to the caller, unless a failed budget already
- * doomed the snapshot. */
+ * doomed the snapshot.
+ */
 static int add_piece(struct ds_snapshot *s, const struct ds_range *r, u64 off,
 		     u64 len, enum ds_skip_reason why)
 {
@@ -106,7 +110,8 @@ static int add_piece(struct ds_snapshot *s, const struct ds_range *r, u64 off,
 }
 
 /* Saves what the budget allows of a RAM piece; the rest fails the
- * snapshot or, when partial, is skipped as over budget. */
+ * snapshot or, when partial, is skipped as over budget.
+ */
 static int place_saved(struct ds_snapshot *s, const struct ds_range *r, u64 off,
 		       u64 len)
 {
@@ -151,7 +156,8 @@ static int split_range(struct ds_snapshot *s, const struct ds_range *r)
 	for (; off < r->size; off += len) {
 		err = classify_pages(s, r->pa + off, r->size - off, &why, &len);
 		if (err < 0)
-			return snapshot_fail(s, err, "the memory source cannot classify physical memory",
+			return snapshot_fail(s, err,
+					     "the memory source cannot classify physical memory",
 					     r->va + off, r->pa + off);
 		if (off > start && why != cur) {
 			err = place(s, r, start, off - start, cur);
@@ -178,7 +184,8 @@ int ds_snapshot_run(struct ds_snapshot *s, const struct ds_snapshot_config *cfg)
 	s->va_last = cfg->va_last | (page - 1);
 	snapshot_fail(s, 0, NULL, DS_NO_ADDR, DS_NO_ADDR);
 	if (cfg->va_first > cfg->va_last)
-		return snapshot_fail(s, -EINVAL, "empty VA range: its first address is above its last",
+		return snapshot_fail(s, -EINVAL,
+				     "empty VA range: its first address is above its last",
 				     cfg->va_first, DS_NO_ADDR);
 	err = ds_walk_begin(&s->walk, cfg->pt, s->va_first, s->va_last);
 	while (!err) {
@@ -195,7 +202,7 @@ int ds_snapshot_run(struct ds_snapshot *s, const struct ds_snapshot_config *cfg)
 		return err;
 	}
 	if (s->over_budget)
-		return snapshot_fail(s, -E2BIG, "the mapped RAM exceeds the byte budget", DS_NO_ADDR,
-				     DS_NO_ADDR);
+		return snapshot_fail(s, -E2BIG, "the mapped RAM exceeds the byte budget",
+				     DS_NO_ADDR, DS_NO_ADDR);
 	return 0;
 }
