@@ -112,8 +112,8 @@ struct devsnap_blob {
  * @va_last: last device VA to walk, inclusive (2^64 - 1 for the top); both 0:
  *           the whole space.  Bounds that are not page-aligned are rounded
  *           out to whole pages; @va_first > @va_last is -EINVAL
- * @budget: bytes of RAM mapped that may be saved, a page mapped at two VAs
- *          counted twice though copied once; 0: the pool's size
+ * @budget: bytes of RAM that may be saved, a page mapped at several VAs
+ *          counted once as it is copied once; 0: the pool's size
  * @partial: past the budget, keep what fits and mark the rest over-budget
  *           instead of failing with -E2BIG
  * @reason: why the dump was taken ("firmware assertion"); may be NULL

@@ -9,6 +9,7 @@
 
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
@@ -30,6 +31,7 @@ static void pool_free(struct kref *ref)
 	kvfree(pool->segs);
 	kvfree(pool->data_off);
 	kvfree(pool->index);
+	kvfree(pool->seen);
 	vfree(pool->blob_area);
 	kvfree(pool->snap);
 	kfree(pool->device_name);
@@ -80,13 +82,16 @@ static int reserve_tables(struct devsnap_pool *pool, size_t blob_bytes)
 	pool->segs = kvcalloc(pool->max_segs, sizeof(*pool->segs), GFP_KERNEL);
 	pool->data_off = kvcalloc(pool->max_segs, sizeof(*pool->data_off), GFP_KERNEL);
 	pool->index = kvcalloc(pool->max_segs, sizeof(*pool->index), GFP_KERNEL);
+	/* For the smallest format page (4K): larger ones need fewer slots. */
+	pool->seen_slots = ds_seen_slots(pool->npages << PAGE_SHIFT, SZ_4K);
+	pool->seen = kvcalloc(pool->seen_slots, sizeof(*pool->seen), GFP_KERNEL);
 	pool->snap = kvzalloc(sizeof(*pool->snap), GFP_KERNEL);
 	pool->blob_bytes = blob_bytes;
 	if (blob_bytes)
 		pool->blob_area = vmalloc(blob_bytes);
 	pool->device_name = kstrdup(dev_name(pool->dev), GFP_KERNEL);
 	pool->driver_name = kstrdup(dev_driver_string(pool->dev), GFP_KERNEL);
-	if (!pool->segs || !pool->data_off || !pool->index || !pool->snap ||
+	if (!pool->segs || !pool->data_off || !pool->index || !pool->seen || !pool->snap ||
 	    (blob_bytes && !pool->blob_area) || !pool->device_name || !pool->driver_name) {
 		dev_err(pool->dev, "out of memory for the pool's tables (%u segments)\n",
 			pool->max_segs);
@@ -105,7 +110,8 @@ static int reserve_tables(struct devsnap_pool *pool, size_t blob_bytes)
  *
  * Reserves @budget bytes in single pages, the segment list (one entry per
  * page of the budget and 1024 more for what is skipped) with the dump
- * layout's index of as many entries, and @blob_bytes for blobs.  Never
+ * layout's index of as many entries, the set of pages saved (16 bytes per
+ * slot, two to four slots per 4K page of @budget), and @blob_bytes for blobs.  Never
  * more than the system has available, never through the OOM killer.
  *
  * Context: process context; sleeps.  Call it at probe, not at crash time.

@@ -35,6 +35,8 @@ struct devsnap_pool {
 	struct ds_segment *segs;
 	u64 *data_off;            /* per segment: where its bytes are in the copy */
 	struct ds_share_entry *index; /* the layout's, max_segs entries: aliases share bytes */
+	struct ds_seen_page *seen; /* pages saved so far: an alias costs the budget nothing */
+	u64 seen_slots;
 	u32 nsegs, max_segs;
 	void *blob_area;
 	size_t blob_bytes;

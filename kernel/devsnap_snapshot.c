@@ -150,6 +150,8 @@ static int walk_and_copy(struct devsnap_pool *pool, const struct devsnap_request
 		.va_last = req->va_first || req->va_last ? req->va_last : ~0ULL,
 		.budget = pool_bound ? pool_bytes : req->budget,
 		.partial = req->partial,
+		.seen = pool->seen,
+		.seen_slots = pool->seen_slots,
 		.classify = devsnap_ram_classify,
 		.add_segment = devsnap_add_segment,
 		.opaque = pool,
@@ -164,6 +166,7 @@ static int walk_and_copy(struct devsnap_pool *pool, const struct devsnap_request
 		dev_err(pool->dev, "the pool holds no pages\n");
 		return -ENOSPC;
 	}
+	memset(pool->seen, 0, pool->seen_slots * sizeof(*pool->seen));
 	ret = ds_snapshot_run(pool->snap, &cfg);
 	if (!ret) {
 		ret = devsnap_copy_holders(pool);

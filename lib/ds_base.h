@@ -74,9 +74,6 @@ typedef char ds_kernel_types_are_stdint_types[__builtin_types_compatible_p(u8, u
 #ifndef ERANGE
 #define ERANGE 34
 #endif
-#ifndef ENOSYS
-#define ENOSYS 38
-#endif
 #ifndef ELOOP
 #define ELOOP 40
 #endif
@@ -96,7 +93,8 @@ typedef char ds_kernel_types_are_stdint_types[__builtin_types_compatible_p(u8, u
 
 #ifdef __KERNEL__
 /* The kernel's own, so that FORTIFY_SOURCE and KASAN check lib/'s copies
- * as they do every other caller's. */
+ * as they do every other caller's.
+ */
 #define ds_memcpy(d, s, n) memcpy((d), (s), (n))
 #define ds_memset(d, c, n) memset((d), (c), (n))
 #define ds_memcmp(a, b, n) memcmp((a), (b), (n))

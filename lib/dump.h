@@ -16,7 +16,8 @@
 
 /* Note types: "DS" and a number, so that no reader mistakes them for the
  * core-file types 1, 2, 3 (NT_PRSTATUS, ...) that gdb's BFD parses under
- * any owner name.  Layouts in docs/dump-format.md. */
+ * any owner name.  Layouts in docs/dump-format.md.
+ */
 #define DS_NT_INFO 0x44530001u
 #define DS_NT_SKIPPED 0x44530002u
 #define DS_NT_BLOB 0x44530003u
@@ -75,7 +76,8 @@ struct ds_dump_info {
 };
 
 /* The writer's index: a saved segment's PA range while the layout is
- * computed, then (seg only) the segments holding bytes, in file order. */
+ * computed, then (seg only) the segments holding bytes, in file order.
+ */
 struct ds_share_entry {
 	u64 pa, last;
 	u32 seg;
@@ -95,7 +97,8 @@ struct ds_dump_writer {
 	/* Optional, room for nsegs entries, kept as long as the writer: with
 	 * it, a saved segment whose PA range lies inside another saved
 	 * segment's points at that one's file bytes instead of holding a copy
-	 * (docs/dump-format.md).  NULL: every saved segment has its own. */
+	 * (docs/dump-format.md).  NULL: every saved segment has its own.
+	 */
 	struct ds_share_entry *index;
 	size_t index_cap;
 
@@ -114,11 +117,13 @@ struct ds_dump_writer {
  * (unsorted or overlapping segments, sizes not 4K multiples, a segment
  * wrapping past 2^64; one may end exactly there; an index with room for
  * fewer than nsegs entries) or -EOVERFLOW (a note or
- * the segment count past what ELF can hold, or the file past 2^64 bytes). */
+ * the segment count past what ELF can hold, or the file past 2^64 bytes).
+ */
 int ds_dump_layout(struct ds_dump_writer *w);
 
 /* Copies up to len bytes at off; returns the count (0 at the end) or -errno
- * from read_data. */
+ * from read_data.
+ */
 s64 ds_dump_read(const struct ds_dump_writer *w, u64 off, void *buf, size_t len);
 
 #endif /* DS_DUMP_H */

@@ -39,37 +39,44 @@ int ds_dump_open(struct ds_dump_file *f, const void *buf, u64 size);
  * (a collector reading a stream): the head must hold the ELF header, the
  * program headers and every PT_NOTE, which are checked as ds_dump_open
  * does; segments are checked against file_size, their bytes are not at
- * buf.  Everything but segment data works as after ds_dump_open. */
+ * buf.  Everything but segment data works as after ds_dump_open.
+ */
 int ds_dump_open_head(struct ds_dump_file *f, const void *head, u64 head_len,
 		      u64 file_size);
 
 /* Whether a file's first len bytes (any number, even fewer than an ELF
  * header) can start a dump: 0, or -EBADMSG with f->error set.  A stream
- * is refused by its first bytes, before the rest is read. */
+ * is refused by its first bytes, before the rest is read.
+ */
 int ds_dump_check_start(struct ds_dump_file *f, const void *head, u64 len);
 
 /* How many bytes of a file its dump reaches: the ELF header, the header
  * tables, every note and every segment's data, as the headers in the
  * first len bytes say (clamped to 2^64 - 1 where a sum would wrap).  0 and
  * *end; or 1 and in *end how many bytes it takes to tell.  A stream past
- * *end holds nothing a reader looks at. */
+ * *end holds nothing a reader looks at.
+ */
 int ds_dump_extent(const void *head, u64 len, u64 *end);
 
 /* The first n PT_LOADs in file order into out, in one pass over the
- * program headers: the count.  Readers index a file's segments with it. */
+ * program headers: the count.  Readers index a file's segments with it.
+ */
 u32 ds_dump_loads(const struct ds_dump_file *f, struct ds_dump_load *out, u32 n);
 
 /* The i-th PT_LOAD (0 <= i < f->nloads); -ERANGE past the end.  O(1) when
  * the PT_LOADs are contiguous, else a scan of the program headers: to see
- * every segment of such a file, take them all with ds_dump_loads. */
+ * every segment of such a file, take them all with ds_dump_loads.
+ */
 int ds_dump_load(const struct ds_dump_file *f, u32 i, struct ds_dump_load *out);
 
 /* The PT_LOAD holding va, in O(log n): 0, -ENOENT (not mapped), or
- * -EOPNOTSUPP for files whose PT_LOADs are not sorted (index them yourself). */
+ * -EOPNOTSUPP for files whose PT_LOADs are not sorted (index them yourself).
+ */
 int ds_dump_find(const struct ds_dump_file *f, u64 va, u32 *index);
 
 /* Why an unsaved segment starting at va was not saved, from the DEVSNAP
- * SKIPPED note; DS_SKIP_REASON_COUNT when the file does not say. */
+ * SKIPPED note; DS_SKIP_REASON_COUNT when the file does not say.
+ */
 enum ds_skip_reason ds_dump_skip_reason(const struct ds_dump_file *f, u64 va);
 
 /* The original PTE bits a segment's p_flags keep (11:0 and 63:52). */
@@ -92,7 +99,8 @@ struct ds_note_iter {
 };
 
 /* Notes of every PT_NOTE in order: 1 and a note, 0 at the end, -EBADMSG
- * (error and offset in *f) for a malformed note. */
+ * (error and offset in *f) for a malformed note.
+ */
 int ds_dump_next_note(struct ds_dump_file *f, struct ds_note_iter *it, struct ds_note *out);
 
 struct ds_note_info {
@@ -141,7 +149,8 @@ int ds_note_blob_decode(const struct ds_note *n, struct ds_note_blob *out);
 int ds_note_agx_decode(const struct ds_note *n, struct ds_agx_info *out);
 
 /* Walks an RTKit crash log: *pos starts at 0; 1 and a section, 0 at the
- * end, -EBADMSG for a malformed log. */
+ * end, -EBADMSG for a malformed log.
+ */
 int ds_rtkit_next_section(const u8 *log, u64 size, u64 *pos,
 			  struct ds_rtkit_section *out);
 

@@ -15,7 +15,8 @@
 #define INSERTION_MAX 16 /* ranges this short: insertion sort */
 
 /* PA up, then last address down, then VA order: a range comes after every
- * range holding it, and of equal ranges the first in VA order holds. */
+ * range holding it, and of equal ranges the first in VA order holds.
+ */
 static bool before(const struct ds_share_entry *x, const struct ds_share_entry *y)
 {
 	if (x->pa != y->pa)
@@ -87,7 +88,8 @@ static size_t partition(struct ds_share_entry *e, size_t n)
 
 /* Introsort: quicksort, recursing into the smaller side (stack depth
  * log n, fit for a kernel stack), heapsort past depth 2 log n: O(n log n)
- * on any input, in place, as lib/ allocates nothing. */
+ * on any input, in place, as lib/ allocates nothing.
+ */
 static void introsort(struct ds_share_entry *e, size_t n, unsigned int depth)
 {
 	while (n > INSERTION_MAX) {

@@ -72,17 +72,20 @@ static u64 blob_desc_size(const struct ds_blob *b)
 /* Checks the segments, gives each its file offset, totals what is saved.
  * Compares last addresses, never ends: a segment may end at 2^64, and
  * then nothing may follow it.  A shared segment's file_offset names its
- * holder until place_shared() makes it an offset. */
+ * holder until place_shared() makes it an offset.
+ */
 static int layout_segments(struct ds_dump_writer *w, u64 data_off)
 {
 	u64 cursor = data_off, prev_last = 0;
 
-	w->mapped_bytes = w->saved_bytes = 0;
+	w->mapped_bytes = 0;
+	w->saved_bytes = 0;
 	w->nskipped = 0;
 	for (size_t i = 0; i < w->nsegs; i++) {
 		struct ds_segment *s = &w->segs[i];
 
-		if (!s->size || (s->size | s->va) & (DATA_ALIGN - 1) || s->va + (s->size - 1) < s->va)
+		if (!s->size || (s->size | s->va) & (DATA_ALIGN - 1) ||
+		    s->va + (s->size - 1) < s->va)
 			return -EINVAL;
 		if (i && s->va <= prev_last)
 			return -EINVAL; /* unsorted or overlapping */
@@ -110,7 +113,8 @@ static int layout_segments(struct ds_dump_writer *w, u64 data_off)
 }
 
 /* With an index: shared segments point into their holders' bytes, and
- * the index lists the holders in file order for ds_dump_read. */
+ * the index lists the holders in file order for ds_dump_read.
+ */
 static void place_shared(struct ds_dump_writer *w)
 {
 	w->nholders = 0;
@@ -137,7 +141,8 @@ int ds_dump_layout(struct ds_dump_writer *w)
 	w->shdr_off = w->nphdrs >= PN_XNUM ? w->phdr_off + (u64)w->nphdrs * ELF_PHDR_SIZE : 0;
 	w->notes_off =
 	    w->phdr_off + (u64)w->nphdrs * ELF_PHDR_SIZE + (w->shdr_off ? ELF_SHDR_SIZE : 0);
-	w->nshared = w->nholders = 0;
+	w->nshared = 0;
+	w->nholders = 0;
 	if (w->index && w->index_cap < w->nsegs)
 		return -EINVAL;
 	/* Count the skipped segments first: the SKIPPED note's size needs it. */
@@ -194,7 +199,8 @@ static void window_put(struct window *win, const void *src, u64 n)
 
 	if (lo < hi) {
 		if (src)
-			ds_memcpy(win->buf + (lo - win->start), (const u8 *)src + (lo - win->pos), hi - lo);
+			ds_memcpy(win->buf + (lo - win->start), (const u8 *)src + (lo - win->pos),
+				  hi - lo);
 		else
 			ds_memset(win->buf + (lo - win->start), 0, hi - lo);
 	}
@@ -382,7 +388,8 @@ static void put_notes(const struct ds_dump_writer *w, struct window *win)
 }
 
 /* The segments whose file offsets rise with the file: with an index, the
- * holders it lists; without, every segment (the unsaved hold nothing). */
+ * holders it lists; without, every segment (the unsaved hold nothing).
+ */
 static size_t nholders(const struct ds_dump_writer *w)
 {
 	return w->index ? w->nholders : w->nsegs;
@@ -411,7 +418,8 @@ static size_t segment_index_at(const struct ds_dump_writer *w, u64 off)
 
 /* The saved segment holding file offset off, searching forward from i:
  * one binary search per read, then a step per segment, so reading many
- * small segments costs what copying them does. */
+ * small segments costs what copying them does.
+ */
 static const struct ds_segment *saved_segment(const struct ds_dump_writer *w, size_t *i,
 					      u64 off)
 {

@@ -77,7 +77,8 @@
 /* After the strings, optionally (older readers stop at the reason):
  * u32 flags (bit 0: a PCI function's IOMMU domain), u16 PCI segment,
  * u16 requester id, u32 IOMMU domain id, u64 the VT-d root table or
- * AMD-Vi device table it was found from. */
+ * AMD-Vi device table it was found from.
+ */
 #define INFO_PCI_FLAGS 0
 #define INFO_PCI_SEGMENT 4
 #define INFO_PCI_RID 6
@@ -87,7 +88,8 @@
 #define INFO_PCI_PRESENT 1u
 
 /* SKIPPED desc: u32 version, u32 count, then count entries of
- * u64 va, u64 pa, u64 size, u32 reason, u32 zero. */
+ * u64 va, u64 pa, u64 size, u32 reason, u32 zero.
+ */
 #define SKIPPED_HEADER 8
 #define SKIPPED_ENTRY 32
 

@@ -37,7 +37,8 @@ int ds_vtd_find_domain(u64 rtaddr, const struct ds_pci_function *fn,
 
 /* dev_table: the AMD-Vi Device Table Base Address register as read (the
  * table's PA, and its size in bits 8:0), or the bare PA.  Errors as for
- * ds_vtd_find_domain. */
+ * ds_vtd_find_domain.
+ */
 int ds_amd_find_domain(u64 dev_table, const struct ds_pci_function *fn,
 		       ds_read_phys_fn read_phys, void *opaque, struct ds_iommu_domain *out,
 		       struct ds_error *err);

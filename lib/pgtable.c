@@ -38,7 +38,8 @@ static int derive_geometry(struct ds_pgtable *pt, unsigned int va_bits, struct d
 		pt->top_bits = walk_bits > span ? pt->level_bits
 						: walk_bits - (pt->levels - 1) * pt->level_bits;
 		if ((1u << pt->root_bits) > f->max_roots)
-			return config_error(err, "VA width needs more root tables than the format has",
+			return config_error(err,
+					    "VA width needs more root tables than the format has",
 					    DS_NO_ADDR);
 	} else {
 		pt->levels = (walk_bits + pt->level_bits - 1) / pt->level_bits;
@@ -46,7 +47,8 @@ static int derive_geometry(struct ds_pgtable *pt, unsigned int va_bits, struct d
 		pt->top_bits = walk_bits - (pt->levels - 1) * pt->level_bits;
 	}
 	if (pt->levels > DS_MAX_LEVELS)
-		return config_error(err, "VA width needs more levels than devsnap walks", DS_NO_ADDR);
+		return config_error(err, "VA width needs more levels than devsnap walks",
+				    DS_NO_ADDR);
 	return 0;
 }
 
@@ -75,13 +77,14 @@ int ds_pgtable_init(struct ds_pgtable *pt, const struct ds_pgtable_config *cfg,
 	if (r < 0)
 		return r;
 	if (cfg->nroots < 1 || cfg->nroots > (1u << pt->root_bits))
-		return config_error(err, pt->root_bits ? "more root tables given than the VA width selects"
-						       : "this format takes exactly one root table",
-				    DS_NO_ADDR);
+		return config_error(err, pt->root_bits ?
+				    "more root tables given than the VA width selects" :
+				    "this format takes exactly one root table", DS_NO_ADDR);
 	top_size = 8ULL << pt->top_bits;
 	for (unsigned int i = 0; i < cfg->nroots; i++)
 		if (cfg->roots[i] & (top_size - 1))
-			return config_error(err, "root table is not aligned to its size", cfg->roots[i]);
+			return config_error(err, "root table is not aligned to its size",
+					    cfg->roots[i]);
 	if (!pt->cfg.max_tables)
 		pt->cfg.max_tables = DS_DEFAULT_MAX_TABLES;
 	pt->mair = cfg->mair;

@@ -14,10 +14,11 @@
 #define DS_MAX_LEVELS 6 /* page-table levels below the root pointers (AMD v1: 6) */
 #define DS_MAX_ROOTS 4  /* DART's TTBRs; every other format has one */
 #define DS_WALK_CHUNK 64 /* entries fetched per read_phys call */
-#define DS_DEFAULT_MAX_TABLES (1u << 20)
+#define DS_DEFAULT_MAX_TABLES 0x100000u /* 2^20 */
 
 /* Permissions, for the privileged (firmware, kernel) and unprivileged
- * (user, GPU) accessor.  Formats without privilege levels set both. */
+ * (user, GPU) accessor.  Formats without privilege levels set both.
+ */
 enum ds_prot {
 	DS_PROT_PR = 1 << 0,
 	DS_PROT_PW = 1 << 1,
@@ -26,6 +27,7 @@ enum ds_prot {
 	DS_PROT_UW = 1 << 4,
 	DS_PROT_UX = 1 << 5,
 };
+
 #define DS_PROT_ALL 0x3f
 
 enum ds_mem_type {
@@ -52,15 +54,18 @@ struct ds_pte_info {
 	enum ds_pte_kind kind;
 	u64 pa; /* next table, or the page/block mapped */
 	/* A leaf's attributes; for a table, attrs.prot is what it still
-	 * allows below it (hierarchical permissions), DS_PROT_ALL if no limit. */
+	 * allows below it (hierarchical permissions), DS_PROT_ALL if no limit.
+	 */
 	struct ds_attrs attrs;
 	const char *reserved_why; /* for DS_PTE_RESERVED */
 	/* A table whose format skips levels (AMD v1): levels between this
-	 * entry's and the table's; the VA bits they would index are zero. */
+	 * entry's and the table's; the VA bits they would index are zero.
+	 */
 	u8 skip_levels;
 	/* A leaf whose entry repeats over a naturally aligned run (AMD v1
 	 * next level 7): log2 of the page it maps, pa being the page's
-	 * start.  0: the leaf maps its entry's own size. */
+	 * start.  0: the leaf maps its entry's own size.
+	 */
 	u8 span_shift;
 };
 
@@ -110,6 +115,7 @@ struct ds_error {
 	u64 pa;      /* table or entry PA, or DS_NO_ADDR */
 	int height;       /* level above the last, or -1 */
 };
+
 #define DS_NO_ADDR (~0ULL)
 
 struct ds_pgtable_config {
@@ -149,11 +155,13 @@ static inline u64 ds_leaf_size(const struct ds_pgtable *pt, unsigned int height)
 u64 ds_pgtable_canonical_va(const struct ds_pgtable *pt, u64 raw_va);
 
 /* The walk-order ("raw") VA of the first address of the table's space at
- * or above va (round_up) or the last at or below it; false if there is none. */
+ * or above va (round_up) or the last at or below it; false if there is none.
+ */
 bool ds_pgtable_raw_va(const struct ds_pgtable *pt, u64 va, bool round_up, u64 *raw);
 
 /* A run of pages contiguous in VA and PA whose entries differ only in
- * their output address: one block, or many pages of one size. */
+ * their output address: one block, or many pages of one size.
+ */
 struct ds_range {
 	u64 va;   /* canonical device VA; va + size may be 2^64, never more */
 	u64 pa;
@@ -208,7 +216,8 @@ int ds_walk_begin(struct ds_walk *w, const struct ds_pgtable *pt,
 
 /* 1 and a range, 0 at the end, or a negative errno with w->error set:
  * read_phys's own error, -EINVAL (reserved encoding), -ELOOP (a table
- * refers to itself or an ancestor), -E2BIG (over max_tables). */
+ * refers to itself or an ancestor), -E2BIG (over max_tables).
+ */
 int ds_walk_next(struct ds_walk *w, struct ds_range *out);
 
 #endif /* DS_PGTABLE_H */

@@ -25,6 +25,25 @@ typedef int (*ds_classify_fn)(void *opaque, u64 pa, u64 size,
 /* Appends one segment to the caller's list: 0, or -ENOMEM to give up. */
 typedef int (*ds_add_segment_fn)(void *opaque, const struct ds_segment *seg);
 
+/* A slot of the set of pages saved so far; all zero when free. */
+struct ds_seen_page {
+	u64 pa_plus_one; /* the page's PA + 1: PA 0 is a page too */
+	u64 seg;         /* the number of the segment that saved it */
+};
+
+/*
+ * Slots for a budget of budget bytes of pages of page_size bytes: a power
+ * of two, at least twice the pages, so that probing stays short.
+ */
+static inline u64 ds_seen_slots(u64 budget, u64 page_size)
+{
+	u64 pages = budget / page_size + (budget % page_size != 0), slots = 2;
+
+	while (slots < 2 * pages)
+		slots <<= 1;
+	return slots;
+}
+
 /*
  * The VA range, for userspace and the kernel helper alike: [va_first,
  * va_last], canonical, va_last INCLUSIVE, so a range ending at 2^64 has
@@ -35,12 +54,22 @@ typedef int (*ds_add_segment_fn)(void *opaque, const struct ds_segment *seg);
  * or a range with nothing of the table's VA space in it, is -EINVAL with
  * s->error.what saying so.  ds_snapshot.va_first/va_last report the range
  * walked, rounded out, for the caller to tell its user.
+ *
+ * A physical page mapped at several VAs is stored once in the dump, so with
+ * seen (ds_seen_slots(budget, page) slots, all zero before each run) it
+ * costs the budget once: a saved piece is cut where its pages turn from new
+ * to already saved, and each already-saved run lies inside one earlier
+ * segment, whose bytes the dump writer shares with it (ds_dump_layout).
+ * Fewer slots are safe: once half are used, new pages are not remembered
+ * and their aliases count again.  Without seen, every VA's bytes count.
  */
 struct ds_snapshot_config {
 	const struct ds_pgtable *pt;
 	u64 va_first, va_last; /* canonical VAs, va_last inclusive; see above */
 	u64 budget;            /* bytes that may be saved; 0: no limit */
 	bool partial;               /* past the budget: skip as DS_SKIP_BUDGET, not -E2BIG */
+	struct ds_seen_page *seen;  /* NULL, or seen_slots slots; see above */
+	u64 seen_slots;
 	ds_classify_fn classify;
 	ds_add_segment_fn add_segment;
 	void *opaque;
@@ -49,7 +78,7 @@ struct ds_snapshot_config {
 struct ds_snapshot_totals {
 	u64 mapped;  /* bytes the tables map in the VA range */
 	u64 saved;   /* bytes in DS_SAVED segments */
-	u64 needed;  /* bytes that would be saved with no budget */
+	u64 needed;  /* bytes the budget would need: aliases of saved pages are free with seen */
 	u64 skipped[DS_SKIP_REASON_COUNT]; /* by reason; [DS_SAVED] stays 0 */
 	u64 ranges;   /* walker ranges */
 	u64 segments; /* segments handed to add_segment */
@@ -62,6 +91,7 @@ struct ds_snapshot {
 	struct ds_error error;
 	bool over_budget;
 	u64 va_first, va_last; /* cfg's, rounded out to whole pages */
+	u64 seen_used;         /* slots of cfg.seen in use */
 };
 
 /*

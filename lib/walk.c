@@ -54,10 +54,12 @@ static int push_table(struct ds_walk *w, u64 table_pa, u64 va_base, unsigned int
 
 	for (unsigned int i = 0; i < w->depth; i++)
 		if (w->frame[i].table_pa == table_pa)
-			return walk_fail(w, -ELOOP, "page-table loop: a table refers to itself or an ancestor",
+			return walk_fail(w, -ELOOP,
+					 "page-table loop: a table refers to itself or an ancestor",
 					 va_base, table_pa, (int)height);
 	if (++w->tables_visited > pt->cfg.max_tables)
-		return walk_fail(w, -E2BIG, "too many page tables: aliased tables or a corrupt walk",
+		return walk_fail(w, -E2BIG,
+				 "too many page tables: aliased tables or a corrupt walk",
 				 va_base, table_pa, (int)height);
 	f = &w->frame[w->depth++];
 	f->table_pa = table_pa;
@@ -106,7 +108,8 @@ static bool extends_pending(const struct ds_walk *w, u64 pte, u64 va, unsigned i
 }
 
 /* The entry that continues the pending range at next_va: one page on, or
- * within a repeated leaf's page, the same entry again. */
+ * within a repeated leaf's page, the same entry again.
+ */
 static void step_pending(struct ds_walk *w)
 {
 	unsigned int page_shift = w->pending.page_shift;
@@ -116,7 +119,8 @@ static void step_pending(struct ds_walk *w)
 }
 
 /* A leaf that does not extend the pending range: starts a new one.  A
- * leaf repeated over several entries starts with the one at va. */
+ * leaf repeated over several entries starts with the one at va.
+ */
 static int start_range(struct ds_walk *w, const struct ds_walk_frame *f, u64 pte,
 		       u64 va, unsigned int height, const struct ds_pte_info *info,
 		       struct ds_range *out)
@@ -168,7 +172,7 @@ static int visit_entry(struct ds_walk *w, struct ds_walk_frame *f, u64 pte, u64 
 
 	if (r < 0 || info.kind == DS_PTE_RESERVED)
 		return walk_fail(w, -EINVAL,
-				 info.reserved_why ? info.reserved_why : "reserved page-table entry",
+				 info.reserved_why ?: "reserved page-table entry",
 				 va, entry_pa, (int)height);
 	switch (info.kind) {
 	case DS_PTE_TABLE:
@@ -187,7 +191,8 @@ static int visit_entry(struct ds_walk *w, struct ds_walk_frame *f, u64 pte, u64 
 }
 
 /* How many entries from buf[0] continue the pending run: each one PTE
- * step on, with the same non-address bits.  The hot loop of a walk. */
+ * step on, with the same non-address bits.  The hot loop of a walk.
+ */
 static u32 count_run(const u64 *buf, u32 n, u64 next_pte, u64 pte_step,
 		     u64 oa_mask)
 {
@@ -222,7 +227,8 @@ static u32 count_zeros(const u64 *buf, u32 n)
 
 /* Only the frame's last entry can reach past va_last: it is the leaf
  * holding va_last, merged whole.  A pending range lies inside the
- * format's VA space, so its last byte cannot wrap. */
+ * format's VA space, so its last byte cannot wrap.
+ */
 static void clip_pending(struct ds_walk *w)
 {
 	u64 last = w->pending.va + (w->pending.size - 1);
@@ -232,7 +238,8 @@ static void clip_pending(struct ds_walk *w)
 }
 
 /* Takes the entries at f->idx that are empty or extend the pending range,
- * a whole run at a time; returns how many. */
+ * a whole run at a time; returns how many.
+ */
 static u32 take_cheap_run(struct ds_walk *w, struct ds_walk_frame *f, unsigned int shift)
 {
 	const struct ds_format *fmt = w->pt->fmt;
@@ -272,7 +279,8 @@ static void skip_cheap_entries(struct ds_walk *w, struct ds_walk_frame *f, unsig
 }
 
 /* Visits the current frame's entries until a range is complete, the frame
- * changes, or the frame ends. */
+ * changes, or the frame ends.
+ */
 static int visit_frame(struct ds_walk *w, struct ds_range *out)
 {
 	struct ds_walk_frame *f = &w->frame[w->depth - 1];
@@ -305,7 +313,8 @@ static int visit_frame(struct ds_walk *w, struct ds_range *out)
 }
 
 /* The first VA root idx maps.  A space of 64 bits or more (amd-v1 at six
- * levels) has one root, at 0: a shift by 64 would be undefined. */
+ * levels) has one root, at 0: a shift by 64 would be undefined.
+ */
 static u64 root_va_base(const struct ds_pgtable *pt, unsigned int idx)
 {
 	unsigned int shift = entry_shift(pt, pt->levels);

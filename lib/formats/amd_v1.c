@@ -45,7 +45,8 @@ static u8 amd_prot(u64 pte)
 }
 
 /* Next level 7: the page is 2^(13 + n) bytes where address bits 12 and up
- * hold n ones then a zero; those bits are not part of the address. */
+ * hold n ones then a zero; those bits are not part of the address.
+ */
 static void amd_sized_page(u64 pte, unsigned int height, struct ds_pte_info *out)
 {
 	unsigned int page_shift = 13;
@@ -99,7 +100,8 @@ static int amd_decode(const struct ds_pgtable *pt, u64 pte, unsigned int height,
 }
 
 /* As Linux writes them: tables IR|IW naming the next level, pages next
- * level 0 with IR, IW as asked and FC for cached memory. */
+ * level 0 with IR, IW as asked and FC for cached memory.
+ */
 static int amd_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in,
 		      unsigned int height, u64 *pte)
 {

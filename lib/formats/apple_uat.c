@@ -116,7 +116,8 @@ static int uat_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in,
 		*pte = in->pa | V8_TYPE_TABLE;
 		return 0;
 	}
-	if (in->attrs.mem >= DS_ARRAY_SIZE(memattr) || uat_prot_bits(in->attrs.prot, &prot_bits) < 0)
+	if (in->attrs.mem >= DS_ARRAY_SIZE(memattr) ||
+	    uat_prot_bits(in->attrs.prot, &prot_bits) < 0)
 		return -EINVAL;
 	*pte = in->pa | V8_TYPE_TABLE | V8_AF | UAT_GPU_ACCESS | prot_bits |
 	       (u64)memattr[in->attrs.mem] << UAT_MEMATTR_SHIFT;

@@ -147,18 +147,26 @@ static int rv_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in,
 	return 0;
 }
 
-#define RISCV_FORMAT(fmt_name, va, leaves, desc)                                       \
-	{                                                                              \
-		.name = fmt_name, .description = desc, .page_shift = 12,               \
-		.min_va_bits = va, .max_va_bits = va, .default_va_bits = va,           \
-		.max_roots = 1, .leaf_heights = leaves, .oa_shift = 2,                 \
-		.flags = DS_FMT_PRIV_LEVELS | DS_FMT_SIGN_EXTEND, .oa_mask = RV_PPN,   \
-		.decode = rv_decode, .encode = rv_encode,                              \
-	}
+/* What Sv39, Sv48 and Sv57 share; each has one VA width. */
+#define RISCV_FORMAT_COMMON                                                    \
+	.page_shift = 12, .max_roots = 1, .oa_shift = 2,                       \
+	.flags = DS_FMT_PRIV_LEVELS | DS_FMT_SIGN_EXTEND, .oa_mask = RV_PPN,   \
+	.decode = rv_decode, .encode = rv_encode
 
-const struct ds_format ds_format_riscv_sv39 =
-	RISCV_FORMAT("riscv-sv39", 39, 0x7, "RISC-V Sv39, 4K pages, 2M/1G superpages");
-const struct ds_format ds_format_riscv_sv48 =
-	RISCV_FORMAT("riscv-sv48", 48, 0xf, "RISC-V Sv48, 4K pages, 2M/1G/512G superpages");
-const struct ds_format ds_format_riscv_sv57 =
-	RISCV_FORMAT("riscv-sv57", 57, 0x1f, "RISC-V Sv57, 4K pages, 2M/1G/512G/256T superpages");
+const struct ds_format ds_format_riscv_sv39 = {
+	.name = "riscv-sv39", .description = "RISC-V Sv39, 4K pages, 2M/1G superpages",
+	.min_va_bits = 39, .max_va_bits = 39, .default_va_bits = 39, .leaf_heights = 0x7,
+	RISCV_FORMAT_COMMON,
+};
+
+const struct ds_format ds_format_riscv_sv48 = {
+	.name = "riscv-sv48", .description = "RISC-V Sv48, 4K pages, 2M/1G/512G superpages",
+	.min_va_bits = 48, .max_va_bits = 48, .default_va_bits = 48, .leaf_heights = 0xf,
+	RISCV_FORMAT_COMMON,
+};
+
+const struct ds_format ds_format_riscv_sv57 = {
+	.name = "riscv-sv57", .description = "RISC-V Sv57, 4K pages, 2M/1G/512G/256T superpages",
+	.min_va_bits = 57, .max_va_bits = 57, .default_va_bits = 57, .leaf_heights = 0x1f,
+	RISCV_FORMAT_COMMON,
+};

@@ -129,8 +129,8 @@ static u64 arm64_prot_bits(u8 prot)
 	return bits;
 }
 
-static int arm64_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in, unsigned int height,
-			u64 *pte)
+static int arm64_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in,
+			unsigned int height, u64 *pte)
 {
 	u64 oa;
 	unsigned int idx;
@@ -149,23 +149,28 @@ static int arm64_encode(const struct ds_pgtable *pt, const struct ds_pte_info *i
 	return 0;
 }
 
-#define ARM64_FORMAT(granule_name, shift, min_va, max_va, def_va, heights, desc)          \
-	{                                                                                  \
-		.name = granule_name, .description = desc, .page_shift = shift,            \
-		.min_va_bits = min_va, .max_va_bits = max_va, .default_va_bits = def_va,   \
-		.max_roots = 1, .leaf_heights = heights,                                   \
-		.flags = DS_FMT_PRIV_LEVELS | DS_FMT_UPPER_HALF | DS_FMT_MAIR,             \
-		.oa_mask = DS_GENMASK(47, shift), .decode = arm64_decode,                  \
-		.encode = arm64_encode,                                                    \
-	}
+/* What the three granules share at stage 1. */
+#define ARM64_FORMAT_COMMON                                                    \
+	.min_va_bits = 25, .max_va_bits = 48, .max_roots = 1,                  \
+	.flags = DS_FMT_PRIV_LEVELS | DS_FMT_UPPER_HALF | DS_FMT_MAIR,         \
+	.decode = arm64_decode, .encode = arm64_encode
 
 /* Blocks: 4K at L1 (1G) and L2 (2M); 16K at L2 (32M); 64K at L2 (512M). */
-const struct ds_format ds_format_arm64_4k =
-	ARM64_FORMAT("arm64-4k", 12, 25, 48, 48, 0x7,
-		     "Arm VMSAv8-64 stage 1, 4K granule, 1G/2M blocks");
-const struct ds_format ds_format_arm64_16k =
-	ARM64_FORMAT("arm64-16k", 14, 25, 48, 47, 0x3,
-		     "Arm VMSAv8-64 stage 1, 16K granule, 32M blocks");
-const struct ds_format ds_format_arm64_64k =
-	ARM64_FORMAT("arm64-64k", 16, 25, 48, 48, 0x3,
-		     "Arm VMSAv8-64 stage 1, 64K granule, 512M blocks, 52-bit PA");
+const struct ds_format ds_format_arm64_4k = {
+	.name = "arm64-4k", .description = "Arm VMSAv8-64 stage 1, 4K granule, 1G/2M blocks",
+	.page_shift = 12, .default_va_bits = 48, .leaf_heights = 0x7,
+	.oa_mask = DS_GENMASK(47, 12), ARM64_FORMAT_COMMON,
+};
+
+const struct ds_format ds_format_arm64_16k = {
+	.name = "arm64-16k", .description = "Arm VMSAv8-64 stage 1, 16K granule, 32M blocks",
+	.page_shift = 14, .default_va_bits = 47, .leaf_heights = 0x3,
+	.oa_mask = DS_GENMASK(47, 14), ARM64_FORMAT_COMMON,
+};
+
+const struct ds_format ds_format_arm64_64k = {
+	.name = "arm64-64k",
+	.description = "Arm VMSAv8-64 stage 1, 64K granule, 512M blocks, 52-bit PA",
+	.page_shift = 16, .default_va_bits = 48, .leaf_heights = 0x3,
+	.oa_mask = DS_GENMASK(47, 16), ARM64_FORMAT_COMMON,
+};

@@ -66,7 +66,8 @@ static int vtd_decode(const struct ds_pgtable *pt, u64 pte, unsigned int height,
 
 /* Tables grant R, W and X, so that the leaves decide (Linux's tables have
  * no X, having no use for execute requests); leaves R, W, X as asked and
- * SNP for cached memory, as the kernel sets it where the IOMMU snoops. */
+ * SNP for cached memory, as the kernel sets it where the IOMMU snoops.
+ */
 static int vtd_encode(const struct ds_pgtable *pt, const struct ds_pte_info *in,
 		      unsigned int height, u64 *pte)
 {

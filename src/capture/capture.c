@@ -222,6 +222,7 @@ int capture_run(struct capture *c, struct source *src, const struct capture_opti
 		.budget = opt->budget, .partial = opt->partial,
 		.classify = classify, .add_segment = add_segment, .opaque = c,
 	};
+	_cleanup_free_ struct ds_seen_page *seen = NULL;
 	int r;
 
 	memset(c, 0, sizeof(*c));
@@ -233,6 +234,14 @@ int capture_run(struct capture *c, struct source *src, const struct capture_opti
 	if (r < 0)
 		return r;
 	cfg.pt = &c->pt;
+	/* A page at several VAs costs the budget once; at most 256 MiB, touched as used. */
+	if (opt->budget) {
+		cfg.seen_slots = ds_seen_slots(opt->budget, 1ULL << c->pt.fmt->page_shift);
+		cfg.seen_slots = cfg.seen_slots < (1ULL << 24) ? cfg.seen_slots : 1ULL << 24;
+		cfg.seen = seen = calloc(cfg.seen_slots, sizeof(*seen));
+		if (!seen)
+			return log_error_errno(-ENOMEM, "no memory for the set of pages saved");
+	}
 	r = ds_snapshot_run(&c->snap, &cfg);
 	if (r < 0)
 		return snapshot_failed(c, r, opt);

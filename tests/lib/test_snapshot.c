@@ -7,8 +7,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
+#include "dump_share.h"
 #include "formats/formats.h"
 #include "snapshot.h"
 #include "walk_fixture.h"
@@ -33,6 +35,8 @@ static unsigned nsegs, calls, fail_add_after;
 static struct pa_class classes[4];
 static unsigned nclasses;
 static enum lie lie;
+static struct ds_seen_page seen[64];
+static bool use_seen;
 
 /* Saved unless a region says otherwise; the run ends where the class may change. */
 static int fake_classify(void *opaque, uint64_t pa, uint64_t size, enum ds_skip_reason *reason,
@@ -78,6 +82,7 @@ static int setup_format(const struct ds_format *f)
 	nsegs = calls = nclasses = 0;
 	fail_add_after = ~0u;
 	lie = HONEST;
+	use_seen = false;
 	return 0;
 }
 
@@ -105,6 +110,12 @@ static int snapshot(uint64_t first, uint64_t last, uint64_t budget, bool partial
 		.partial = partial, .classify = fake_classify, .add_segment = keep_segment,
 	};
 
+	if (use_seen) {
+		memset(seen, 0, sizeof(seen));
+		cfg.seen = seen;
+		cfg.seen_slots = ds_seen_slots(budget, K4);
+		assert_true(cfg.seen_slots <= DS_ARRAY_SIZE(seen));
+	}
 	nsegs = calls = 0;
 	return ds_snapshot_run(&snap, &cfg);
 }
@@ -181,6 +192,60 @@ static void over_budget_fails_or_saves_what_fits(void **state)
 
 	assert_int_equal(snapshot(0, ~0ULL, 10 * K4, false), 0);
 	assert_int_equal(snap.totals.saved, 10 * K4);
+}
+
+/*
+ * PA 0x100000-0x107fff mapped at 0x10000 and again at 0x40000, and at
+ * 0x60000 its last 4 pages and 4 new ones: 12 distinct pages in 20 mapped.
+ * With the set of saved pages the budget pays for each page once, the
+ * pieces are cut where pages turn from saved to new, and the dump writer
+ * stores exactly the pages paid for.
+ */
+static void aliased_pages_cost_the_budget_once(void **state)
+{
+	struct ds_share_entry index[MAX_SEGS];
+	uint64_t held = 0;
+
+	assert_int_equal(fixture_map(&fx, 0x10000, 0x100000, 8 * K4, 0, RW, DS_MEM_CACHED), 0);
+	assert_int_equal(fixture_map(&fx, 0x40000, 0x100000, 8 * K4, 0, RW, DS_MEM_CACHED), 0);
+	assert_int_equal(fixture_map(&fx, 0x60000, 0x104000, 8 * K4, 0, RW, DS_MEM_CACHED), 0);
+	assert_int_equal(snapshot(0, ~0ULL, 12 * K4, false), -E2BIG); /* each VA counted */
+	assert_int_equal(snap.totals.needed, 24 * K4);
+
+	use_seen = true;
+	assert_int_equal(snapshot(0, ~0ULL, 12 * K4, false), 0);
+	assert_int_equal(snap.totals.needed, 12 * K4);
+	assert_int_equal(snap.totals.saved, 24 * K4);
+	assert_int_equal(nsegs, 4);
+	assert_seg(0, 0x10000, 0x100000, 8 * K4, DS_SAVED);
+	assert_seg(1, 0x40000, 0x100000, 8 * K4, DS_SAVED);
+	assert_seg(2, 0x60000, 0x104000, 4 * K4, DS_SAVED);
+	assert_seg(3, 0x64000, 0x108000, 4 * K4, DS_SAVED);
+	assert_int_equal(ds_dump_find_shared(segs, nsegs, index), 2);
+	for (unsigned i = 0; i < nsegs; i++)
+		held += segs[i].shared ? 0 : segs[i].size;
+	assert_int_equal(held, 12 * K4);
+
+	/* One page short: the aliases still fit, the last new page does not. */
+	assert_int_equal(snapshot(0, ~0ULL, 11 * K4, false), -E2BIG);
+	assert_int_equal(snap.totals.needed, 12 * K4);
+	assert_int_equal(snapshot(0, ~0ULL, 11 * K4, true), 0);
+	assert_int_equal(nsegs, 5);
+	assert_seg(1, 0x40000, 0x100000, 8 * K4, DS_SAVED);
+	assert_seg(3, 0x64000, 0x108000, 3 * K4, DS_SAVED);
+	assert_seg(4, 0x67000, 0x10b000, K4, DS_SKIP_BUDGET);
+
+	/* The set must be a power of two slots. */
+	{
+		struct ds_snapshot_config cfg = {
+			.pt = &fx.pt, .va_first = 0, .va_last = ~0ULL, .budget = 12 * K4,
+			.seen = seen, .seen_slots = 48, .classify = fake_classify,
+			.add_segment = keep_segment,
+		};
+
+		assert_int_equal(ds_snapshot_run(&snap, &cfg), -EINVAL);
+		assert_non_null(snap.error.what);
+	}
 }
 
 /* The hang of issue 10: a range shorter than a page, or unaligned, is
@@ -300,6 +365,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(device_memory_is_skipped_without_asking, setup_arm64,
 						teardown),
 		T(over_budget_fails_or_saves_what_fits),
+		T(aliased_pages_cost_the_budget_once),
 		T(sub_page_and_unaligned_ranges_round_out),
 		T(segments_inside_blocks_carry_their_own_entry),
 		T(the_last_page_of_the_64_bit_space),

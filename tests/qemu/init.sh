@@ -438,8 +438,9 @@ else
 		sh -c "[ $ref = /tmp/maps.txt ] || ! grep -q 'devsnap-qemu poison' /tmp/crash.core"
 fi
 
-# One page at 64 device VAs (the "alias" tables): devsnap.ko copies it once
-# and the dump stores it once, as the kcore capture does.
+# One page at 64 device VAs (the "alias" tables): devsnap.ko copies it once,
+# within a budget of one page, and the dump stores it once, as the kcore
+# capture does.
 alias_root=$(cat $dbg/alias_root)
 alias_sizes() { # DUMP: its size is the saved bytes' less the 63 aliases
 	devsnap info --json "$1" >/tmp/alias.json || return 1
@@ -454,9 +455,10 @@ if ! devsnap capture --kcore --format x86_64 --root "$alias_root" -q -o /tmp/ali
 	>/tmp/out 2>/tmp/err; then
 	not_ok "capture --kcore of the alias tables at $alias_root"; diag /tmp/out /tmp/err
 elif ! echo alias >$dbg/crash 2>/tmp/err || ! wait_for 10 any_devcd >/dev/null; then
-	not_ok "devsnap_snapshot() of one page at 64 VAs gives a devcoredump"; diag /tmp/err
+	not_ok "devsnap_snapshot() of one page at 64 VAs, budget 4096, gives a devcoredump"
+	diag /tmp/err
 else
-	ok "devsnap_snapshot() of one page at 64 VAs gives a devcoredump"
+	ok "devsnap_snapshot() of one page at 64 VAs, budget 4096, gives a devcoredump"
 	d=$(any_devcd)
 	cp "$d/data" /tmp/alias.core
 	echo 1 >"$d/data"

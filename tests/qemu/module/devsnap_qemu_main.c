@@ -23,7 +23,7 @@
  *                more than the pool
  *   loop         an x86_64 table that refers to itself
  *   alias        x86_64 tables mapping page0 at ALIASES pages from X86_VA_BASE:
- *                copied once, stored once
+ *                copied once, stored once, within a budget of that one page
  *   partial, over-budget   main with a 1 MiB budget, with and without partial
  *   irq          main from a hard interrupt (an hrtimer): refused
  *   off-by-one   main for [base, base + 4 pages] (va_last one byte too far)
@@ -541,6 +541,7 @@ static ssize_t crash_write(struct file *file, const char __user *ubuf, size_t co
 	} else if (sysfs_streq(which, "alias")) {
 		req = (struct devsnap_request){ .format = DEVSNAP_FMT_X86_64, .nroots = 1 };
 		req.roots[0] = alias_root;
+		req.budget = PAGE_SIZE;
 	} else if (sysfs_streq(which, "off-by-one")) {
 		req.va_first = tf->va_base;
 		req.va_last = tf->va_base + 4 * fpage;
