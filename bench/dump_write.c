@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * Writing a 1 GiB dump (65536 segments of 16K, data in memory) to a file
- * through ds_dump_read in 1 MiB chunks, against `cp` of the resulting file
- * on the same filesystem, in the same run.  Best of three each.
+ * through ds_dump_read in 1 MiB chunks, against `dd bs=1M` of the resulting
+ * file (in the page cache) into a new one on the same filesystem, in the
+ * same run: a copy into a buffer and a write() of it, a MiB at a time, on
+ * both sides, neither synced.  Not `cp`: on ext4 coreutils 9 `cp` uses
+ * copy_file_range, one copy inside the kernel.  Best of three each.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -48,12 +51,12 @@ static double write_dump(struct ds_dump_writer *w, const char *path)
 	return bench_now() - t0;
 }
 
-static double run_cp(const char *from, const char *to)
+static double run_dd(const char *from, const char *to)
 {
-	char cmd[2 * 4096 + 16];
+	char cmd[2 * 4096 + 64];
 	double t0 = bench_now();
 
-	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", from, to);
+	snprintf(cmd, sizeof(cmd), "dd if='%s' of='%s' bs=1M status=none", from, to);
 	if (system(cmd))
 		exit(1);
 	return bench_now() - t0;
@@ -64,12 +67,13 @@ int main(int argc, char **argv)
 	static const struct ds_dump_info info = {
 	    .device = "bench", .driver = "bench", .reason = "bench"};
 	struct ds_segment *segs = calloc(NSEGS, sizeof(*segs));
-	struct ds_share_entry *index = calloc(NSEGS, sizeof(*index)); /* as capture: shared pages once */
+	/* As capture has it: shared pages stored once, room for the radix sort. */
+	struct ds_share_entry *index = calloc(2 * NSEGS, sizeof(*index));
 	struct ds_dump_writer w = { .info = &info, .nsegs = NSEGS, .read_data = from_memory,
-				    .index = index, .index_cap = NSEGS };
+				    .index = index, .index_cap = 2 * NSEGS };
 	const char *dir = argc > 1 ? argv[1] : ".";
 	char path[4096], copy[4096];
-	double best = 1e9, best_cp = 1e9;
+	double best = 1e9, best_dd = 1e9;
 
 	data = malloc((size_t)NSEGS * SEG);
 	if (!segs || !index || !data)
@@ -86,14 +90,14 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/bench-dump.core", dir);
 	snprintf(copy, sizeof(copy), "%s/bench-dump-copy.core", dir);
 	for (int run = 0; run < 3; run++) {
-		double t = write_dump(&w, path), t_cp = run_cp(path, copy);
+		double t = write_dump(&w, path), t_dd = run_dd(path, copy);
 
 		best = t < best ? t : best;
-		best_cp = t_cp < best_cp ? t_cp : best_cp;
+		best_dd = t_dd < best_dd ? t_dd : best_dd;
 		unlink(copy);
 	}
 	unlink(path);
-	bench_report("dump_write_1g", best, "s", best_cp, best, best_cp);
+	bench_report("dump_write_1g", best, "s", best_dd, best, best_dd);
 	free(data);
 	free(index);
 	free(segs);

@@ -98,6 +98,8 @@ struct ds_dump_writer {
 	 * it, a saved segment whose PA range lies inside another saved
 	 * segment's points at that one's file bytes instead of holding a copy
 	 * (docs/dump-format.md).  NULL: every saved segment has its own.
+	 * Room for 2 * nsegs makes finding them faster on many scattered
+	 * pages: the second half is the sort's scratch.
 	 */
 	struct ds_share_entry *index;
 	size_t index_cap;

@@ -15,9 +15,12 @@
  * other saved segment's, and puts that segment's index (one that is not
  * shared itself) in its file_offset; clears shared on every other segment.
  * index: room for nsegs entries, left holding the saved segments' ranges
- * sorted by PA.  O(n log n), no memory but index.  Returns the segments
- * shared.
+ * sorted by PA.  scratch: NULL, or room for nsegs more, which makes the
+ * sort a radix sort (linear; it matters from some 10^5 scattered pages
+ * on).  O(n log n) at most, no memory but index and scratch.  Returns the
+ * segments shared.
  */
-size_t ds_dump_find_shared(struct ds_segment *segs, size_t nsegs, struct ds_share_entry *index);
+size_t ds_dump_find_shared(struct ds_segment *segs, size_t nsegs, struct ds_share_entry *index,
+			   struct ds_share_entry *scratch);
 
 #endif /* DS_DUMP_SHARE_H */

@@ -150,7 +150,9 @@ int ds_dump_layout(struct ds_dump_writer *w)
 	if (r < 0)
 		return r;
 	if (w->index)
-		w->nshared = (u32)ds_dump_find_shared(w->segs, w->nsegs, w->index);
+		w->nshared = (u32)ds_dump_find_shared(w->segs, w->nsegs, w->index,
+						      w->index_cap - w->nsegs >= w->nsegs ?
+						      w->index + w->nsegs : NULL);
 	skipped = SKIPPED_HEADER + (u64)w->nskipped * SKIPPED_ENTRY;
 	if (info > 0xffffffffULL || skipped > 0xffffffffULL)
 		return -EOVERFLOW;
