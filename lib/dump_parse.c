@@ -67,7 +67,8 @@ static uint64_t max_of(uint64_t a, uint64_t b)
 	return a > b ? a : b;
 }
 
-int ds_dump_extent(const void *head, uint64_t len, uint64_t *end)
+/* ds_dump_extent, counting segments' data only with loads. */
+static int reach(const void *head, uint64_t len, uint64_t *end, bool loads)
 {
 	const uint8_t *h = head;
 	uint64_t phoff, phnum, shoff, tables;
@@ -97,11 +98,21 @@ int ds_dump_extent(const void *head, uint64_t len, uint64_t *end)
 		const uint8_t *p = h + phoff + i * ELF_PHDR_SIZE;
 		uint32_t type = (uint32_t)ds_get_le(p + PH_TYPE, 4);
 
-		if (type == PT_LOAD || type == PT_NOTE)
+		if ((loads && type == PT_LOAD) || type == PT_NOTE)
 			*end = max_of(*end, end_of(ds_get_le(p + PH_OFFSET, 8),
 						   ds_get_le(p + PH_FILESZ, 8)));
 	}
 	return 0;
+}
+
+int ds_dump_extent(const void *head, uint64_t len, uint64_t *end)
+{
+	return reach(head, len, end, true);
+}
+
+int ds_dump_head_extent(const void *head, uint64_t len, uint64_t *end)
+{
+	return reach(head, len, end, false);
 }
 
 static int check_header(struct ds_dump_file *f)

@@ -55,6 +55,11 @@ int ds_dump_check_start(struct ds_dump_file *f, const void *head, uint64_t len);
  * *end holds nothing a reader looks at. */
 int ds_dump_extent(const void *head, uint64_t len, uint64_t *end);
 
+/* ds_dump_extent without the segments' data: the head ds_dump_open_head
+ * needs (header tables and notes), for a collector that keeps a stream's
+ * start to read its notes. */
+int ds_dump_head_extent(const void *head, uint64_t len, uint64_t *end);
+
 /* The first n PT_LOADs in file order into out, in one pass over the
  * program headers: the count.  Readers index a file's segments with it. */
 uint32_t ds_dump_loads(const struct ds_dump_file *f, struct ds_dump_load *out, uint32_t n);
