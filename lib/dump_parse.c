@@ -272,28 +272,42 @@ int ds_dump_load(const struct ds_dump_file *f, uint32_t i, struct ds_dump_load *
 	return -ERANGE;
 }
 
-int ds_dump_find(const struct ds_dump_file *f, uint64_t va, uint32_t *index)
+uint32_t ds_dump_bisect(uint32_t n, ds_dump_load_at_fn at, const void *ctx, uint64_t va)
 {
-	uint32_t lo = 0, hi = f->nloads;
+	uint32_t lo = 0, hi = n;
 	struct ds_dump_load l;
 
-	if (!f->sorted)
-		return -EOPNOTSUPP;
-	if (!hi)
-		return -ENOENT;
-	while (hi - lo > 1) {
+	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 
-		ds_dump_load(f, mid, &l);
+		at(ctx, mid, &l);
 		if (l.va <= va)
-			lo = mid;
+			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	ds_dump_load(f, lo, &l);
+	return lo;
+}
+
+static void file_load_at(const void *f, uint32_t i, struct ds_dump_load *out)
+{
+	ds_dump_load(f, i, out);
+}
+
+int ds_dump_find(const struct ds_dump_file *f, uint64_t va, uint32_t *index)
+{
+	struct ds_dump_load l;
+	uint32_t k;
+
+	if (!f->sorted)
+		return -EOPNOTSUPP;
+	k = ds_dump_bisect(f->nloads, file_load_at, f, va);
+	if (!k)
+		return -ENOENT;
+	ds_dump_load(f, k - 1, &l);
 	if (va < l.va || va - l.va >= l.memsz)
 		return -ENOENT;
-	*index = lo;
+	*index = k - 1;
 	return 0;
 }
 

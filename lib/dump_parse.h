@@ -69,6 +69,14 @@ uint32_t ds_dump_loads(const struct ds_dump_file *f, struct ds_dump_load *out, u
  * every segment of such a file, take them all with ds_dump_loads. */
 int ds_dump_load(const struct ds_dump_file *f, uint32_t i, struct ds_dump_load *out);
 
+/* The i-th of a file's segments in VA order, for ds_dump_bisect. */
+typedef void (*ds_dump_load_at_fn)(const void *ctx, uint32_t i, struct ds_dump_load *out);
+
+/* How many of n segments sorted by VA start at or below va, in
+ * O(log n) calls of at: ds_dump_find's search, for a reader that indexes
+ * a file's segments in its own order. */
+uint32_t ds_dump_bisect(uint32_t n, ds_dump_load_at_fn at, const void *ctx, uint64_t va);
+
 /* The PT_LOAD holding va, in O(log n): 0, -ENOENT (not mapped), or
  * -EOPNOTSUPP for files whose PT_LOADs are not sorted (index them yourself). */
 int ds_dump_find(const struct ds_dump_file *f, uint64_t va, uint32_t *index);
