@@ -223,49 +223,36 @@ void dumpview_load(const struct dumpview *v, uint32_t i, struct ds_dump_load *l)
 	*l = v->loads[v->by_va ? v->by_va[i] : i];
 }
 
-/* The last segment starting at or below va, by binary search. */
+static void view_load_at(const void *v, uint32_t i, struct ds_dump_load *out)
+{
+	dumpview_load(v, i, out);
+}
+
+/* The last segment starting at or below va, by lib's binary search. */
 int dumpview_find(const struct dumpview *v, uint64_t va, struct ds_dump_load *l,
 		  uint32_t *index)
 {
-	uint32_t lo = 0, hi = v->f.nloads;
+	uint32_t k = ds_dump_bisect(v->f.nloads, view_load_at, v, va);
 
-	while (hi - lo > 1) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		dumpview_load(v, mid, l);
-		if (l->va <= va)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	if (!v->f.nloads)
+	if (!k)
 		return -ENOENT;
-	dumpview_load(v, lo, l);
+	dumpview_load(v, k - 1, l);
 	if (va < l->va || va - l->va >= l->memsz)
 		return -ENOENT;
 	if (index)
-		*index = lo;
+		*index = k - 1;
 	return 0;
 }
 
 uint32_t dumpview_first_after(const struct dumpview *v, uint64_t va)
 {
 	struct ds_dump_load l;
-	uint32_t i, lo = 0, hi = v->f.nloads;
+	uint32_t i;
 
 	if (dumpview_find(v, va, &l, &i) == 0)
 		return i;
 	/* Not inside one: the first segment starting above va. */
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		dumpview_load(v, mid, &l);
-		if (l.va <= va)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return ds_dump_bisect(v->f.nloads, view_load_at, v, va);
 }
 
 const char *dumpview_unsaved_why(const struct dumpview *v, const struct ds_dump_load *l)

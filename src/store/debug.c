@@ -24,7 +24,7 @@
 #include "basic/fdio.h"
 #include "basic/log.h"
 #include "store/store.h"
-#include "store/zstd_bounded.h"
+#include "basic/unzstd.h"
 #include "store/verbs.h"
 
 static const char usage_text[] =

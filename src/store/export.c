@@ -10,7 +10,7 @@
 #include "basic/log.h"
 #include "store/store_cli.h"
 #include "store/verbs.h"
-#include "store/zstd_bounded.h"
+#include "basic/unzstd.h"
 
 static const char export_usage[] =
 	"Usage: devsnap export [--store DIR] ID -o FILE [--force]\n\n"

@@ -14,12 +14,6 @@ allowed_edges='
 collect store	the collector saves into the store
 store read	show prints what a saved dump holds through the dump view
 '
-# Includes that go against the graph today, each to be removed (issue 13):
-# left out of the checks below, listed in the output.  Add none.
-known_debt='
-read/dump_input.c store/store_read.h	the zstd stream lives in the store
-'
-
 t=$(mktemp -d) || exit 1
 trap 'rm -rf "$t"' EXIT
 cd "$src" || exit 1
@@ -31,15 +25,13 @@ cd "$src" || exit 1
 # One line per include: FILE FROM-LAYER TO-LAYER INCLUDE, TO-LAYER "unknown"
 # for a name that is not "room/x.h", a top-level header or lib's.
 find . -name '*.[ch]' | sed 's|^\./||' | sort | xargs grep -H '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' |
-awk -v rooms="$rooms" -v debt="$known_debt" -v known="$t/known" -v edges="$t/edges" '
+awk -v rooms="$rooms" -v known="$t/known" -v edges="$t/edges" '
 	BEGIN {
 		while ((getline line < known) > 0) {
 			split(line, k, " ")
 			if (k[1] == "src") src[k[2]] = 1; else lib[k[2]] = 1
 		}
 		n = split(rooms, r, " "); for (i = 1; i <= n; i++) room[r[i]] = 1
-		n = split(debt, d, "\n")
-		for (i = 1; i <= n; i++) { split(d[i], p, "\t"); if (p[1] != "") owed[p[1]] = 1 }
 	}
 	function layer(path) { return index(path, "/") ? substr(path, 1, index(path, "/") - 1) : "top" }
 	{
@@ -47,7 +39,6 @@ awk -v rooms="$rooms" -v debt="$known_debt" -v known="$t/known" -v edges="$t/edg
 		inc = $0; sub(/^[^"]*"/, "", inc); sub(/".*/, "", inc)
 		if (index(inc, "/")) to = (inc in src) && (layer(inc) in room) ? layer(inc) : "unknown"
 		else to = (inc in src) ? "top" : (inc in lib) ? "lib" : "unknown"
-		if ((f " " inc) in owed) { print "# known debt: " f " includes " inc; next }
 		print f, layer(f), to, inc > edges
 	}'
 [ -f "$t/edges" ] || : >"$t/edges"
