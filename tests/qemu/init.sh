@@ -675,6 +675,12 @@ hwpoisoned() { # PFN: KPF_HWPOISON, bit 19 of its /proc/kpageflags word
 	[ $((f >> 19 & 1)) -eq 1 ]
 }
 not_poisoned() { ! hwpoisoned "$1"; }
+alias_poisoned() { # DUMP
+	crash_dump race-alias "$1" && devsnap verify "$1" >/dev/null && maps_lines "$1" >/tmp/got.txt &&
+	[ "$(grep -c '^0x1000000[0-3][0-9a-f]000 0x[0-9a-f]* 4096 hwpoison$' /tmp/got.txt)" -eq 64 ] &&
+	[ "$(wc -l </tmp/got.txt)" -eq 64 ] && ! grep -q 'devsnap-qemu page0' "$1" ||
+		{ cat /tmp/got.txt; false; }
+}
 block_but_page5() { # DUMP: the block's other pages are the kernel's, page 5 is not in it
 	va=$(($(layout block 2)))
 	devsnap read "$1" $va 20480 -o /tmp/b0 && devsnap read "$1" $((va + 24576)) 2072576 -o /tmp/b6 &&
@@ -717,6 +723,15 @@ else
 		"devsnap: a page left RAM during the copy (PA $(printf %#x $(($(layout block 3) + 20480))))"
 	check "the next crash is whole again: the page states were restored" \
 		crash_as main /tmp/s3.core /tmp/s0.txt
+	# page0 at 64 VAs (the alias tables), poisoned after the walk: it is cut
+	# out at every VA in one more round, not in one round per alias.
+	check "race-alias: page0, poisoned after the walk, is hwpoison at all 64 VAs" \
+		alias_poisoned /tmp/s7.core
+	check "race-alias: info --json: 262144 bytes hwpoison" \
+		skipped_are /tmp/s7.core hwpoison=262144 not-ram=0 offline=0
+	check "race-alias: 0 bytes saved" saved_is 0
+	check "race-alias: laid out twice, not once per alias" \
+		sh -c "[ \$(cat $dbg/layouts) -eq 2 ] || { cat $dbg/layouts; false; }"
 
 	# The same page poisoned for real: memory_failure() through
 	# hwpoison-inject; the walk cuts it out of the block's run.  Unpoisoned
