@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * devsnap collect: saves pending devcoredumps into the store, compressed,
- * with their metadata, then releases them, on success and on failure alike:
- * while a dump is pending the kernel drops the device's next one.
- * Finding and releasing the dumps is devcd.c's; their metadata,
- * dump_meta.c's; the store, store.c's.
+ * src/collect/ -- the collector run by udev and systemd: pending
+ * devcoredumps found and released through sysfs (devcd.h), their
+ * metadata (dump_meta.h), collect.conf (collect_conf.h), the rate limit
+ * (ratelimit.h) and the verb (this file), which saves into the store.
+ * It includes lib/, basic/, collect/ and store/ (where it saves; the one
+ * edge between rooms it needs).  Entry point: verb_collect.
+ *
+ * This file, devsnap collect: saves pending devcoredumps into the store,
+ * compressed, with their metadata, then releases them, on success and on
+ * failure alike: while a dump is pending the kernel drops the device's
+ * next one.
  */
 #define _GNU_SOURCE /* scandirat, signalfd */
 #include <dirent.h>
