@@ -36,18 +36,18 @@
 #include <zstd.h>
 
 #include "basic/cleanup.h"
-#include "collect/collect_conf.h"
-#include "collect/devcd.h"
-#include "collect/dump_meta.h"
-#include "dump_parse.h"
-#include "elf_layout.h"
 #include "basic/fdio.h"
 #include "basic/json_out.h"
 #include "basic/log.h"
-#include "collect/ratelimit.h"
-#include "store/store.h"
 #include "basic/units.h"
+#include "collect/collect_conf.h"
+#include "collect/devcd.h"
+#include "collect/dump_meta.h"
+#include "collect/ratelimit.h"
 #include "collect/verbs.h"
+#include "dump_parse.h"
+#include "elf_layout.h"
+#include "store/store.h"
 
 #define CHUNK (1u << 20)    /* bytes per read of a dump */
 #define HEAD_MAX (16u << 20) /* the most of a dump's start kept for its notes */

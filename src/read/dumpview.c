@@ -24,8 +24,8 @@
 #include <unistd.h>
 
 #include "basic/cleanup.h"
-#include "read/dump_input.h"
 #include "basic/log.h"
+#include "read/dump_input.h"
 
 int dump_open_path(const char *path)
 {
