@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * devsnap collect: saves pending devcoredumps into the store, compressed,
- * with their metadata, then releases them, on success and on failure alike:
- * while a dump is pending the kernel drops the device's next one.
- * Finding and releasing the dumps is devcd.c's; their metadata,
- * dump_meta.c's; the store, store.c's.
+ * src/collect/ -- the collector run by udev and systemd: pending
+ * devcoredumps found and released through sysfs (devcd.h), their
+ * metadata (dump_meta.h), collect.conf (collect_conf.h), the rate limit
+ * (ratelimit.h) and the verb (this file), which saves into the store.
+ * It includes lib/, basic/, collect/ and store/ (where it saves; the one
+ * edge between rooms it needs).  Entry point: verb_collect.
+ *
+ * This file, devsnap collect: saves pending devcoredumps into the store,
+ * compressed, with their metadata, then releases them, on success and on
+ * failure alike: while a dump is pending the kernel drops the device's
+ * next one.
  */
 #define _GNU_SOURCE /* scandirat, signalfd */
 #include <dirent.h>
@@ -30,18 +36,18 @@
 #include <zstd.h>
 
 #include "basic/cleanup.h"
-#include "collect/collect_conf.h"
-#include "collect/devcd.h"
-#include "collect/dump_meta.h"
-#include "dump_parse.h"
-#include "elf_layout.h"
 #include "basic/fdio.h"
 #include "basic/json_out.h"
 #include "basic/log.h"
-#include "collect/ratelimit.h"
-#include "store/store.h"
 #include "basic/units.h"
+#include "collect/collect_conf.h"
+#include "collect/devcd.h"
+#include "collect/dump_meta.h"
+#include "collect/ratelimit.h"
 #include "collect/verbs.h"
+#include "dump_parse.h"
+#include "elf_layout.h"
+#include "store/store.h"
 
 #define CHUNK (1u << 20)    /* bytes per read of a dump */
 #define HEAD_MAX (16u << 20) /* the most of a dump's start kept for its notes */

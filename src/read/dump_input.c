@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include "basic/cleanup.h"
-#include "dump_parse.h"
 #include "basic/fdio.h"
 #include "basic/log.h"
 #include "basic/unzstd.h"
+#include "dump_parse.h"
 
 #define ZSTD_MAGIC "\x28\xb5\x2f\xfd"
 #define MAGIC_LEN 4

@@ -1,4 +1,16 @@
 // SPDX-License-Identifier: MIT
+/*
+ * src/read/ -- reading a dump: it is opened from an fd or a path
+ * (dumpview.h; dump_input.h turns pipes and zstd streams into a mappable
+ * file), checked by lib's parser, and read by the verbs info, maps, read,
+ * hexdump, extract, diff, verify, blob and view (an HTML report, assets in
+ * view/).  It includes lib/, basic/ and read/ only: a saved dump's ID
+ * becomes an fd in the CLI entry layer (cli_dump.c, through
+ * dumpview_set_opener), never here.  Entry points: dumpview_open(),
+ * dump_info_print()/dump_info_json() (dumpinfo.h), the verbs in verbs.h.
+ *
+ * This file: the dump view, mapped, checked and indexed by VA.
+ */
 #define _GNU_SOURCE /* qsort_r */
 #include "read/dumpview.h"
 
@@ -12,8 +24,8 @@
 #include <unistd.h>
 
 #include "basic/cleanup.h"
-#include "read/dump_input.h"
 #include "basic/log.h"
+#include "read/dump_input.h"
 
 int dump_open_path(const char *path)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * src/dumpview.c's segment index: PT_LOADs shuffled among PT_NULLs come
+ * src/read/dumpview.c's segment index: PT_LOADs shuffled among PT_NULLs come
  * out in VA order, every VA finds its segment, and overlapping segments
  * are caught, whatever order the header table keeps.
  */
