@@ -528,8 +528,10 @@ static const struct page_crash page_crashes[] = {
 	{ "race-alias", "page0", 0, true, true, true },
 };
 
-/* How often the last page-state crash laid the dump out: once, and once
- * more per page found poisoned during the copy. */
+/*
+ * How often the last page-state crash laid the dump out: once, and once
+ * more per page found poisoned during the copy.
+ */
 static u32 layouts;
 
 static const struct page_crash *page_crash_named(const char *name)
@@ -580,7 +582,10 @@ static int page_state_crash(const struct page_crash *pc, const struct devsnap_re
 
 	alias.roots[0] = alias_root;
 	layouts = 0;
-	layout_probe = (struct kprobe){ .symbol_name = "devsnap_layout", .pre_handler = layout_pre };
+	layout_probe = (struct kprobe){
+		.symbol_name = "devsnap_layout",
+		.pre_handler = layout_pre,
+	};
 	ret = register_kprobe(&layout_probe);
 	if (ret)
 		return ret;
