@@ -12,7 +12,7 @@
  *
  * The sort: input already in order (or in reverse, as page allocators
  * often hand pages out) costs one pass; with scratch room, an LSD radix
- * sort on the PA (about 9 ms for those pages: three passes), then each
+ * sort on the PA (about 10 ms for those pages: three passes), then each
  * run of equal PAs put in order; without, an introsort.  Every path gives
  * the one order before() defines.
  */
