@@ -8,6 +8,7 @@
  */
 #define dev_fmt(fmt) "devsnap: " fmt
 
+#include <linux/delay.h>
 #include <linux/devcoredump.h>
 #include <linux/highmem.h>
 #include <linux/kernfs.h>
@@ -82,11 +83,33 @@ static bool dump_pending(struct device *dev)
 	return link;
 }
 
+/*
+ * devcoredump forgets a released dump when it deletes its device, but
+ * removes the failing device's link to it only later, when the last
+ * reference goes: a crash right after a release can still see the link.
+ * Wait that moment out (the worker may sleep); a dump still pending keeps
+ * its link for minutes and is reported after DEVCD_LINK_WAIT_MS.
+ */
+#define DEVCD_LINK_WAIT_MS 1000
+#define DEVCD_LINK_POLL_MS 10
+
+static bool dump_still_pending(struct device *dev)
+{
+	unsigned int waited;
+
+	for (waited = 0; dump_pending(dev); waited += DEVCD_LINK_POLL_MS) {
+		if (waited >= DEVCD_LINK_WAIT_MS)
+			return true;
+		msleep(DEVCD_LINK_POLL_MS);
+	}
+	return false;
+}
+
 void devsnap_deliver_work(struct work_struct *work)
 {
 	struct devsnap_pool *pool = container_of(work, struct devsnap_pool, deliver);
 
-	if (dump_pending(pool->dev)) {
+	if (dump_still_pending(pool->dev)) {
 		dev_warn(pool->dev, "a dump of this device is still pending: this one (%s) is dropped\n",
 			 pool->reason);
 		WRITE_ONCE(pool->delivered, -EBUSY);
