@@ -19,8 +19,8 @@
  *   iopgtable    the same tables through an io_pgtable_cfg filled as
  *                io-pgtable would for the format (mali, arm64-4k, arm64-16k,
  *                dart, dart2)
- *   huge         x86_64 tables mapping one 2 MiB block 512 times: 1 GiB,
- *                more than the pool
+ *   huge         x86_64 tables mapping the first GiB of physical addresses
+ *                in 2 MiB blocks: all the guest's RAM, more than the pool
  *   loop         an x86_64 table that refers to itself
  *   alias        x86_64 tables mapping page0 at ALIASES pages from X86_VA_BASE:
  *                copied once, stored once, within a budget of that one page
@@ -362,10 +362,13 @@ static struct mapping *mapping_named(const char *name)
 	return NULL;
 }
 
-/* X86_VA_BASE on: 512 x the same 2 MiB block, 1 GiB of RAM to copy. */
+/*
+ * X86_VA_BASE on: PA 0 to 1 GiB in 2 MiB blocks, the guest's RAM below it to
+ * copy (its holes are skipped, never read).  Distinct blocks: one block mapped
+ * 512 times costs a budget or pool only once.
+ */
 static int build_huge_tables(void)
 {
-	u64 block_pa = mapping_named("block")->pa;
 	u32 i;
 
 	huge_pml4 = (u64 *)get_zeroed_page(GFP_KERNEL);
@@ -376,7 +379,7 @@ static int build_huge_tables(void)
 	huge_pml4[X86_VA_INDEX(X86_VA_BASE, 3)] = virt_to_phys(huge_pdpt) | PTE_P | PTE_RW;
 	huge_pdpt[X86_VA_INDEX(X86_VA_BASE, 2)] = virt_to_phys(huge_pd) | PTE_P | PTE_RW;
 	for (i = 0; i < 512; i++)
-		huge_pd[i] = block_pa | PTE_P | PTE_RW | PTE_PS;
+		huge_pd[i] = (u64)i * SZ_2M | PTE_P | PTE_RW | PTE_PS;
 	return 0;
 }
 
