@@ -24,17 +24,33 @@ static const struct option *short_option(char c, const struct option *options)
 /* Whether arg is an option whose value is the next argument, as getopt
  * reads it: "--name" without "=", or a cluster of short options ("-rn")
  * whose last one takes a value ("-rn5" holds its own). */
+/* The option getopt_long takes "--name" for: an exact match, or the only
+ * option name starts with (getopt accepts unambiguous abbreviations). */
+static const struct option *long_option(const char *name, const struct option *options)
+{
+	const struct option *found = NULL;
+	size_t len = strlen(name);
+
+	for (const struct option *o = options; o->name; o++) {
+		if (strncmp(o->name, name, len))
+			continue;
+		if (!o->name[len])
+			return o;
+		if (found)
+			return NULL;
+		found = o;
+	}
+	return found;
+}
+
 static bool takes_next(const char *arg, const struct option *options)
 {
 	if (arg[0] != '-' || !arg[1])
 		return false;
 	if (arg[1] == '-') {
-		if (strchr(arg, '='))
-			return false;
-		for (const struct option *o = options; o->name; o++)
-			if (o->has_arg == required_argument && !strcmp(arg + 2, o->name))
-				return true;
-		return false;
+		const struct option *o = strchr(arg, '=') ? NULL : long_option(arg + 2, options);
+
+		return o && o->has_arg == required_argument;
 	}
 	for (const char *c = arg + 1; *c; c++) {
 		const struct option *o = short_option(*c, options);

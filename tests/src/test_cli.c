@@ -71,6 +71,15 @@ static void single_and_long_options(void **state)
 	assert_operands_last((const char *[]){ "show", "-r", "-1", NULL }, "show -r -- -1");
 }
 
+static void an_abbreviated_long_option_is_read_as_getopt_reads_it(void **state)
+{
+	assert_operands_last((const char *[]){ "list", "--lin", "2", "-1", NULL },
+			     "list --lin 2 -- -1");
+	assert_operands_last((const char *[]){ "show", "--st", "d", "-1", NULL },
+			     "show --st d -- -1");
+	assert_operands_last((const char *[]){ "show", "--re", "-1", NULL }, "show --re -- -1");
+}
+
 static void what_the_user_ended_with_double_dash_stays(void **state)
 {
 	assert_operands_last((const char *[]){ "list", "a=b", "--", "-r", NULL },
@@ -84,6 +93,7 @@ int main(void)
 		cmocka_unit_test(a_cluster_ending_in_a_value_option_takes_the_next),
 		cmocka_unit_test(an_attached_value_does_not),
 		cmocka_unit_test(single_and_long_options),
+		cmocka_unit_test(an_abbreviated_long_option_is_read_as_getopt_reads_it),
 		cmocka_unit_test(what_the_user_ended_with_double_dash_stays),
 	};
 
