@@ -93,7 +93,10 @@ static int layout_segments(struct ds_dump_writer *w, u64 data_off)
 		if (w->mapped_bytes + s->size < w->mapped_bytes)
 			return -EOVERFLOW;
 		w->mapped_bytes += s->size;
-		if (w->index && s->shared) {
+		/* Only a saved segment is shared: a flag left on one skipped since
+		 * an earlier layout counts for nothing.
+		 */
+		if (w->index && s->shared && s->skip == DS_SAVED) {
 			w->saved_bytes += s->size;
 			continue;
 		}

@@ -397,6 +397,39 @@ static void an_alias_of_a_blocks_sub_range_points_into_the_block(void **state)
 	free(d);
 }
 
+/* A list laid out again after a shared segment was cut out as skipped (the
+ * kernel does this when a page fails its copy): the stale flag counts for
+ * nothing, the SKIPPED note has an entry for it. */
+static void a_skipped_segment_laid_out_again_is_counted_skipped(void **state)
+{
+	struct ds_dump_writer w = make_writer();
+	struct ds_segment s[] = { page(0x10000, 0x80000000, K4), page(0x20000, 0x80000000, K4) };
+	struct ds_segment fresh[] = { s[0], s[1] };
+	struct ds_share_entry index[2];
+	u32 skipped_size;
+
+	fresh[1].skip = DS_SKIP_HWPOISON;
+	w.segs = fresh;
+	w.nsegs = 2;
+	w.nblobs = 0;
+	w.index = index;
+	w.index_cap = 2;
+	assert_int_equal(ds_dump_layout(&w), 0);
+	skipped_size = w.skipped_size;
+
+	w.segs = s;
+	assert_int_equal(ds_dump_layout(&w), 0);
+	assert_true(s[1].shared);
+	s[1].skip = DS_SKIP_HWPOISON;
+	assert_int_equal(ds_dump_layout(&w), 0);
+	assert_int_equal(w.nskipped, 1);
+	assert_int_equal(w.skipped_size, skipped_size);
+	assert_int_equal(w.nshared, 0);
+	assert_false(s[1].shared);
+	assert_int_equal(w.saved_bytes, K4);
+	assert_int_equal(w.file_bytes, K4);
+}
+
 /* The index must have room for every segment; without one, nothing is shared. */
 static void the_index_bound_is_checked_and_no_index_shares_nothing(void **state)
 {
@@ -516,6 +549,7 @@ int main(void)
 		cmocka_unit_test(aliases_share_offsets_and_an_unrelated_pa_does_not),
 		cmocka_unit_test(an_alias_of_a_blocks_sub_range_points_into_the_block),
 		cmocka_unit_test(the_index_bound_is_checked_and_no_index_shares_nothing),
+		cmocka_unit_test(a_skipped_segment_laid_out_again_is_counted_skipped),
 		cmocka_unit_test(a_page_mapped_65536_times_is_stored_once),
 		cmocka_unit_test(sharing_matches_the_definition_on_shuffled_ranges),
 	};
