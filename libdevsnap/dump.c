@@ -34,6 +34,8 @@ struct devsnap_dump {
 	size_t nblobs;
 	bool has_info, has_agx;
 	struct ds_note_info info;
+	bool overlaps; /* two segments share addresses: overlap_a's and overlap_b's */
+	uint64_t overlap_a, overlap_b;
 };
 
 static int check_options(const struct devsnap_open_options *opts, unsigned int allowed)
@@ -66,11 +68,14 @@ static int cmp_u64(uint64_t a, uint64_t b)
 	return a < b ? -1 : a > b;
 }
 
+/* Ties in file order, so that every run lists them the same way. */
 static int by_va_cmp(const void *a, const void *b, void *opaque)
 {
 	const struct devsnap_dump *d = opaque;
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
 
-	return cmp_u64(d->loads[*(const uint32_t *)a].va, d->loads[*(const uint32_t *)b].va);
+	return d->loads[i].va != d->loads[j].va ? cmp_u64(d->loads[i].va, d->loads[j].va)
+						: cmp_u64(i, j);
 }
 
 /* By PA, then VA: aliases of one PA come lowest VA first. */
@@ -141,6 +146,28 @@ static int index_pa_reach(struct devsnap_dump *d)
 	return 0;
 }
 
+/* The first two segments in VA order that share an address, if any. */
+static void find_overlap(struct devsnap_dump *d)
+{
+	uint64_t reach = 0, widest = 0; /* the highest last address so far, and whose */
+
+	for (uint32_t i = 0; i < d->f.nloads; i++) {
+		const struct ds_dump_load *l = &d->loads[d->by_va ? d->by_va[i] : i];
+		uint64_t last = l->va + (l->memsz - 1); /* the parser refused segments that wrap */
+
+		if (i && l->va <= reach) {
+			d->overlaps = true;
+			d->overlap_a = widest;
+			d->overlap_b = l->va;
+			return;
+		}
+		if (!i || last > reach) {
+			reach = last;
+			widest = l->va;
+		}
+	}
+}
+
 /* Notes are bounded by the file too: each takes at least 12 bytes of it. */
 static int index_notes(struct devsnap_dump *d)
 {
@@ -190,6 +217,7 @@ static int open_buffer(struct devsnap_dump *d, const struct devsnap_open_options
 	d->by_pa = load_index(d, by_pa_cmp);
 	if ((!d->f.sorted && !d->by_va) || !d->by_pa)
 		return -ENOMEM;
+	find_overlap(d);
 	r = index_pa_reach(d);
 	return r < 0 ? r : index_notes(d);
 }
@@ -341,6 +369,26 @@ int devsnap_dump_get_info(const struct devsnap_dump *dump, struct devsnap_dump_i
 	return 0;
 }
 
+const void *devsnap_dump_bytes(const struct devsnap_dump *dump, uint64_t *size)
+{
+	if (size)
+		*size = dump ? dump->size : 0;
+	return dump ? dump->buf : NULL;
+}
+
+int devsnap_dump_overlap(const struct devsnap_dump *dump, uint64_t *va_a, uint64_t *va_b)
+{
+	if (!dump)
+		return -EINVAL;
+	if (dump->overlaps) {
+		if (va_a)
+			*va_a = dump->overlap_a;
+		if (va_b)
+			*va_b = dump->overlap_b;
+	}
+	return dump->overlaps;
+}
+
 size_t devsnap_dump_segment_count(const struct devsnap_dump *dump)
 {
 	return dump ? dump->f.nloads : 0;
@@ -368,6 +416,7 @@ static void fill_segment(const struct devsnap_dump *d, const struct ds_dump_load
 		.p_flags = l->flags,
 		.perm = l->flags & 7,
 		.pte_bits = ds_dump_load_pte_bits(l),
+		.align = l->align,
 		/* enum devsnap_segment_state follows enum ds_skip_reason. */
 		.state = (enum devsnap_segment_state)why,
 		.state_name = why == DS_SAVED		       ? "saved"

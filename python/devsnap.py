@@ -52,7 +52,8 @@ class _Info(ctypes.Structure):
 class _Segment(ctypes.Structure):
     _fields_ = [("va", _u64), ("pa", _u64), ("size", _u64), ("file_size", _u64),
                 ("file_offset", _u64), ("p_flags", ctypes.c_uint32), ("perm", ctypes.c_uint),
-                ("pte_bits", _u64), ("state", ctypes.c_int), ("state_name", ctypes.c_char_p)]
+                ("pte_bits", _u64), ("state", ctypes.c_int), ("state_name", ctypes.c_char_p),
+                ("align", _u64)]
 
 
 class _Note(ctypes.Structure):
