@@ -184,7 +184,9 @@ DEVSNAP_EXPORT int64_t devsnap_dump_read_va(const struct devsnap_dump *dump, uin
 					    void *buf, size_t len);
 
 /* As devsnap_dump_read_va() by physical address: the saved bytes of any
- * segment mapping pa (when several alias it, the lowest-VA one). */
+ * segment mapping pa (when several alias it, the lowest-VA one).  The
+ * first call on a handle indexes its segments by PA, O(n log n), so that a
+ * reader by VA never pays for it: then -ENOMEM is possible too. */
 DEVSNAP_EXPORT int64_t devsnap_dump_read_pa(const struct devsnap_dump *dump, uint64_t pa,
 					    void *buf, size_t len);
 
