@@ -29,6 +29,12 @@ static void set_piece(struct devsnap_pool *pool, u32 i, const struct ds_segment 
 	piece->size = len;
 	piece->pte = seg->pte + (leaf_delta >> pool->pt.fmt->oa_shift);
 	piece->skip = skip;
+	/*
+	 * An alias's piece holds no bytes of its own until the next layout
+	 * says again what it shares: ds_dump_layout() counts the skipped
+	 * before it finds the aliases.
+	 */
+	piece->shared = 0;
 	pool->data_off[i] = DEVSNAP_NOT_COPIED;
 }
 
@@ -96,30 +102,61 @@ int devsnap_add_segment(void *opaque, const struct ds_segment *seg)
 }
 
 /*
- * Segment i's format page at off machine-checked: it becomes a hwpoison
- * piece between what was copied before it (data_off kept) and the rest, to
- * copy after a new layout.  The list stays sorted by VA.
+ * Whether segment i is cut where the format page at pa failed while cur
+ * was copied: cur itself, whose bytes before it are in the pool, and every
+ * segment still to copy that maps it, an alias of it in particular.
  */
-static int cut_poisoned(struct devsnap_pool *pool, u32 i, u64 off)
+static bool maps_failed_page(const struct devsnap_pool *pool, u32 i, u32 cur, u64 pa)
+{
+	const struct ds_segment *seg = &pool->segs[i];
+
+	return seg->skip == DS_SAVED && pa - seg->pa < seg->size &&
+	       (i == cur || pool->data_off[i] == DEVSNAP_NOT_COPIED);
+}
+
+/* How many pieces cutting out the format page at off leaves of seg. */
+static u32 pieces(const struct ds_segment *seg, u64 off, u64 fpage)
+{
+	return (off > 0) + 1 + (off + fpage < seg->size);
+}
+
+/*
+ * The format page at pa machine-checked while segment cur was copied: in
+ * every segment maps_failed_page() names, it becomes a hwpoison piece
+ * between what comes before it (cur's part copied, data_off kept) and the
+ * rest, to copy after a new layout.  One pass from the end, in place: a
+ * page mapped at many VAs costs one more layout, not one per VA.  The list
+ * stays sorted by VA.
+ */
+static int cut_poisoned(struct devsnap_pool *pool, u32 cur, u64 pa)
 {
 	u64 fpage = devsnap_format_page(pool);
-	struct ds_segment seg = pool->segs[i];
-	u64 copied_at = pool->data_off[i];
-	u32 n = (off > 0) + 1 + (off + fpage < seg.size), at = i;
+	u32 i, extra = 0, to;
 
-	if (pool->max_segs - pool->nsegs < n - 1)
-		return no_room(pool, seg.pa + off);
-	memmove(&pool->segs[i + n], &pool->segs[i + 1], (pool->nsegs - i - 1) * sizeof(seg));
-	memmove(&pool->data_off[i + n], &pool->data_off[i + 1],
-		(pool->nsegs - i - 1) * sizeof(*pool->data_off));
-	pool->nsegs += n - 1;
-	if (off) {
-		set_piece(pool, at, &seg, 0, off, DS_SAVED);
-		pool->data_off[at++] = copied_at;
+	for (i = 0; i < pool->nsegs; i++)
+		if (maps_failed_page(pool, i, cur, pa))
+			extra += pieces(&pool->segs[i], pa - pool->segs[i].pa, fpage) - 1;
+	if (pool->max_segs - pool->nsegs < extra)
+		return no_room(pool, pa);
+	to = pool->nsegs + extra;
+	for (i = pool->nsegs; i-- > 0;) {
+		struct ds_segment seg = pool->segs[i];
+		u64 copied_at = pool->data_off[i], off = pa - seg.pa;
+
+		if (!maps_failed_page(pool, i, cur, pa)) {
+			pool->segs[--to] = seg;
+			pool->data_off[to] = copied_at;
+			continue;
+		}
+		if (off + fpage < seg.size)
+			set_piece(pool, --to, &seg, off + fpage, seg.size - off - fpage, DS_SAVED);
+		set_piece(pool, --to, &seg, off, fpage, DS_SKIP_HWPOISON);
+		if (off) {
+			set_piece(pool, --to, &seg, 0, off, DS_SAVED);
+			pool->data_off[to] = copied_at;
+		}
 	}
-	set_piece(pool, at++, &seg, off, fpage, DS_SKIP_HWPOISON);
-	if (off + fpage < seg.size)
-		set_piece(pool, at, &seg, off + fpage, seg.size - off - fpage, DS_SAVED);
+	pool->nsegs += extra;
 	return 0;
 }
 
@@ -140,7 +177,7 @@ static int copy_holder(struct devsnap_pool *pool, u32 i)
 		ret = copy_format_page(pool, pool->used + off, seg->pa + off);
 		if (ret == -EHWPOISON) {
 			pool->used += off;
-			return cut_poisoned(pool, i, off) ?: -EAGAIN;
+			return cut_poisoned(pool, i, seg->pa + off) ?: -EAGAIN;
 		}
 		if (ret)
 			return ret;
@@ -154,7 +191,8 @@ static int copy_holder(struct devsnap_pool *pool, u32 i)
  * a segment whose PA range another saved one holds costs no copy and no
  * pool page.  A page cut out as hwpoison changes the list: laid out again,
  * what is copied stays, what now holds bytes is copied.  Each round cuts
- * one page, so the rounds end.
+ * one physical page out of every segment still to copy, so the rounds end,
+ * at most one per page that fails.
  */
 int devsnap_copy_holders(struct devsnap_pool *pool)
 {

@@ -67,7 +67,8 @@ static u64 max_of(u64 a, u64 b)
 	return a > b ? a : b;
 }
 
-int ds_dump_extent(const void *head, u64 len, u64 *end)
+/* ds_dump_extent, counting segments' data only with loads. */
+static int reach(const void *head, u64 len, u64 *end, bool loads)
 {
 	const u8 *h = head;
 	u64 phoff, phnum, shoff, tables;
@@ -97,11 +98,21 @@ int ds_dump_extent(const void *head, u64 len, u64 *end)
 		const u8 *p = h + phoff + i * ELF_PHDR_SIZE;
 		u32 type = (u32)ds_get_le(p + PH_TYPE, 4);
 
-		if (type == PT_LOAD || type == PT_NOTE)
+		if ((loads && type == PT_LOAD) || type == PT_NOTE)
 			*end = max_of(*end, end_of(ds_get_le(p + PH_OFFSET, 8),
 						   ds_get_le(p + PH_FILESZ, 8)));
 	}
 	return 0;
+}
+
+int ds_dump_extent(const void *head, u64 len, u64 *end)
+{
+	return reach(head, len, end, true);
+}
+
+int ds_dump_head_extent(const void *head, u64 len, u64 *end)
+{
+	return reach(head, len, end, false);
 }
 
 static int check_header(struct ds_dump_file *f)
@@ -261,28 +272,42 @@ int ds_dump_load(const struct ds_dump_file *f, u32 i, struct ds_dump_load *out)
 	return -ERANGE;
 }
 
-int ds_dump_find(const struct ds_dump_file *f, u64 va, u32 *index)
+u32 ds_dump_bisect(u32 n, ds_dump_load_at_fn at, const void *ctx, u64 va)
 {
-	u32 lo = 0, hi = f->nloads;
+	u32 lo = 0, hi = n;
 	struct ds_dump_load l;
 
-	if (!f->sorted)
-		return -EOPNOTSUPP;
-	if (!hi)
-		return -ENOENT;
-	while (hi - lo > 1) {
+	while (lo < hi) {
 		u32 mid = lo + (hi - lo) / 2;
 
-		ds_dump_load(f, mid, &l);
+		at(ctx, mid, &l);
 		if (l.va <= va)
-			lo = mid;
+			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	ds_dump_load(f, lo, &l);
+	return lo;
+}
+
+static void file_load_at(const void *f, u32 i, struct ds_dump_load *out)
+{
+	ds_dump_load(f, i, out);
+}
+
+int ds_dump_find(const struct ds_dump_file *f, u64 va, u32 *index)
+{
+	struct ds_dump_load l;
+	u32 k;
+
+	if (!f->sorted)
+		return -EOPNOTSUPP;
+	k = ds_dump_bisect(f->nloads, file_load_at, f, va);
+	if (!k)
+		return -ENOENT;
+	ds_dump_load(f, k - 1, &l);
 	if (va < l.va || va - l.va >= l.memsz)
 		return -ENOENT;
-	*index = lo;
+	*index = k - 1;
 	return 0;
 }
 

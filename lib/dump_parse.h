@@ -58,6 +58,12 @@ int ds_dump_check_start(struct ds_dump_file *f, const void *head, u64 len);
  */
 int ds_dump_extent(const void *head, u64 len, u64 *end);
 
+/* ds_dump_extent without the segments' data: the head ds_dump_open_head
+ * needs (header tables and notes), for a collector that keeps a stream's
+ * start to read its notes.
+ */
+int ds_dump_head_extent(const void *head, u64 len, u64 *end);
+
 /* The first n PT_LOADs in file order into out, in one pass over the
  * program headers: the count.  Readers index a file's segments with it.
  */
@@ -68,6 +74,15 @@ u32 ds_dump_loads(const struct ds_dump_file *f, struct ds_dump_load *out, u32 n)
  * every segment of such a file, take them all with ds_dump_loads.
  */
 int ds_dump_load(const struct ds_dump_file *f, u32 i, struct ds_dump_load *out);
+
+/* The i-th of a file's segments in VA order, for ds_dump_bisect. */
+typedef void (*ds_dump_load_at_fn)(const void *ctx, u32 i, struct ds_dump_load *out);
+
+/* How many of n segments sorted by VA start at or below va, in
+ * O(log n) calls of at: ds_dump_find's search, for a reader that indexes
+ * a file's segments in its own order.
+ */
+u32 ds_dump_bisect(u32 n, ds_dump_load_at_fn at, const void *ctx, u64 va);
 
 /* The PT_LOAD holding va, in O(log n): 0, -ENOENT (not mapped), or
  * -EOPNOTSUPP for files whose PT_LOADs are not sorted (index them yourself).

@@ -10,12 +10,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "capture/capture.h"
 #include "basic/dumpfile.h"
-#include "read/dumpinfo.h"
 #include "basic/log.h"
-#include "capture/memimage.h"
 #include "basic/units.h"
+#include "capture/capture.h"
+#include "capture/memimage.h"
+#include "read/dumpinfo.h"
 #include "verbs.h"
 
 #define DEMO_RAM_BASE 0x80000000ULL /* RAM starts at 2 GiB, as on many SoCs */

@@ -7,8 +7,8 @@
 #include "basic/cli.h"
 #include "basic/json_out.h"
 #include "basic/log.h"
-#include "pgtable.h"
 #include "basic/va_widths.h"
+#include "pgtable.h"
 #include "verbs.h"
 
 static const char usage_text[] =

@@ -1,4 +1,16 @@
 // SPDX-License-Identifier: MIT
+/*
+ * src/basic/ -- the helpers every room uses, generic enough for any CLI:
+ * logging (log.h: one line per error, into the journal when run by the
+ * collector), _cleanup_ (cleanup.h), whole reads and writes (fdio.h),
+ * numbers, ranges and times on the command line (parse.h, timestamp.h,
+ * units.h), JSON output (json_out.h), text escaped for terminals
+ * (escape.h), a pager, a progress line, output files that never replace
+ * what is not a regular file (dumpfile.h), argument parsing the verbs
+ * share (cli.h) and the one bounded zstd stream (unzstd.h).  It includes
+ * only lib/ and basic/; it knows nothing of dumps' meaning, stores or
+ * devices.  Entry points: the headers above.
+ */
 #define _GNU_SOURCE /* vasprintf */
 #include "basic/log.h"
 

@@ -1,5 +1,16 @@
 // SPDX-License-Identifier: MIT
-/* The capture pipeline: snapshot into a segment list, then stream. */
+/*
+ * src/capture/ -- walking a device's page tables in a physical-memory
+ * source and writing what it could see as a dump: the sources (source.h:
+ * a raw image, /proc/kcore, a vmcore, a QEMU dump's CPU state, an image
+ * in process memory), PCI domains found through the IOMMU (pci_domain.h),
+ * the segment list and the pipeline that streams it out (this file).  It
+ * includes lib/, basic/ and capture/ only.  Entry points: capture_run()
+ * (capture.h) and the verb, verb_capture (capture_cli.c).
+ *
+ * This file: the capture pipeline, snapshot into a segment list, then
+ * stream.
+ */
 #define _GNU_SOURCE /* sync_file_range */
 #include "capture/capture.h"
 

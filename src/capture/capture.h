@@ -12,10 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dump.h"
 #include "capture/seglist.h"
-#include "snapshot.h"
 #include "capture/source.h"
+#include "dump.h"
+#include "snapshot.h"
 
 #define CAPTURE_CHUNK (1u << 20) /* bytes per ds_dump_read */
 

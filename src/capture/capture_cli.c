@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture/capture.h"
 #include "basic/cleanup.h"
 #include "basic/dumpfile.h"
 #include "basic/log.h"
 #include "basic/parse.h"
+#include "capture/capture.h"
 #include "capture/pci_domain.h"
 #include "capture/qemu_cpu.h"
 #include "capture/verbs.h"

@@ -3,8 +3,8 @@
 #ifndef DS_PCI_DOMAIN_H
 #define DS_PCI_DOMAIN_H
 
-#include "iommu.h"
 #include "capture/source.h"
+#include "iommu.h"
 
 enum pci_iommu { PCI_IOMMU_NONE, PCI_IOMMU_VTD, PCI_IOMMU_AMD };
 

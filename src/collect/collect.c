@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * devsnap collect: saves pending devcoredumps into the store, compressed,
- * with their metadata, then releases them, on success and on failure alike:
- * while a dump is pending the kernel drops the device's next one.
- * Finding and releasing the dumps is devcd.c's; their metadata,
- * dump_meta.c's; the store, store.c's.
+ * src/collect/ -- the collector run by udev and systemd: pending
+ * devcoredumps found and released through sysfs (devcd.h), their
+ * metadata (dump_meta.h), collect.conf (collect_conf.h), the rate limit
+ * (ratelimit.h) and the verb (this file), which saves into the store.
+ * It includes lib/, basic/, collect/ and store/ (where it saves; the one
+ * edge between rooms it needs).  Entry point: verb_collect.
+ *
+ * This file, devsnap collect: saves pending devcoredumps into the store,
+ * compressed, with their metadata, then releases them, on success and on
+ * failure alike: while a dump is pending the kernel drops the device's
+ * next one.
  */
 #define _GNU_SOURCE /* scandirat, signalfd */
 #include <dirent.h>
@@ -30,21 +36,21 @@
 #include <zstd.h>
 
 #include "basic/cleanup.h"
-#include "collect/collect_conf.h"
-#include "collect/devcd.h"
-#include "collect/dump_meta.h"
-#include "dump_parse.h"
 #include "basic/fdio.h"
 #include "basic/json_out.h"
 #include "basic/log.h"
-#include "collect/ratelimit.h"
-#include "store/store.h"
 #include "basic/units.h"
+#include "collect/collect_conf.h"
+#include "collect/devcd.h"
+#include "collect/dump_meta.h"
+#include "collect/ratelimit.h"
 #include "collect/verbs.h"
+#include "dump_parse.h"
+#include "elf_layout.h"
+#include "store/store.h"
 
 #define CHUNK (1u << 20)    /* bytes per read of a dump */
 #define HEAD_MAX (16u << 20) /* the most of a dump's start kept for its notes */
-#define ELF_HEADER 64
 #define ZSTD_LEVEL 3
 #define MAX_WORKERS 4
 #define SYSFS_CLASS "/sys/class/devcoredump"
@@ -119,43 +125,16 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-/* How much of the start of an ELF file its header, program headers and
- * notes take, as far as h (len bytes of it) tells; len when it is no ELF
- * file or len is enough. */
+/* How much of a dump's start its notes take, as far as h (len bytes of
+ * it) tells (ds_dump_head_extent); len when it is no ELF file. */
 static uint64_t head_need(const uint8_t *h, uint64_t len)
 {
-	uint64_t phoff, phnum, need;
+	uint64_t end;
 
-	if (len < ELF_HEADER)
-		return ELF_HEADER;
-	if (memcmp(h, "\177ELF", 4))
+	if (len >= ELF_EHDR_SIZE && memcmp(h, "\177ELF", 4))
 		return len;
-	phoff = ds_get_le(h + 32, 8);
-	phnum = ds_get_le(h + 56, 2);
-	if (phnum == 0xffff) { /* the count is in section header 0 */
-		uint64_t shoff = ds_get_le(h + 40, 8);
-
-		if (shoff > HEAD_MAX)
-			return len;
-		if (len < shoff + 64)
-			return shoff + 64;
-		phnum = ds_get_le(h + shoff + 44, 4);
-	}
-	if (phoff > HEAD_MAX || phnum > HEAD_MAX / 56)
-		return len;
-	need = phoff + phnum * 56;
-	if (len < need)
-		return need;
-	for (uint64_t i = 0; i < phnum; i++) {
-		const uint8_t *ph = h + phoff + i * 56;
-		uint64_t off = ds_get_le(ph + 8, 8), size = ds_get_le(ph + 32, 8);
-
-		/* Notes past HEAD_MAX are left out: the summary is then skipped. */
-		if (ds_get_le(ph, 4) == 4 /* PT_NOTE */ && off <= HEAD_MAX && size <= HEAD_MAX &&
-		    off + size > need)
-			need = off + size;
-	}
-	return need;
+	ds_dump_head_extent(h, len, &end);
+	return end;
 }
 
 /* Keeps the dump's start while the summary may need more of it. */
@@ -417,7 +396,7 @@ static void log_saved(struct collector *c, const struct devcd *d, const char *na
 static int save(struct collector *c, const struct devcd *d, char *name, size_t len)
 {
 	_cleanup_close_ int datafd = open_data(d);
-	struct stream st = { .head_want = ELF_HEADER };
+	struct stream st = { .head_want = ELF_EHDR_SIZE };
 	int r;
 
 	if (datafd < 0)

@@ -8,10 +8,10 @@
 #include <unistd.h>
 
 #include "basic/cleanup.h"
-#include "dump_parse.h"
 #include "basic/escape.h"
 #include "basic/json_out.h"
 #include "basic/log.h"
+#include "dump_parse.h"
 
 /* value, from sysfs or a dump, as valid UTF-8: the file is JSON.  What is
  * printed of it later is escaped then. */

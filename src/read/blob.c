@@ -11,13 +11,13 @@
 #include "basic/cleanup.h"
 #include "basic/cli.h"
 #include "basic/dumpfile.h"
-#include "read/dumpview.h"
 #include "basic/escape.h"
 #include "basic/fdio.h"
-#include "read/hexdump.h"
 #include "basic/json_out.h"
 #include "basic/log.h"
 #include "basic/units.h"
+#include "read/dumpview.h"
+#include "read/hexdump.h"
 #include "read/verbs.h"
 
 static const char usage_text[] =

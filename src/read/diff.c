@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "read/diff.h"
-#include "basic/json_out.h"
 #include "basic/cleanup.h"
 #include "basic/cli.h"
+#include "basic/json_out.h"
 #include "basic/log.h"
 #include "basic/units.h"
+#include "read/diff.h"
 #include "read/verbs.h"
 
 enum change {

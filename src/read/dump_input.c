@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include "basic/cleanup.h"
-#include "dump_parse.h"
 #include "basic/fdio.h"
 #include "basic/log.h"
-#include "store/store_read.h"
+#include "basic/unzstd.h"
+#include "dump_parse.h"
 
 #define ZSTD_MAGIC "\x28\xb5\x2f\xfd"
 #define MAGIC_LEN 4
@@ -25,7 +25,7 @@
 struct fill {
 	int mfd;
 	const char *name;
-	uint64_t pos, size; /* size: what must arrive, or DUMP_INPUT_ANY_SIZE */
+	uint64_t pos;
 	uint64_t extent;    /* bytes past it are counted, not kept (ds_dump_extent) */
 	uint64_t want;      /* what it takes to know the extent, while unknown */
 	uint8_t start[START_LEN];
@@ -50,9 +50,9 @@ static int write_sparse(int fd, const uint8_t *buf, size_t n, uint64_t pos)
 	return 0;
 }
 
-static int fill_init(struct fill *f, const char *name, uint64_t size)
+static int fill_init(struct fill *f, const char *name)
 {
-	*f = (struct fill){ .name = name, .size = size, .extent = UINT64_MAX, .want = START_LEN };
+	*f = (struct fill){ .name = name, .extent = UINT64_MAX, .want = START_LEN };
 	f->mfd = memfd_create("devsnap-dump", MFD_CLOEXEC);
 	return f->mfd < 0 ? log_error_errno(-errno, "cannot make room to read %s", name) : 0;
 }
@@ -90,11 +90,6 @@ static int fill_put(struct fill *f, const void *buf, size_t n)
 	uint64_t keep;
 	int r;
 
-	if (n > f->size - f->pos) {
-		log_error("%s holds more than the %" PRIu64 " bytes its metadata says; stopped there",
-			  f->name, f->size);
-		return -EBADMSG;
-	}
 	if (f->pos < START_LEN) {
 		size_t k = n < START_LEN - f->pos ? n : START_LEN - f->pos;
 
@@ -116,11 +111,6 @@ static int fill_put(struct fill *f, const void *buf, size_t n)
 /* The memory file, its length set to what arrived (trailing zeros are holes). */
 static int fill_finish(struct fill *f)
 {
-	if (f->size != DUMP_INPUT_ANY_SIZE && f->pos != f->size) {
-		log_error("%s holds %" PRIu64 " bytes, its metadata says %" PRIu64, f->name, f->pos,
-			  f->size);
-		return -EBADMSG;
-	}
 	if (!f->pos) {
 		log_error("%s is empty", f->name);
 		return -EBADMSG;
@@ -136,19 +126,22 @@ static void fill_done(struct fill *f)
 		close(f->mfd);
 }
 
+static int fill_sink(void *ctx, const void *buf, size_t n)
+{
+	return fill_put(ctx, buf, n);
+}
+
 /* The stream in fd, its first n bytes already read into first. */
 static int unzstd_into(int fd, const char *name, uint64_t size, const void *first, size_t n)
 {
 	_cleanup_(unzstd_done) struct unzstd u = { 0 };
 	_cleanup_(fill_done) struct fill f = { .mfd = -1 };
-	const void *buf;
-	size_t got;
 	int r = unzstd_open(&u, fd, name, first, n);
 
 	if (r == 0)
-		r = fill_init(&f, name, size);
-	while (r == 0 && (r = unzstd_next(&u, &buf, &got)) == 1)
-		r = fill_put(&f, buf, got);
+		r = fill_init(&f, name);
+	if (r == 0)
+		r = unzstd_pipe(&u, size, fill_sink, &f);
 	return r < 0 ? r : fill_finish(&f);
 }
 
@@ -167,7 +160,7 @@ static int copy_into(int fd, const char *name, const void *first, size_t n)
 
 	if (!buf)
 		return log_error_errno(-ENOMEM, "cannot read %s", name);
-	r = fill_init(&f, name, DUMP_INPUT_ANY_SIZE);
+	r = fill_init(&f, name);
 	memcpy(buf, first, n);
 	while (r == 0 && k > 0) {
 		r = fill_put(&f, buf, (size_t)k);
@@ -193,12 +186,12 @@ int dump_input_mappable(int fd, const char *name)
 			return log_error_errno(-errno, "cannot read %s", name);
 		if (n < MAGIC_LEN || memcmp(magic, ZSTD_MAGIC, MAGIC_LEN))
 			return TAKE_FD(in);
-		return unzstd_into(in, name, DUMP_INPUT_ANY_SIZE, NULL, 0);
+		return unzstd_into(in, name, UNZSTD_ANY_SIZE, NULL, 0);
 	}
 	n = read_full(in, magic, MAGIC_LEN);
 	if (n < 0)
 		return log_error_errno((int)n, "cannot read %s", name);
 	if (n == MAGIC_LEN && !memcmp(magic, ZSTD_MAGIC, MAGIC_LEN))
-		return unzstd_into(in, name, DUMP_INPUT_ANY_SIZE, magic, MAGIC_LEN);
+		return unzstd_into(in, name, UNZSTD_ANY_SIZE, magic, MAGIC_LEN);
 	return copy_into(in, name, magic, (size_t)n);
 }

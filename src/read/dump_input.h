@@ -15,15 +15,13 @@
 
 #include <stdint.h>
 
-#define DUMP_INPUT_ANY_SIZE UINT64_MAX
-
 /* fd (taken: closed or returned) as a mappable file: fd itself for a
  * regular uncompressed file, else a memory file.  name is for messages.
  * The result prints what is wrong and returns -errno. */
 int dump_input_mappable(int fd, const char *name);
 
 /* The zstd stream in zfd (not taken), decompressed into a memory file:
- * exactly size bytes, or any number with DUMP_INPUT_ANY_SIZE.  A stream
+ * exactly size bytes, or any number with UNZSTD_ANY_SIZE (basic/unzstd.h).  A stream
  * that runs past size is stopped there: a bomb, -EBADMSG. */
 int dump_input_unzstd(int zfd, const char *name, uint64_t size);
 

@@ -13,8 +13,7 @@
 #include "basic/json_out.h"
 #include "basic/log.h"
 #include "basic/units.h"
-
-#define INFO_UPPER_HALF 1u /* ds_note_info.flags: the tables map the upper half */
+#include "elf_layout.h" /* INFO_UPPER_HALF: ds_note_info.flags */
 
 static const char *const producer_names[] = {
 	[PRODUCER_UNKNOWN] = "unknown (an ELF core without DEVSNAP or AGX notes)",

@@ -1,4 +1,17 @@
 // SPDX-License-Identifier: MIT
+/*
+ * src/read/ -- reading a dump: it is opened from an fd or a path
+ * (dumpview.h; dump_input.h turns pipes and zstd streams into a mappable
+ * file) through libdevsnap's public API, and read by the verbs info, maps,
+ * read, hexdump, extract, diff, verify, blob and view (an HTML report,
+ * assets in view/).  It includes lib/, basic/ and read/ only: a saved dump's ID
+ * becomes an fd in the CLI entry layer (cli_dump.c, through
+ * dumpview_set_opener), never here.  Entry points: dumpview_open(),
+ * dump_info_print()/dump_info_json() (dumpinfo.h), the verbs in verbs.h.
+ *
+ * This file: the dump view, a thin layer over libdevsnap's struct
+ * devsnap_dump (which maps, checks and indexes the file by VA).
+ */
 #include "read/dumpview.h"
 
 #include <errno.h>
@@ -9,8 +22,8 @@
 #include <unistd.h>
 
 #include "basic/cleanup.h"
-#include "read/dump_input.h"
 #include "basic/log.h"
+#include "read/dump_input.h"
 
 int dump_open_path(const char *path)
 {
@@ -160,6 +173,14 @@ void dumpview_load(const struct dumpview *v, uint32_t i, struct devsnap_segment 
 	devsnap_dump_segment(v->dump, i, l); /* i < nsegs: cannot fail */
 }
 
+static void segment_at(const void *v, uint32_t i, struct ds_dump_load *out)
+{
+	struct devsnap_segment s;
+
+	dumpview_load(v, i, &s);
+	*out = (struct ds_dump_load){ .va = s.va, .memsz = s.size }; /* what ds_dump_bisect reads */
+}
+
 int dumpview_find(const struct dumpview *v, uint64_t va, struct devsnap_segment *l,
 		  uint32_t *index)
 {
@@ -174,21 +195,12 @@ int dumpview_find(const struct dumpview *v, uint64_t va, struct devsnap_segment 
 uint32_t dumpview_first_after(const struct dumpview *v, uint64_t va)
 {
 	struct devsnap_segment l;
-	uint32_t i, lo = 0, hi = v->nsegs;
+	uint32_t i;
 
 	if (dumpview_find(v, va, &l, &i) == 0)
 		return i;
 	/* Not inside one: the first segment starting above va. */
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		dumpview_load(v, mid, &l);
-		if (l.va <= va)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return ds_dump_bisect(v->nsegs, segment_at, v, va);
 }
 
 int dumpview_note(const struct dumpview *v, size_t i, struct ds_note *n)

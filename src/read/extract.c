@@ -11,13 +11,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "basic/dumpfile.h"
-#include "read/dumpview.h"
 #include "basic/cleanup.h"
 #include "basic/cli.h"
+#include "basic/dumpfile.h"
 #include "basic/log.h"
 #include "basic/parse.h"
 #include "basic/units.h"
+#include "read/dumpview.h"
 #include "read/verbs.h"
 
 static const char usage_text[] =

@@ -2,10 +2,10 @@
 /* devsnap info DUMP...: what a dump holds, at a glance. */
 #include <stdio.h>
 
-#include "read/dumpinfo.h"
 #include "basic/cleanup.h"
 #include "basic/cli.h"
 #include "basic/log.h"
+#include "read/dumpinfo.h"
 #include "read/verbs.h"
 
 static const char usage_text[] =

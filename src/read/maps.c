@@ -3,12 +3,12 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "read/dumpinfo.h"
-#include "basic/json_out.h"
 #include "basic/cleanup.h"
 #include "basic/cli.h"
+#include "basic/json_out.h"
 #include "basic/log.h"
 #include "basic/units.h"
+#include "read/dumpinfo.h"
 #include "read/verbs.h"
 
 static const char usage_text[] =

@@ -13,14 +13,14 @@
 #include <unistd.h>
 
 #include "basic/cleanup.h"
-#include "basic/dumpfile.h"
-#include "read/dumpview.h"
-#include "basic/json_out.h"
 #include "basic/cli.h"
+#include "basic/dumpfile.h"
 #include "basic/fdio.h"
-#include "read/hexdump.h"
+#include "basic/json_out.h"
 #include "basic/log.h"
 #include "basic/parse.h"
+#include "read/dumpview.h"
+#include "read/hexdump.h"
 #include "read/verbs.h"
 
 struct read_args {

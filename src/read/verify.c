@@ -15,14 +15,14 @@
 #include <stdlib.h>
 
 #include "basic/cleanup.h"
-#include "read/dumpinfo.h"
-#include "read/dumpview.h"
-#include "elf_layout.h"
+#include "basic/cli.h"
 #include "basic/escape.h"
 #include "basic/json_out.h"
-#include "basic/units.h"
-#include "basic/cli.h"
 #include "basic/log.h"
+#include "basic/units.h"
+#include "elf_layout.h"
+#include "read/dumpinfo.h"
+#include "read/dumpview.h"
 #include "read/verbs.h"
 
 #define MAX_REPORTED 20 /* a broken file can have a problem per segment */

@@ -17,9 +17,9 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "basic/json_out.h"
 #include "read/diff.h"
 #include "read/dumpinfo.h"
-#include "basic/json_out.h"
 
 #define VIEW_BLOB_MAX (1u << 20) /* of a blob's text in the report */
 

@@ -23,8 +23,8 @@
 #include "basic/cli.h"
 #include "basic/fdio.h"
 #include "basic/log.h"
+#include "basic/unzstd.h"
 #include "store/store.h"
-#include "store/zstd_bounded.h"
 #include "store/verbs.h"
 
 static const char usage_text[] =

@@ -8,9 +8,9 @@
 #include "basic/dumpfile.h"
 #include "basic/json_out.h"
 #include "basic/log.h"
+#include "basic/unzstd.h"
 #include "store/store_cli.h"
 #include "store/verbs.h"
-#include "store/zstd_bounded.h"
 
 static const char export_usage[] =
 	"Usage: devsnap export [--store DIR] ID -o FILE [--force]\n\n"

@@ -15,9 +15,9 @@
 #include "basic/json_out.h"
 #include "basic/log.h"
 #include "basic/units.h"
+#include "basic/unzstd.h"
 #include "read/dumpinfo.h"
 #include "store/store_cli.h"
-#include "store/store_read.h"
 #include "store/verbs.h"
 
 #define FIELD_WIDTH 14 /* as dump_info_print aligns its fields */
@@ -96,6 +96,29 @@ static void unmapp(struct mapping *m)
 		munmap(m->p, m->len);
 }
 
+/* Where head_memfd's bytes go, and when they are enough. */
+struct head {
+	uint8_t *p;
+	uint64_t pos, want, size;
+};
+
+static int head_put(void *ctx, const void *buf, size_t n)
+{
+	struct head *h = ctx;
+	struct ds_dump_file f;
+
+	memcpy(h->p + h->pos, buf, n); /* unzstd_pipe keeps pos + n <= size */
+	h->pos += n;
+	if (h->pos >= 4 && memcmp(h->p, "\177ELF", 4))
+		return -EMEDIUMTYPE;
+	if (h->pos < h->want && h->pos < h->size)
+		return 0;
+	if (ds_dump_open_head(&f, h->p, h->pos, h->size) == 0)
+		return 1;
+	h->want = h->pos * 2;
+	return 0;
+}
+
 /*
  * The dump in a sparse memfd of its full size, decompressed only as far as
  * its ELF headers and notes reach (the head ds_dump_open_head accepts):
@@ -105,13 +128,9 @@ static void unmapp(struct mapping *m)
 static int head_memfd(struct store *s, const struct store_entry *e)
 {
 	_cleanup_close_ int zfd = store_open_dump(s, e->name), mfd = -1;
-	_cleanup_(unzstd_done) struct unzstd u = { 0 };
 	_cleanup_(unmapp) struct mapping m = { .len = e->size };
-	uint64_t pos = 0, want = 1 << 16;
-	struct ds_dump_file f;
+	struct head h = { .want = 1 << 16, .size = e->size };
 	struct stat st;
-	const void *buf;
-	size_t n;
 	int r;
 
 	if (zfd < 0)
@@ -133,31 +152,11 @@ static int head_memfd(struct store *s, const struct store_entry *e)
 		m.p = NULL;
 		return log_error_errno(-errno, "cannot make room to read %s", e->name);
 	}
-	r = unzstd_init(&u, zfd, e->name);
-	while (r >= 0 && (r = unzstd_next(&u, &buf, &n)) == 1) {
-		if (n > e->size - pos) {
-			log_error("%s.zst holds more than the %" PRIu64 " bytes its metadata says",
-				  e->name, e->size);
-			return -EBADMSG;
-		}
-		memcpy(m.p + pos, buf, n);
-		pos += n;
-		if (pos >= 4 && memcmp(m.p, "\177ELF", 4))
-			return -EMEDIUMTYPE;
-		if (pos < want && pos < e->size)
-			continue;
-		if (ds_dump_open_head(&f, m.p, pos, e->size) == 0)
-			return TAKE_FD(mfd);
-		want = pos * 2;
-	}
-	if (r < 0)
-		return r;
-	if (pos != e->size) {
-		log_error("%s.zst holds %" PRIu64 " bytes, its metadata says %" PRIu64, e->name,
-			  pos, e->size);
-		return -EBADMSG;
-	}
-	return -EMEDIUMTYPE;
+	h.p = m.p;
+	r = unzstd_bounded(zfd, e->name, e->size, head_put, &h);
+	if (r == 1)
+		return TAKE_FD(mfd);
+	return r < 0 ? r : -EMEDIUMTYPE;
 }
 
 /* The dump behind e opened far enough for dump_info_print, or -EMEDIUMTYPE

@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
- * The dump store (layout in store.h).  Every change to the directory
- * (committing an entry, removing one, clearing debris) holds flock() on
- * the store directory, so that one collector never takes another's
- * half-committed entry for debris; temporary files named in the store are
- * flock()ed by their writer for the same reason.
+ * src/store/ -- the saved dumps: the directory and its entries (this
+ * file, store.h) and the verbs on them, as coredumpctl's: list, show,
+ * export, remove and debug, one file each, with what they share in
+ * store_cli.h.  It includes lib/, basic/, store/ and read/ (show prints
+ * what a saved dump holds through the dump view; the one edge between
+ * rooms it needs).  Entry points: store_open(), store_list(),
+ * store_resolve(), store_save_begin()/commit(), the verbs in verbs.h.
+ *
+ * This file: the store (layout in store.h).  Every change to the
+ * directory (committing an entry, removing one, clearing debris) holds
+ * flock() on the store directory, so that one collector never takes
+ * another's half-committed entry for debris; temporary files named in the
+ * store are flock()ed by their writer for the same reason.
  */
 #define _GNU_SOURCE /* O_TMPFILE */
 #include "store/store.h"

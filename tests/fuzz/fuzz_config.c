@@ -9,10 +9,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "collect/collect_conf.h"
 #include "basic/parse.h"
-#include "quiet_stderr.h"
 #include "basic/timestamp.h"
+#include "collect/collect_conf.h"
+#include "quiet_stderr.h"
 
 #define NOW_USEC 1764064471123456ull /* list --since's "now", fixed */
 

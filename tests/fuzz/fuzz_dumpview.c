@@ -12,9 +12,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "quiet_stderr.h"
 #include "read/dumpinfo.h"
 #include "read/dumpview.h"
-#include "quiet_stderr.h"
 
 static volatile uint8_t sink;
 

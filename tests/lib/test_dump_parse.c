@@ -283,6 +283,22 @@ static void the_extent_is_known_from_the_headers(void **state)
 	free(copy);
 }
 
+/* The head a collector keeps: exactly what ds_dump_open_head needs. */
+static void the_head_extent_stops_at_the_notes(void **state)
+{
+	uint64_t phend = 64 + 3 * 56, end = 0;
+	struct ds_dump_file f;
+
+	assert_int_equal(ds_dump_head_extent(dump, 10, &end), 1);
+	assert_int_equal(end, 64);
+	assert_int_equal(ds_dump_head_extent(dump, 64, &end), 1);
+	assert_int_equal(end, phend);
+	assert_int_equal(ds_dump_head_extent(dump, phend, &end), 0);
+	assert_true(end > phend && end < dump_size);
+	assert_int_equal(ds_dump_open_head(&f, dump, end, dump_size), 0);
+	assert_int_equal(ds_dump_open_head(&f, dump, end - 1, dump_size), -EBADMSG);
+}
+
 /* Lengths inside notes that would wrap an offset are refused. */
 static void hostile_note_lengths_are_refused(void **state)
 {
@@ -385,6 +401,7 @@ int main(void)
 		cmocka_unit_test(a_head_short_of_section_header_0),
 		cmocka_unit_test(hostile_note_lengths_are_refused),
 		cmocka_unit_test(the_extent_is_known_from_the_headers),
+		cmocka_unit_test(the_head_extent_stops_at_the_notes),
 	};
 
 	return cmocka_run_group_tests(tests, make_dump, free_dump);

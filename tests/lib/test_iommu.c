@@ -8,9 +8,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "capture/memimage.h"
 #include "formats/formats.h"
 #include "iommu.h"
-#include "capture/memimage.h"
 
 #define ROOT 0x10000ULL  /* root table / device table */
 #define CTX 0x20000ULL   /* context table */

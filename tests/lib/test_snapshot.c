@@ -221,7 +221,7 @@ static void aliased_pages_cost_the_budget_once(void **state)
 	assert_seg(1, 0x40000, 0x100000, 8 * K4, DS_SAVED);
 	assert_seg(2, 0x60000, 0x104000, 4 * K4, DS_SAVED);
 	assert_seg(3, 0x64000, 0x108000, 4 * K4, DS_SAVED);
-	assert_int_equal(ds_dump_find_shared(segs, nsegs, index), 2);
+	assert_int_equal(ds_dump_find_shared(segs, nsegs, index, NULL), 2);
 	for (unsigned i = 0; i < nsegs; i++)
 		held += segs[i].shared ? 0 : segs[i].size;
 	assert_int_equal(held, 12 * K4);

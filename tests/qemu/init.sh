@@ -365,8 +365,22 @@ any_devcd() { for d in $dcd/devcd*; do [ -e "$d/data" ] && echo "$d" && return 0
 no_devcd() { ! any_devcd >/dev/null; }
 # Nothing the snapshot did in atomic context made the kernel complain.
 kernel_quiet() {
-	! dmesg | grep -E 'BUG:|WARNING:|sleeping function|scheduling while atomic|lockup' ||
+	! dmesg | grep -E 'BUG:|WARNING:|Oops|Bad page|general protection|sleeping function|scheduling while atomic|lockup' ||
 		{ dmesg | tail -n 30; false; }
+}
+# skipped_are DUMP REASON=BYTES...: info --json counts those bytes skipped
+# for each reason (0: none), and saved + skipped = mapped.
+skipped_are() {
+	dump=$1; shift
+	devsnap info --json=pretty "$dump" >/tmp/sk.json || return 1
+	for want in "$@"; do
+		got=$(json_u64 /tmp/sk.json "${want%%=*}")
+		[ "${got:-0}" -eq "${want#*=}" ] || { echo "${want%%=*}: ${got:-0}"; cat /tmp/sk.json; return 1; }
+	done
+	skipped=$(awk '/"skipped": [{]/ { s = !/[}]/; next } s && /[}]/ { s = 0 }
+		       s { gsub(/[^0-9]/, "", $2); n += $2 } END { print n + 0 }' /tmp/sk.json)
+	[ $(($(json_u64 /tmp/sk.json saved) + skipped)) -eq "$(json_u64 /tmp/sk.json mapped)" ] ||
+		{ echo "saved + skipped is not mapped"; cat /tmp/sk.json; false; }
 }
 ref=/tmp/maps.txt
 [ -s /tmp/pmaps.txt ] && ref=/tmp/pmaps.txt
@@ -436,6 +450,10 @@ else
 		       grep -q 'fw: assertion failed at 0x1234' /tmp/crash.core"
 	check "no byte of the hwpoisoned page is in it" \
 		sh -c "[ $ref = /tmp/maps.txt ] || ! grep -q 'devsnap-qemu poison' /tmp/crash.core"
+	poisoned=0
+	[ $ref = /tmp/maps.txt ] || poisoned=4096
+	check "info --json: 4096 bytes skipped as not-ram (MMIO), 4096 offline, $poisoned hwpoison" \
+		skipped_are /tmp/crash.core not-ram=4096 offline=4096 hwpoison=$poisoned
 fi
 
 # One page at 64 device VAs (the "alias" tables): devsnap.ko copies it once,
@@ -628,5 +646,136 @@ for fmt in arm64-4k arm64-16k apple-uat mali dart dart2 riscv-sv48; do
 	rmmod devsnap_qemu_test 2>/tmp/err || { not_ok "$fmt: the test device unloads"; diag /tmp/err; }
 done
 check "no format made the kernel complain" kernel_quiet
+
+# --- Page states at crash time: devsnap.ko's RAM policy (issue 14) -------
+# The x86_64 device again, its pages fresh (none poisoned).  Against its
+# first crash's dump: a page a balloon took (PageOffline), a page hwpoisoned
+# or taken after the walk classified it and before its copy (set by a
+# kprobe on the copy), and a memory block onlined, then offlined.  Each
+# mapping's state comes from the kernel's page state at crash time.
+state_as() { # MAPS NAME STATE: MAPS with NAME's mapping in STATE
+	awk -v va="$(layout "$2" 2)" -v st="$3" '$1 == va { $4 = st } 1' "$1"
+}
+# The block with its 4K page 5 cut out as STATE: three segments.
+block_cut() { # MAPS STATE
+	va=$(($(layout block 2))); pa=$(($(layout block 3)))
+	printf '0x%x 0x%x 20480 saved\n0x%x 0x%x 4096 %s\n0x%x 0x%x 2072576 saved\n' \
+		$va $pa $((va + 20480)) $((pa + 20480)) "$2" $((va + 24576)) $((pa + 24576)) >/tmp/cut
+	awk -v va="$(layout block 2)" '$1 != va { print; next } { system("cat /tmp/cut") }' "$1"
+}
+# WHICH DUMP EXPECTED-MAPS: the crash's dump verifies, its segments are those
+crash_as() {
+	crash_dump "$1" "$2" && devsnap verify "$2" >/dev/null && maps_lines "$2" >/tmp/got.txt &&
+		same_maps /tmp/got.txt "$3"
+}
+saved_is() { [ "$(json_u64 /tmp/sk.json saved)" -eq "$1" ] || { cat /tmp/sk.json; false; }; }
+page2_left_out() { # DUMP
+	! grep -q 'devsnap-qemu page2 page 0$' "$1" && grep -q 'devsnap-qemu page1 page 0$' "$1"
+}
+hwpoisoned() { # PFN: KPF_HWPOISON, bit 19 of its /proc/kpageflags word
+	f=$(dd if=/proc/kpageflags bs=8 skip="$1" count=1 2>/dev/null | od -An -tu8 | tr -d ' ')
+	[ $((f >> 19 & 1)) -eq 1 ]
+}
+not_poisoned() { ! hwpoisoned "$1"; }
+alias_poisoned() { # DUMP
+	crash_dump race-alias "$1" && devsnap verify "$1" >/dev/null && maps_lines "$1" >/tmp/got.txt &&
+	[ "$(grep -c '^0x1000000[0-3][0-9a-f]000 0x[0-9a-f]* 4096 hwpoison$' /tmp/got.txt)" -eq 64 ] &&
+	[ "$(wc -l </tmp/got.txt)" -eq 64 ] && ! grep -q 'devsnap-qemu page0' "$1" ||
+		{ cat /tmp/got.txt; false; }
+}
+block_but_page5() { # DUMP: the block's other pages are the kernel's, page 5 is not in it
+	va=$(($(layout block 2)))
+	devsnap read "$1" $va 20480 -o /tmp/b0 && devsnap read "$1" $((va + 24576)) 2072576 -o /tmp/b6 &&
+	dd if=$dbg/block bs=4096 count=5 2>/dev/null | cmp - /tmp/b0 &&
+	dd if=$dbg/block bs=4096 skip=6 2>/dev/null | cmp - /tmp/b6 &&
+	! grep -q 'devsnap-qemu block page 5$' "$1" && grep -q 'devsnap-qemu block page 6$' "$1"
+}
+t_states=$(now_cs)
+if ! insmod /modules/devsnap_qemu_test.ko offline_pa="$offline_pa" 2>/tmp/err; then
+	not_ok "the x86_64 test device loads again"; diag /tmp/err
+else
+	ok "the x86_64 test device loads again"
+	crash_dump main /tmp/s0.core
+	maps_lines /tmp/s0.core >/tmp/s0.txt
+	check "its crash: each mapping at its PA, saved but the MMIO page (not-ram) and the offline one" \
+		segments_match /tmp/s0.txt saved
+	check "info --json: 4096 bytes skipped as not-ram (the MMIO page), 4096 offline, 0 hwpoison" \
+		skipped_are /tmp/s0.core not-ram=4096 offline=4096 hwpoison=0
+	saved0=$(saved_bytes /tmp/s0.txt)
+
+	state_as /tmp/s0.txt page2 offline >/tmp/want.txt
+	check "balloon: a logically offline page (PageOffline) is skipped as offline" \
+		crash_as balloon /tmp/s1.core /tmp/want.txt
+	check "balloon: info --json: 8192 bytes offline, 4096 not-ram, 0 hwpoison" \
+		skipped_are /tmp/s1.core offline=8192 not-ram=4096 hwpoison=0
+	check "balloon: $((saved0 - 4096)) bytes saved" saved_is $((saved0 - 4096))
+	check "balloon: none of page2's bytes are in the dump, page1's are" page2_left_out /tmp/s1.core
+
+	block_cut /tmp/s0.txt hwpoison >/tmp/want.txt
+	check "race-poison: the block's page 5, poisoned after the walk, is cut out as hwpoison" \
+		crash_as race-poison /tmp/s2.core /tmp/want.txt
+	check "race-poison: info --json: 4096 bytes hwpoison, 4096 offline, 4096 not-ram" \
+		skipped_are /tmp/s2.core hwpoison=4096 offline=4096 not-ram=4096
+	check "race-poison: $((saved0 - 4096)) bytes saved" saved_is $((saved0 - 4096))
+	check "race-poison: the block's other pages read back, page 5's bytes are not in the dump" \
+		block_but_page5 /tmp/s2.core
+
+	crash_refused race-offline "a page that leaves RAM between its check and its copy" \
+		'Input/output error' \
+		"devsnap: a page left RAM during the copy (PA $(printf %#x $(($(layout block 3) + 20480))))"
+	check "the next crash is whole again: the page states were restored" \
+		crash_as main /tmp/s3.core /tmp/s0.txt
+	# page0 at 64 VAs (the alias tables), poisoned after the walk: it is cut
+	# out at every VA in one more round, not in one round per alias.
+	check "race-alias: page0, poisoned after the walk, is hwpoison at all 64 VAs" \
+		alias_poisoned /tmp/s7.core
+	check "race-alias: info --json: 262144 bytes hwpoison" \
+		skipped_are /tmp/s7.core hwpoison=262144 not-ram=0 offline=0
+	check "race-alias: 0 bytes saved" saved_is 0
+	check "race-alias: laid out twice, not once per alias" \
+		sh -c "[ \$(cat $dbg/layouts) -eq 2 ] || { cat $dbg/layouts; false; }"
+
+	# The same page poisoned for real: memory_failure() through
+	# hwpoison-inject; the walk cuts it out of the block's run.  Unpoisoned
+	# after, or freeing the block at unload would find a bad page.
+	hwp=/sys/kernel/debug/hwpoison
+	pfn5=$((($(layout block 3) + 20480) / 4096))
+	if [ ! -e $hwp/corrupt-pfn ]; then
+		skip "a page inside the block hwpoisoned through corrupt-pfn" "no hwpoison-inject"
+	else
+		echo $pfn5 >$hwp/corrupt-pfn 2>/dev/null
+		check "pfn $pfn5, page 5 of the 2 MiB block, is hwpoisoned through corrupt-pfn" \
+			hwpoisoned $pfn5
+		block_cut /tmp/s0.txt hwpoison >/tmp/want.txt
+		check "the walk cuts it out of the block as hwpoison, the rest saved" \
+			crash_as main /tmp/s6.core /tmp/want.txt
+		check "the block's other pages read back, page 5's bytes are not in the dump" \
+			block_but_page5 /tmp/s6.core
+		echo $pfn5 >$hwp/unpoison-pfn
+		check "pfn $pfn5 is unpoisoned through unpoison-pfn" not_poisoned $pfn5
+	fi
+
+	bs=$((0x$(cat /sys/devices/system/memory/block_size_bytes)))
+	blk=/sys/devices/system/memory/memory$((offline_pa / bs))
+	if [ "$offline_pa" -eq 0 ]; then
+		skip "a memory block onlined, then offlined" "no offline block"
+	elif ! echo online_movable >$blk/state 2>/tmp/err; then
+		not_ok "memory block $blk goes online (movable)"; diag /tmp/err
+	else
+		ok "memory block $blk goes online (movable)"
+		state_as /tmp/s0.txt offline saved >/tmp/want.txt
+		check "online: the page in it is saved" crash_as main /tmp/s4.core /tmp/want.txt
+		check "online: info --json: 0 bytes offline, 4096 not-ram" \
+			skipped_are /tmp/s4.core offline=0 not-ram=4096 hwpoison=0
+		check "memory block $blk goes offline again" sh -c "echo offline >$blk/state"
+		check "offlined: the page in it is skipped as offline again" \
+			crash_as main /tmp/s5.core /tmp/s0.txt
+		check "offlined: info --json: 4096 bytes offline, 4096 not-ram" \
+			skipped_are /tmp/s5.core offline=4096 not-ram=4096 hwpoison=0
+	fi
+	rmmod devsnap_qemu_test
+	check "no page state made the kernel complain, nor the unload" kernel_quiet
+fi
+echo "# page states took $(($(now_cs) - t_states))0 ms of the guest's $(now_cs)0 ms"
 
 finish

@@ -14,8 +14,8 @@
 #include <stdint.h>
 
 #include "build.h"
-#include "dump_parse.h"
 #include "capture/memimage.h"
+#include "dump_parse.h"
 
 #define CFX_RW (DS_PROT_PR | DS_PROT_PW | DS_PROT_UR | DS_PROT_UW)
 

@@ -23,8 +23,8 @@
 #include <cmocka.h>
 
 #include "capture/capture.h"
-#include "capture_fixture.h"
 #include "capture/source_file.h"
+#include "capture_fixture.h"
 
 #define K4 0x1000ULL
 #define K16 0x4000ULL

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * src/escape.c: what terminal text and JSON make of controls, forged lines,
+ * src/basic/escape.c: what terminal text and JSON make of controls, forged lines,
  * C1, invalid UTF-8 and bidirectional overrides.  Run twice, under
  * LC_ALL=C.UTF-8 (printable UTF-8 passes) and LC_ALL=C (it is escaped).
  */

@@ -14,11 +14,6 @@ allowed_edges='
 collect store	the collector saves into the store
 store read	show prints what a saved dump holds through the dump view
 '
-# Includes that go against the graph today, each to be removed (issue 13):
-# left out of the checks below, listed in the output.  Add none.
-known_debt='
-read/dump_input.c store/store_read.h	the zstd stream lives in the store
-'
 
 t=$(mktemp -d) || exit 1
 trap 'rm -rf "$t"' EXIT
@@ -30,16 +25,15 @@ cd "$src" || exit 1
 
 # One line per include: FILE FROM-LAYER TO-LAYER INCLUDE, TO-LAYER "unknown"
 # for a name that is not "room/x.h", a top-level header or lib's.
-find . -name '*.[ch]' | sed 's|^\./||' | sort | xargs grep -H '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' |
-awk -v rooms="$rooms" -v debt="$known_debt" -v known="$t/known" -v edges="$t/edges" '
+find . -name '*.[ch]' | sed 's|^\./||' | sort |
+xargs grep -H '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' |
+awk -v rooms="$rooms" -v known="$t/known" -v edges="$t/edges" '
 	BEGIN {
 		while ((getline line < known) > 0) {
 			split(line, k, " ")
 			if (k[1] == "src") src[k[2]] = 1; else lib[k[2]] = 1
 		}
 		n = split(rooms, r, " "); for (i = 1; i <= n; i++) room[r[i]] = 1
-		n = split(debt, d, "\n")
-		for (i = 1; i <= n; i++) { split(d[i], p, "\t"); if (p[1] != "") owed[p[1]] = 1 }
 	}
 	function layer(path) { return index(path, "/") ? substr(path, 1, index(path, "/") - 1) : "top" }
 	{
@@ -47,7 +41,6 @@ awk -v rooms="$rooms" -v debt="$known_debt" -v known="$t/known" -v edges="$t/edg
 		inc = $0; sub(/^[^"]*"/, "", inc); sub(/".*/, "", inc)
 		if (index(inc, "/")) to = (inc in src) && (layer(inc) in room) ? layer(inc) : "unknown"
 		else to = (inc in src) ? "top" : (inc in lib) ? "lib" : "unknown"
-		if ((f " " inc) in owed) { print "# known debt: " f " includes " inc; next }
 		print f, layer(f), to, inc > edges
 	}'
 [ -f "$t/edges" ] || : >"$t/edges"
@@ -68,20 +61,26 @@ result() { # status, description; diagnostics from $t/why
 count=$(wc -l <"$t/edges")
 [ "$count" -gt 100 ]; result $? "src/ has includes to check ($count)"
 
-awk '$3 == "unknown" { print $1 ": #include \"" $4 "\" names no room/x.h, top-level or lib/ header" }' \
+awk '$3 == "unknown" {
+	print $1 ": #include \"" $4 "\" names no room/x.h, top-level or lib/ header" }' \
 	"$t/edges" >"$t/why"
 [ ! -s "$t/why" ]; result $? "every include names a file from src/ or lib/"
 
 awk 'function rank(l) { return l == "lib" ? 0 : l == "basic" ? 1 : l == "top" ? 3 : 2 }
-     $3 != "unknown" && rank($3) > rank($2) { print $1 " (" $2 ") includes " $4 " (" $3 "): up a layer" }' \
+     $3 != "unknown" && rank($3) > rank($2) {
+	print $1 " (" $2 ") includes " $4 " (" $3 "): up a layer" }' \
 	"$t/edges" >"$t/why"
 [ ! -s "$t/why" ]; result $? "no include goes up a layer (lib < basic < rooms < CLI entry)"
 
 awk '$2 != $3 && $2 != "top" && $2 != "basic" && $3 != "lib" && $3 != "basic" && $3 != "top" &&
      $3 != "unknown" { print $2, $3, $1, $4 }' "$t/edges" >"$t/room_edges"
 awk -v allowed="$allowed_edges" '
-	BEGIN { n = split(allowed, a, "\n"); for (i = 1; i <= n; i++) { split(a[i], p, "\t"); ok[p[1]] = 1 } }
-	!(($1 " " $2) in ok) { print $3 " includes " $4 ": " $1 " -> " $2 " is no documented edge between rooms" }' \
+	BEGIN {
+		n = split(allowed, a, "\n")
+		for (i = 1; i <= n; i++) { split(a[i], p, "\t"); ok[p[1]] = 1 }
+	}
+	!(($1 " " $2) in ok) {
+		print $3 " includes " $4 ": " $1 " -> " $2 " is no documented edge between rooms" }' \
 	"$t/room_edges" >"$t/why"
 [ ! -s "$t/why" ]; result $? "rooms include each other only along the documented edges"
 

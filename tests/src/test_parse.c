@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* src/parse.c's ranges: inclusive last addresses, 2^64 as an END or a
+/* src/basic/parse.c's ranges: inclusive last addresses, 2^64 as an END or a
  * START+LEN, and one error code per way to be wrong. */
 #include <errno.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * src/progress.c on a clock the test sets: nothing in the first second,
+ * src/basic/progress.c on a clock the test sets: nothing in the first second,
  * then bytes, rate and ETA at most five times a second, and the line
  * erased at the end.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * src/store.c and src/collect_conf.c in process: names as the store makes
+ * src/store/store.c and src/collect/collect_conf.c in process: names as the store makes
  * them, IDs as the management verbs resolve them, collect.conf as the
  * collector reads it, and a store in a temporary directory saved to,
  * listed, recovered and emptied.

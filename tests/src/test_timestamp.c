@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* src/timestamp.c: list --since/--until in systemd.time(7)'s words, at a
+/* src/basic/timestamp.c: list --since/--until in systemd.time(7)'s words, at a
  * fixed "now" in UTC (the test runs with TZ=UTC). */
 #include <errno.h>
 #include <stdint.h>

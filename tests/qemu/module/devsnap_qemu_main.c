@@ -29,6 +29,8 @@
  *   off-by-one   main for [base, base + 4 pages] (va_last one byte too far)
  *   unaligned    main for [base + 0x800, base + 3 pages - 0x801]
  *   reversed     main for [base + 1 page, base]: refused
+ *   balloon, race-poison, race-offline, race-alias   main (alias) while a
+ *                page changes state (see page_crashes[])
  *
  * /sys/kernel/debug/devsnap_qemu_test/
  *   root       PA of the top table
@@ -40,6 +42,7 @@
  *   pool       write a size: a second pool of that size is made and given back
  *   scribble   write anything: page0's first line changes
  *   coredump   write a dump, close: a devcoredump of this device
+ *   layouts    how often the last page-state crash laid its dump out
  */
 #include <linux/debugfs.h>
 #include <linux/devcoredump.h>
@@ -48,8 +51,10 @@
 #include <linux/highmem.h>
 #include <linux/hrtimer.h>
 #include <linux/io.h>
+#include <linux/kprobes.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/page-flags.h>
 #include <linux/platform_device.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
@@ -501,6 +506,112 @@ static int snapshot_in_irq(const struct devsnap_request *req)
 }
 
 /*
+ * Crashes while a mapped page changes state the way the kernel changes it
+ * on another CPU: memory_failure() marks a page hwpoisoned as its first
+ * step, a balloon driver marks a page it took logically offline
+ * (PageOffline).  Set before the snapshot, or by a kprobe when the copy
+ * starts, after the walk classified the page as RAM to copy; cleared after.
+ */
+struct page_crash {
+	const char *name;
+	const char *mapping;
+	u32 index; /* the kernel page within the mapping */
+	bool poison; /* else logically offline */
+	bool race; /* set when the copy starts, not before the snapshot */
+	bool alias; /* of the "alias" tables: page0 at ALIASES VAs */
+};
+
+static const struct page_crash page_crashes[] = {
+	{ "balloon", "page2", 0, false, false, false },
+	{ "race-poison", "block", 5, true, true, false },
+	{ "race-offline", "block", 5, false, true, false },
+	{ "race-alias", "page0", 0, true, true, true },
+};
+
+/*
+ * How often the last page-state crash laid the dump out: once, and once
+ * more per page found poisoned during the copy.
+ */
+static u32 layouts;
+
+static const struct page_crash *page_crash_named(const char *name)
+{
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(page_crashes); i++)
+		if (sysfs_streq(name, page_crashes[i].name))
+			return &page_crashes[i];
+	return NULL;
+}
+
+static void page_crash_set(const struct page_crash *pc, bool on)
+{
+	struct page *page = nth_page(mapping_named(pc->mapping)->page, pc->index);
+
+	if (pc->poison && on)
+		SetPageHWPoison(page);
+	else if (pc->poison)
+		ClearPageHWPoison(page);
+	else if (on)
+		__SetPageOffline(page);
+	else
+		__ClearPageOffline(page);
+}
+
+static const struct page_crash *racing;
+static struct kprobe race_probe;
+
+static int race_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	page_crash_set(racing, true);
+	return 0;
+}
+
+static struct kprobe layout_probe;
+
+static int layout_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	layouts++;
+	return 0;
+}
+
+static int page_state_crash(const struct page_crash *pc, const struct devsnap_request *req)
+{
+	struct devsnap_request alias = { .format = DEVSNAP_FMT_X86_64, .nroots = 1 };
+	int ret;
+
+	alias.roots[0] = alias_root;
+	layouts = 0;
+	layout_probe = (struct kprobe){
+		.symbol_name = "devsnap_layout",
+		.pre_handler = layout_pre,
+	};
+	ret = register_kprobe(&layout_probe);
+	if (ret)
+		return ret;
+	if (pc->race) {
+		/* devsnap.ko's copy, after lib/ walked and classified the pages */
+		race_probe = (struct kprobe){
+			.symbol_name = "devsnap_copy_holders",
+			.pre_handler = race_pre,
+		};
+		racing = pc;
+		ret = register_kprobe(&race_probe);
+		if (ret)
+			goto out;
+	} else {
+		page_crash_set(pc, true);
+	}
+	ret = snapshot_locked(pc->alias ? &alias : req, false);
+	if (pc->race)
+		unregister_kprobe(&race_probe);
+	page_crash_set(pc, false);
+out:
+	unregister_kprobe(&layout_probe);
+	return ret;
+}
+
+/*
  * The device's crash, as a driver handles it: the snapshot in the crash
  * path, under the VM lock; then, where sleeping is allowed, the wait for
  * devcoredump to take it.  A write error is the first errno.
@@ -553,6 +664,11 @@ static ssize_t crash_write(struct file *file, const char __user *ubuf, size_t co
 		req.va_last = tf->va_base;
 	} else if (sysfs_streq(which, "irq")) {
 		ret = snapshot_in_irq(&req);
+		return ret ? ret : n;
+	} else if (page_crash_named(which)) {
+		ret = page_state_crash(page_crash_named(which), &req);
+		if (!ret)
+			ret = devsnap_flush(pool);
 		return ret ? ret : n;
 	} else if (!sysfs_streq(which, "main")) {
 		return -EINVAL;
@@ -753,6 +869,7 @@ static int __init devsnap_qemu_init(void)
 	debugfs_create_file("pool", 0200, dir, NULL, &pool_fops);
 	debugfs_create_file("scribble", 0200, dir, NULL, &scribble_fops);
 	debugfs_create_file("coredump", 0200, dir, NULL, &coredump_fops);
+	debugfs_create_u32("layouts", 0400, dir, &layouts);
 	for (i = 0; i < ARRAY_SIZE(maps); i++)
 		if (maps[i].page)
 			debugfs_create_blob(maps[i].name, 0400, dir, &maps[i].blob);

@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Reading a saved dump back: NAME.zst decompressed as a stream, never
- * whole in memory, and checked against the size its metadata records.
+ * One zstd stream reader for every verb: NAME.zst (a saved dump) or a
+ * stream on a pipe, decompressed in chunks, never whole in memory, and
+ * bounded by the size its metadata records: a stream that holds more (a
+ * decompression bomb) is stopped at the first byte past that size, before
+ * that byte is handed on.
  */
-#ifndef DS_STORE_READ_H
-#define DS_STORE_READ_H
+#ifndef DS_UNZSTD_H
+#define DS_UNZSTD_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <zstd.h>
-
-#include "store/store.h"
 
 /* The most bytes one byte of a zstd frame can stand for: a 4-byte RLE
  * block (3-byte header, 1 byte) holds at most 128 KiB.  A .zst of N bytes
@@ -41,4 +43,20 @@ void unzstd_done(struct unzstd *u);
  * frame, or -errno; a file that ends inside a frame is -EBADMSG. */
 int unzstd_next(struct unzstd *u, const void **out, size_t *n);
 
-#endif /* DS_STORE_READ_H */
+/* No bound: a stream whose size nothing records (a .zst on a pipe). */
+#define UNZSTD_ANY_SIZE UINT64_MAX
+
+/* Takes the next n decompressed bytes: 0 to go on, 1 once it has what it
+ * needs (the rest is not decompressed), or -errno after its message. */
+typedef int (*unzstd_sink)(void *ctx, const void *buf, size_t n);
+
+/* u's bytes into sink: 0 when the stream held exactly size bytes (any
+ * number with UNZSTD_ANY_SIZE); -EFBIG as soon as it holds more, -EBADMSG
+ * when fewer or damaged, each with a message; 1 when sink stopped it; or
+ * what sink returned. */
+int unzstd_pipe(struct unzstd *u, uint64_t size, unzstd_sink sink, void *ctx);
+
+/* unzstd_pipe of the stream on zfd, NAME.zst (name NAME for messages). */
+int unzstd_bounded(int zfd, const char *name, uint64_t size, unzstd_sink sink, void *ctx);
+
+#endif /* DS_UNZSTD_H */

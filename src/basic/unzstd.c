@@ -1,16 +1,13 @@
 // SPDX-License-Identifier: MIT
-#define _GNU_SOURCE /* asprintf */
-#include "store/store_read.h"
+#include "basic/unzstd.h"
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "basic/cleanup.h"
-#include "basic/fdio.h"
 #include "basic/log.h"
 
 void unzstd_done(struct unzstd *u)
@@ -83,4 +80,40 @@ int unzstd_next(struct unzstd *u, const void **out, size_t *n)
 		return -EBADMSG;
 	}
 	return 0;
+}
+
+int unzstd_pipe(struct unzstd *u, uint64_t size, unzstd_sink sink, void *ctx)
+{
+	uint64_t pos = 0;
+	const void *buf;
+	size_t n;
+	int r;
+
+	while ((r = unzstd_next(u, &buf, &n)) == 1) {
+		if (n > size - pos) {
+			log_error("%s%s holds more than the %" PRIu64 " bytes its metadata says: "
+				  "stopped there", u->name, u->suffix, size);
+			return -EFBIG;
+		}
+		r = sink(ctx, buf, n);
+		if (r)
+			return r;
+		pos += n;
+	}
+	if (r < 0)
+		return r;
+	if (size != UNZSTD_ANY_SIZE && pos != size) {
+		log_error("%s%s holds %" PRIu64 " bytes, its metadata says %" PRIu64, u->name,
+			  u->suffix, pos, size);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+int unzstd_bounded(int zfd, const char *name, uint64_t size, unzstd_sink sink, void *ctx)
+{
+	_cleanup_(unzstd_done) struct unzstd u = { 0 };
+	int r = unzstd_init(&u, zfd, name);
+
+	return r < 0 ? r : unzstd_pipe(&u, size, sink, ctx);
 }
