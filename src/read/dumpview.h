@@ -75,7 +75,7 @@ void dumpview_load(const struct dumpview *v, uint32_t i, struct devsnap_segment 
 int dumpview_find(const struct dumpview *v, uint64_t va, struct devsnap_segment *l,
 		  uint32_t *index);
 
-/* The VA-order index of the first segment that ends above va (nloads if
+/* The VA-order index of the first segment that ends above va (nsegs if
  * none): where a walk over [va, ...) starts. */
 uint32_t dumpview_first_after(const struct dumpview *v, uint64_t va);
 
