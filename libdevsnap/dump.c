@@ -5,11 +5,11 @@
  * VA and by PA and the notes in file order, so every later call is a
  * lookup that cannot meet a malformed field.
  */
-#define _GNU_SOURCE /* qsort_r */
 #include <devsnap/dump.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -26,14 +26,18 @@ struct devsnap_dump {
 	void *copy;  /* free at close, or NULL */
 	struct ds_dump_file f;
 	struct ds_dump_load *loads; /* every PT_LOAD, in file order */
-	uint32_t *by_va, *by_pa; /* load indices in VA, PA order */
+	uint32_t *by_va, *by_pa; /* load indices in VA, PA order; NULL: file order is */
 	uint64_t *pa_reach; /* [i]: the highest PA end of by_pa[0..i], to stop looking back */
+	pthread_mutex_t pa_lock; /* guards by_pa and pa_reach, built by the first read by PA */
+	bool pa_indexed;
 	struct ds_note *notes;
 	size_t nnotes;
 	size_t *blob_notes; /* indices in notes of the well-formed blobs */
 	size_t nblobs;
 	bool has_info, has_agx;
 	struct ds_note_info info;
+	bool overlaps; /* two segments share addresses: overlap_a's and overlap_b's */
+	uint64_t overlap_a, overlap_b;
 };
 
 static int check_options(const struct devsnap_open_options *opts, unsigned int allowed)
@@ -66,21 +70,23 @@ static int cmp_u64(uint64_t a, uint64_t b)
 	return a < b ? -1 : a > b;
 }
 
-static int by_va_cmp(const void *a, const void *b, void *opaque)
+/* A load's sort key beside its index, so that comparisons touch nothing
+ * else: (VA, file order) for by_va, (PA, VA) for by_pa, aliases of one PA
+ * lowest VA first.  Ties in file order: every run lists them the same way. */
+struct sort_key {
+	uint64_t first, second;
+	uint32_t index;
+};
+
+static int by_key(const void *a, const void *b)
 {
-	const struct devsnap_dump *d = opaque;
+	const struct sort_key *x = a, *y = b;
 
-	return cmp_u64(d->loads[*(const uint32_t *)a].va, d->loads[*(const uint32_t *)b].va);
-}
-
-/* By PA, then VA: aliases of one PA come lowest VA first. */
-static int by_pa_cmp(const void *a, const void *b, void *opaque)
-{
-	const struct devsnap_dump *d = opaque;
-	const struct ds_dump_load *la = &d->loads[*(const uint32_t *)a];
-	const struct ds_dump_load *lb = &d->loads[*(const uint32_t *)b];
-
-	return la->pa != lb->pa ? cmp_u64(la->pa, lb->pa) : cmp_u64(la->va, lb->va);
+	if (x->first != y->first)
+		return cmp_u64(x->first, y->first);
+	if (x->second != y->second)
+		return cmp_u64(x->second, y->second);
+	return cmp_u64(x->index, y->index);
 }
 
 /*
@@ -109,19 +115,52 @@ static int cache_loads(struct devsnap_dump *d)
 	return 0;
 }
 
-/* One uint32_t per PT_LOAD: bounded by the file, which holds 56 bytes for each. */
-static uint32_t *load_index(struct devsnap_dump *d,
-			    int (*cmp)(const void *, const void *, void *))
+static struct sort_key key_of(const struct devsnap_dump *d, uint32_t i, bool by_pa)
+{
+	const struct ds_dump_load *l = &d->loads[i];
+
+	return by_pa ? (struct sort_key){ l->pa, l->va, i } : (struct sort_key){ l->va, 0, i };
+}
+
+/* Whether the file keeps its PT_LOADs in that order already (a producer's
+ * usual VA order): then no index is needed. */
+static bool in_file_order(const struct devsnap_dump *d, bool by_pa)
+{
+	for (uint32_t i = 1; i < d->f.nloads; i++) {
+		struct sort_key a = key_of(d, i - 1, by_pa), b = key_of(d, i, by_pa);
+
+		if (by_key(&a, &b) > 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The load indices in VA or PA order in *out, NULL when that is file order;
+ * 0 or -ENOMEM.  One uint32_t per PT_LOAD (and a key while sorting):
+ * bounded by the file, which holds 56 bytes for each.
+ */
+static int load_index(struct devsnap_dump *d, bool by_pa, uint32_t **out)
 {
 	uint32_t n = d->f.nloads;
-	uint32_t *index = calloc(n ? n : 1, sizeof(*index));
+	struct sort_key *keys;
 
-	if (!index)
-		return NULL;
+	*out = NULL;
+	if (in_file_order(d, by_pa))
+		return 0;
+	keys = calloc(n, sizeof(*keys));
+	*out = calloc(n, sizeof(**out));
+	if (!keys || !*out) {
+		free(keys);
+		return -ENOMEM; /* the caller frees *out with the handle */
+	}
 	for (uint32_t i = 0; i < n; i++)
-		index[i] = i;
-	qsort_r(index, n, sizeof(*index), cmp, d);
-	return index;
+		keys[i] = key_of(d, i, by_pa);
+	qsort(keys, n, sizeof(*keys), by_key);
+	for (uint32_t i = 0; i < n; i++)
+		(*out)[i] = keys[i].index;
+	free(keys);
+	return 0;
 }
 
 static int index_pa_reach(struct devsnap_dump *d)
@@ -132,13 +171,35 @@ static int index_pa_reach(struct devsnap_dump *d)
 	if (!d->pa_reach)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < d->f.nloads; i++) {
-		const struct ds_dump_load *l = &d->loads[d->by_pa[i]];
+		const struct ds_dump_load *l = &d->loads[d->by_pa ? d->by_pa[i] : i];
 		uint64_t end = l->pa + l->memsz < l->pa ? UINT64_MAX : l->pa + l->memsz;
 
 		reach = end > reach ? end : reach;
 		d->pa_reach[i] = reach;
 	}
 	return 0;
+}
+
+/* The first two segments in VA order that share an address, if any. */
+static void find_overlap(struct devsnap_dump *d)
+{
+	uint64_t reach = 0, widest = 0; /* the highest last address so far, and whose */
+
+	for (uint32_t i = 0; i < d->f.nloads; i++) {
+		const struct ds_dump_load *l = &d->loads[d->by_va ? d->by_va[i] : i];
+		uint64_t last = l->va + (l->memsz - 1); /* the parser refused segments that wrap */
+
+		if (i && l->va <= reach) {
+			d->overlaps = true;
+			d->overlap_a = widest;
+			d->overlap_b = l->va;
+			return;
+		}
+		if (!i || last > reach) {
+			reach = last;
+			widest = l->va;
+		}
+	}
 }
 
 /* Notes are bounded by the file too: each takes at least 12 bytes of it. */
@@ -173,6 +234,30 @@ static int index_notes(struct devsnap_dump *d)
 	return 0;
 }
 
+/* The PA index, built by the first read by PA: readers by VA (the CLI's)
+ * never pay for a second sort.  0 or -ENOMEM. */
+static int index_pa(const struct devsnap_dump *dump)
+{
+	struct devsnap_dump *d = (struct devsnap_dump *)dump; /* pa_lock guards what changes */
+	int r = 0;
+
+	pthread_mutex_lock(&d->pa_lock);
+	if (!d->pa_indexed) {
+		r = load_index(d, true, &d->by_pa);
+		if (r == 0)
+			r = index_pa_reach(d);
+		if (r < 0) {
+			free(d->by_pa);
+			free(d->pa_reach);
+			d->by_pa = NULL;
+			d->pa_reach = NULL;
+		}
+		d->pa_indexed = r == 0;
+	}
+	pthread_mutex_unlock(&d->pa_lock);
+	return r;
+}
+
 /* Checks and indexes the size bytes at d->buf; on failure the caller closes d. */
 static int open_buffer(struct devsnap_dump *d, const struct devsnap_open_options *opts)
 {
@@ -186,12 +271,20 @@ static int open_buffer(struct devsnap_dump *d, const struct devsnap_open_options
 	r = cache_loads(d);
 	if (r < 0)
 		return r;
-	d->by_va = d->f.sorted ? NULL : load_index(d, by_va_cmp);
-	d->by_pa = load_index(d, by_pa_cmp);
-	if ((!d->f.sorted && !d->by_va) || !d->by_pa)
-		return -ENOMEM;
-	r = index_pa_reach(d);
-	return r < 0 ? r : index_notes(d);
+	r = load_index(d, false, &d->by_va);
+	if (r < 0)
+		return r;
+	find_overlap(d);
+	return index_notes(d);
+}
+
+static struct devsnap_dump *new_dump(void)
+{
+	struct devsnap_dump *d = calloc(1, sizeof(*d));
+
+	if (d)
+		pthread_mutex_init(&d->pa_lock, NULL);
+	return d;
 }
 
 static int finish_open(struct devsnap_dump *d, struct devsnap_dump **out,
@@ -223,7 +316,7 @@ int devsnap_dump_open_fd(struct devsnap_dump **out, int fd,
 		return -EINVAL;
 	if (!st.st_size)
 		return fail_open(opts, "empty file", 0, -EBADMSG);
-	d = calloc(1, sizeof(*d));
+	d = new_dump();
 	if (!d)
 		return -ENOMEM;
 	d->size = (uint64_t)st.st_size;
@@ -274,7 +367,7 @@ int devsnap_dump_open_memory(struct devsnap_dump **out, const void *buf, size_t 
 		*out = NULL;
 	if (!out || (!buf && size) || check_options(opts, DEVSNAP_OPEN_COPY) < 0)
 		return -EINVAL;
-	d = calloc(1, sizeof(*d));
+	d = new_dump();
 	if (!d)
 		return -ENOMEM;
 	d->buf = buf;
@@ -282,7 +375,7 @@ int devsnap_dump_open_memory(struct devsnap_dump **out, const void *buf, size_t 
 	if (opts && opts->flags & DEVSNAP_OPEN_COPY && size) {
 		d->copy = malloc(size);
 		if (!d->copy) {
-			free(d);
+			devsnap_dump_close(d);
 			return -ENOMEM;
 		}
 		memcpy(d->copy, buf, size);
@@ -304,6 +397,7 @@ void devsnap_dump_close(struct devsnap_dump *dump)
 	free(dump->pa_reach);
 	free(dump->notes);
 	free(dump->blob_notes);
+	pthread_mutex_destroy(&dump->pa_lock);
 	free(dump);
 }
 
@@ -341,6 +435,26 @@ int devsnap_dump_get_info(const struct devsnap_dump *dump, struct devsnap_dump_i
 	return 0;
 }
 
+const void *devsnap_dump_bytes(const struct devsnap_dump *dump, uint64_t *size)
+{
+	if (size)
+		*size = dump ? dump->size : 0;
+	return dump ? dump->buf : NULL;
+}
+
+int devsnap_dump_overlap(const struct devsnap_dump *dump, uint64_t *va_a, uint64_t *va_b)
+{
+	if (!dump)
+		return -EINVAL;
+	if (dump->overlaps) {
+		if (va_a)
+			*va_a = dump->overlap_a;
+		if (va_b)
+			*va_b = dump->overlap_b;
+	}
+	return dump->overlaps;
+}
+
 size_t devsnap_dump_segment_count(const struct devsnap_dump *dump)
 {
 	return dump ? dump->f.nloads : 0;
@@ -368,6 +482,7 @@ static void fill_segment(const struct devsnap_dump *d, const struct ds_dump_load
 		.p_flags = l->flags,
 		.perm = l->flags & 7,
 		.pte_bits = ds_dump_load_pte_bits(l),
+		.align = l->align,
 		/* enum devsnap_segment_state follows enum ds_skip_reason. */
 		.state = (enum devsnap_segment_state)why,
 		.state_name = why == DS_SAVED		       ? "saved"
@@ -512,13 +627,16 @@ int64_t devsnap_dump_read_pa(const struct devsnap_dump *dump, uint64_t pa, void 
 			     size_t len)
 {
 	uint64_t want = len > INT64_MAX ? INT64_MAX : len, done = 0;
+	int r;
 
 	if (!dump || (!buf && len))
 		return -EINVAL;
+	r = index_pa(dump);
+	if (r < 0)
+		return r;
 	while (done < want) {
 		uint64_t at = pa + done;
 		struct ds_dump_load l;
-		int r;
 
 		if (done && !at)
 			break;

@@ -52,7 +52,8 @@ class _Info(ctypes.Structure):
 class _Segment(ctypes.Structure):
     _fields_ = [("va", _u64), ("pa", _u64), ("size", _u64), ("file_size", _u64),
                 ("file_offset", _u64), ("p_flags", ctypes.c_uint32), ("perm", ctypes.c_uint),
-                ("pte_bits", _u64), ("state", ctypes.c_int), ("state_name", ctypes.c_char_p)]
+                ("pte_bits", _u64), ("state", ctypes.c_int), ("state_name", ctypes.c_char_p),
+                ("align", _u64)]
 
 
 class _Note(ctypes.Structure):
@@ -87,6 +88,8 @@ _segment = _declare("devsnap_dump_segment", ctypes.c_int, _P, ctypes.c_size_t,
                     ctypes.POINTER(_Segment))
 _lookup_va = _declare("devsnap_dump_lookup_va", ctypes.c_int, _P, _u64,
                       ctypes.POINTER(_Segment), ctypes.POINTER(ctypes.c_size_t))
+_overlap = _declare("devsnap_dump_overlap", ctypes.c_int, _P, ctypes.POINTER(_u64),
+                    ctypes.POINTER(_u64))
 _read_va = _declare("devsnap_dump_read_va", ctypes.c_int64, _P, _u64, ctypes.c_void_p,
                     ctypes.c_size_t)
 _read_pa = _declare("devsnap_dump_read_pa", ctypes.c_int64, _P, _u64, ctypes.c_void_p,
@@ -128,7 +131,7 @@ Info = namedtuple("Info", "producer device driver reason format time_ns page_siz
                   "roots mapped_bytes saved_bytes e_machine file_size segment_count "
                   "note_count blob_count")
 Segment = namedtuple("Segment", "va pa size file_size file_offset p_flags perm pte_bits "
-                     "state state_name")
+                     "state state_name align")
 Note = namedtuple("Note", "name type data file_offset")
 Format = namedtuple("Format", "name description page_size min_va_bits max_va_bits "
                     "default_va_bits max_roots")
@@ -138,7 +141,7 @@ _PRODUCERS = {0: "unknown", 1: "devsnap", 2: "asahi"}
 
 def _segment_tuple(s):
     return Segment(s.va, s.pa, s.size, s.file_size, s.file_offset, s.p_flags, s.perm,
-                   s.pte_bits, s.state, _text(s.state_name))
+                   s.pte_bits, s.state, _text(s.state_name), s.align)
 
 
 class Dump:
@@ -221,6 +224,15 @@ class Dump:
             return None
         _check(r, self.name)
         return _segment_tuple(s)
+
+    def overlap(self):
+        """None when segments are disjoint; else the VAs of the first two
+        segments (in VA order) that share an address, whose bytes there are
+        ambiguous."""
+        a, b = _u64(), _u64()
+        if not _check(_overlap(self._h(), ctypes.byref(a), ctypes.byref(b)), self.name):
+            return None
+        return (a.value, b.value)
 
     def _read(self, fn, addr, size, what):
         buf = ctypes.create_string_buffer(size)

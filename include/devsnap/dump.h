@@ -134,13 +134,15 @@ struct devsnap_segment {
 	uint64_t pte_bits;    /* the leaf PTE's bits 11:0 and 63:52, as devsnap keeps them */
 	enum devsnap_segment_state state; /* of the bytes past file_size, if any */
 	const char *state_name; /* "saved", "not-ram", "device-memory", ..., "not saved" */
+	uint64_t align;       /* raw ELF p_align: the producer's page size */
 };
 
 /* The number of segments. */
 DEVSNAP_EXPORT size_t devsnap_dump_segment_count(const struct devsnap_dump *dump);
 
 /* The index-th segment in ascending VA order (whatever order the file
- * keeps them in); 0, -EINVAL, or -ERANGE past the last. */
+ * keeps them in; segments at the same VA in file order), in O(1);
+ * 0, -EINVAL, or -ERANGE past the last. */
 DEVSNAP_EXPORT int devsnap_dump_segment(const struct devsnap_dump *dump, size_t index,
 					struct devsnap_segment *out);
 
@@ -148,6 +150,26 @@ DEVSNAP_EXPORT int devsnap_dump_segment(const struct devsnap_dump *dump, size_t 
  * *index (which may be NULL) set, -ENOENT if va is not mapped, -EINVAL. */
 DEVSNAP_EXPORT int devsnap_dump_lookup_va(const struct devsnap_dump *dump, uint64_t va,
 					  struct devsnap_segment *out, size_t *index);
+
+/*
+ * Whether two segments share a device VA, which makes the bytes there
+ * ambiguous (a sound producer never writes such a dump; lookups then
+ * answer with one of them).  Found at open: 1 with the VAs of the first
+ * two such segments in VA order in *va_a and *va_b (each may be NULL),
+ * 0 when every segment is disjoint, or -EINVAL.
+ */
+DEVSNAP_EXPORT int devsnap_dump_overlap(const struct devsnap_dump *dump, uint64_t *va_a,
+					uint64_t *va_b);
+
+/*
+ * The whole file's bytes as the handle holds them (mapped, borrowed or
+ * copied), *size of them (size may be NULL), without a copy: segment s's
+ * saved bytes are the s.file_size at s.file_offset, for readers that
+ * stream GiB segments.  NULL (and *size 0) for a NULL dump.  Valid until
+ * devsnap_dump_close().
+ */
+DEVSNAP_EXPORT const void *devsnap_dump_bytes(const struct devsnap_dump *dump,
+					      uint64_t *size);
 
 /*
  * Copies up to len saved bytes starting at device VA va into buf, crossing
@@ -162,7 +184,9 @@ DEVSNAP_EXPORT int64_t devsnap_dump_read_va(const struct devsnap_dump *dump, uin
 					    void *buf, size_t len);
 
 /* As devsnap_dump_read_va() by physical address: the saved bytes of any
- * segment mapping pa (when several alias it, the lowest-VA one). */
+ * segment mapping pa (when several alias it, the lowest-VA one).  The
+ * first call on a handle indexes its segments by PA, O(n log n), so that a
+ * reader by VA never pays for it: then -ENOMEM is possible too. */
 DEVSNAP_EXPORT int64_t devsnap_dump_read_pa(const struct devsnap_dump *dump, uint64_t pa,
 					    void *buf, size_t len);
 

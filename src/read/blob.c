@@ -90,23 +90,19 @@ static int parse_args(struct blob_args *a, int argc, char **argv)
 }
 
 /* Calls fn for each blob note of v until it returns non-zero. */
-typedef int (*blob_fn)(void *ctx, const struct ds_note_blob *b);
+typedef int (*blob_fn)(void *ctx, const struct devsnap_blob *b);
 
 static int for_each_blob(const struct dumpview *v, blob_fn fn, void *ctx)
 {
-	struct ds_dump_file f = v->f;
-	struct ds_note_iter it = { 0 };
-	struct ds_note_blob b;
-	struct ds_note n;
+	struct devsnap_blob b;
 	int r = 0;
 
-	while (!r && ds_dump_next_note(&f, &it, &n) == 1)
-		if (ds_note_is(&n, DS_NOTE_NAME, DS_NT_BLOB) && ds_note_blob_decode(&n, &b) == 0)
-			r = fn(ctx, &b);
+	for (size_t i = 0; !r && devsnap_dump_blob(v->dump, i, &b) == 0; i++)
+		r = fn(ctx, &b);
 	return r;
 }
 
-static int list_text(void *ctx, const struct ds_note_blob *b)
+static int list_text(void *ctx, const struct devsnap_blob *b)
 {
 	char size[BYTES_BUF];
 
@@ -116,7 +112,7 @@ static int list_text(void *ctx, const struct ds_note_blob *b)
 	return 0;
 }
 
-static int list_json(void *ctx, const struct ds_note_blob *b)
+static int list_json(void *ctx, const struct devsnap_blob *b)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -142,11 +138,11 @@ static int list_blobs(const struct dumpview *v, bool json)
 
 struct wanted {
 	const char *name;
-	struct ds_note_blob found;
+	struct devsnap_blob found;
 	bool any;
 };
 
-static int find_blob(void *ctx, const struct ds_note_blob *b)
+static int find_blob(void *ctx, const struct devsnap_blob *b)
 {
 	struct wanted *w = ctx;
 
@@ -158,7 +154,7 @@ static int find_blob(void *ctx, const struct ds_note_blob *b)
 	return 1;
 }
 
-static int write_blob(const struct ds_note_blob *b, const char *path)
+static int write_blob(const struct devsnap_blob *b, const char *path)
 {
 	struct dumpfile df;
 	int r = dumpfile_create(&df, path, 0600);
@@ -188,7 +184,7 @@ static int show_blob(const struct dumpview *v, const struct blob_args *a)
 	if (a->output || !isatty(STDOUT_FILENO) || dumpfile_terminal_ok)
 		return write_blob(&w.found, a->output ? a->output : "-");
 	escape_write(stdout, (const char *)w.found.data, w.found.size);
-	if (w.found.size && w.found.data[w.found.size - 1] != '\n')
+	if (w.found.size && ((const uint8_t *)w.found.data)[w.found.size - 1] != '\n')
 		putchar('\n');
 	return fflush(stdout) ? -EIO : 0;
 }

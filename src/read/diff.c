@@ -34,7 +34,7 @@ static const char *const change_keys[NCHANGES] = {
 struct side {
 	const struct dumpview *v;
 	uint32_t i;
-	struct ds_dump_load l;
+	struct devsnap_segment l;
 	bool has;
 };
 
@@ -50,16 +50,16 @@ struct diff {
 	uint64_t counts[NCHANGES], identical;
 };
 
-static uint64_t seg_last(const struct ds_dump_load *l)
+static uint64_t seg_last(const struct devsnap_segment *l)
 {
-	return l->va + (l->memsz - 1);
+	return l->va + (l->size - 1);
 }
 
 /* Moves s to the first segment not wholly below pos. */
 static void side_seek(struct side *s, uint64_t pos)
 {
 	while (s->has && seg_last(&s->l) < pos) {
-		s->has = ++s->i < s->v->f.nloads;
+		s->has = ++s->i < s->v->nsegs;
 		if (s->has)
 			dumpview_load(s->v, s->i, &s->l);
 	}
@@ -67,25 +67,25 @@ static void side_seek(struct side *s, uint64_t pos)
 
 static void side_init(struct side *s, const struct dumpview *v)
 {
-	*s = (struct side){ .v = v, .has = v->f.nloads > 0 };
+	*s = (struct side){ .v = v, .has = v->nsegs > 0 };
 	if (s->has)
 		dumpview_load(v, 0, &s->l);
 }
 
-static uint64_t pa_at(const struct ds_dump_load *l, uint64_t va)
+static uint64_t pa_at(const struct devsnap_segment *l, uint64_t va)
 {
 	return l->pa + (va - l->va);
 }
 
 /* Saved data is a prefix of each segment. */
-static bool saved_through(const struct ds_dump_load *l, uint64_t last)
+static bool saved_through(const struct devsnap_segment *l, uint64_t last)
 {
-	return last - l->va < l->filesz;
+	return last - l->va < l->file_size;
 }
 
 static const uint8_t *bytes_at(const struct side *s, uint64_t va)
 {
-	return (const uint8_t *)s->v->map + s->l.offset + (va - s->l.va);
+	return s->v->bytes + s->l.file_offset + (va - s->l.va);
 }
 
 /* Differing bytes in the piece, and the first one's VA. */
@@ -125,12 +125,12 @@ static void report(struct diff *d, enum change c, const struct piece *p, const c
 /* A piece only one dump maps. */
 static void one_side(struct diff *d, const struct piece *p, enum change c)
 {
-	const struct ds_dump_load *l = c == ADDED ? &p->b->l : &p->a->l;
+	const struct devsnap_segment *l = c == ADDED ? &p->b->l : &p->a->l;
 	struct json_object *row = d->json ? json_object_new_object() : NULL;
 	char detail[64], perm[4];
 
 	snprintf(detail, sizeof(detail), "PA 0x%" PRIx64 " %s", pa_at(l, p->va),
-		 dump_perm_string(l->flags, perm));
+		 dump_perm_string(l->p_flags, perm));
 	if (row) {
 		json_add_hex(row, "pa", pa_at(l, p->va));
 		json_add_str(row, "perm", perm);
@@ -160,22 +160,22 @@ static bool remapped(struct diff *d, const struct piece *p)
 /* The same memory with other permissions or PTE bits. */
 static void reattributed(struct diff *d, const struct piece *p)
 {
-	const struct ds_dump_load *a = &p->a->l, *b = &p->b->l;
+	const struct devsnap_segment *a = &p->a->l, *b = &p->b->l;
 	struct json_object *row;
 	char detail[96], pa[4], pb[4];
 
-	if (a->flags == b->flags)
+	if (a->p_flags == b->p_flags)
 		return;
-	dump_perm_string(a->flags, pa);
-	dump_perm_string(b->flags, pb);
+	dump_perm_string(a->p_flags, pa);
+	dump_perm_string(b->p_flags, pb);
 	snprintf(detail, sizeof(detail), "%s -> %s, PTE bits 0x%" PRIx64 " -> 0x%" PRIx64, pa, pb,
-		 ds_dump_load_pte_bits(a), ds_dump_load_pte_bits(b));
+		 a->pte_bits, b->pte_bits);
 	row = d->json ? json_object_new_object() : NULL;
 	if (row) {
 		json_add_str(row, "old_perm", pa);
 		json_add_str(row, "new_perm", pb);
-		json_add_hex(row, "old_pte_bits", ds_dump_load_pte_bits(a));
-		json_add_hex(row, "new_pte_bits", ds_dump_load_pte_bits(b));
+		json_add_hex(row, "old_pte_bits", a->pte_bits);
+		json_add_hex(row, "new_pte_bits", b->pte_bits);
 	}
 	report(d, REATTRIBUTED, p, detail, row);
 }
@@ -195,7 +195,7 @@ static void compare_bytes(struct diff *d, const struct piece *p)
 	}
 	n = in_a ? count_changed(p, &first) : 0;
 	if (!n) {
-		d->identical += p->a->l.flags == p->b->l.flags;
+		d->identical += p->a->l.p_flags == p->b->l.p_flags;
 		return;
 	}
 	snprintf(detail, sizeof(detail), "%" PRIu64 " %s, the first at 0x%" PRIx64, n,

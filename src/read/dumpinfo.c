@@ -21,25 +21,20 @@ static const char *const producer_names[] = {
 	[PRODUCER_ASAHI] = "Asahi drm/asahi",
 };
 
-static unsigned skip_index(const struct dumpview *v, const struct ds_dump_load *l)
-{
-	enum ds_skip_reason why = ds_dump_skip_reason(&v->f, l->va + l->filesz);
-
-	return why < DS_SKIP_REASON_COUNT ? why : DS_SKIP_REASON_COUNT;
-}
-
 void dump_totals(const struct dumpview *v, struct dump_totals *t)
 {
-	*t = (struct dump_totals){ .segments = v->f.nloads };
-	for (uint32_t i = 0; i < v->f.nloads; i++) {
-		const struct ds_dump_load *l = &v->loads[i];
+	struct devsnap_segment l;
 
-		t->mapped += l->memsz;
-		t->saved += l->filesz;
-		if (l->filesz)
+	*t = (struct dump_totals){ .segments = v->nsegs };
+	for (uint32_t i = 0; i < v->nsegs; i++) {
+		dumpview_load(v, i, &l);
+		t->mapped += l.size;
+		t->saved += l.file_size;
+		if (l.file_size)
 			t->saved_segments++;
-		if (l->filesz < l->memsz)
-			t->skipped[skip_index(v, l)] += l->memsz - l->filesz;
+		/* enum devsnap_segment_state follows enum ds_skip_reason, "not saved" last. */
+		if (l.file_size < l.size)
+			t->skipped[l.state] += l.size - l.file_size;
 	}
 }
 
@@ -61,18 +56,18 @@ static int by_offset(const void *a, const void *b)
  * bytes lie inside another's: what sharing pages saved. */
 static int file_sharing(const struct dumpview *v, struct dump_sharing *sh)
 {
-	_cleanup_free_ struct file_extent *e = calloc(v->f.nloads ? v->f.nloads : 1, sizeof(*e));
+	_cleanup_free_ struct file_extent *e = calloc(v->nsegs ? v->nsegs : 1, sizeof(*e));
+	struct devsnap_segment l;
 	uint64_t end = 0;
 	size_t n = 0;
 
 	*sh = (struct dump_sharing){ 0 };
 	if (!e)
 		return log_error_errno(-ENOMEM, "cannot total the file bytes of %s", v->path);
-	for (uint32_t i = 0; i < v->f.nloads; i++) {
-		const struct ds_dump_load *l = &v->loads[i]; /* ds_dump_load() scans: O(n) a call */
-
-		if (l->filesz)
-			e[n++] = (struct file_extent){ l->offset, l->offset + l->filesz };
+	for (uint32_t i = 0; i < v->nsegs; i++) {
+		dumpview_load(v, i, &l);
+		if (l.file_size)
+			e[n++] = (struct file_extent){ l.file_offset, l.file_offset + l.file_size };
 	}
 	qsort(e, n, sizeof(*e), by_offset);
 	for (size_t i = 0; i < n; i++) {
@@ -127,9 +122,14 @@ static const char *machine_name(uint16_t m)
 
 static uint64_t page_size(const struct dumpview *v)
 {
+	struct devsnap_segment l;
+
 	if (v->has_info)
 		return v->info.page_size;
-	return v->f.nloads ? v->loads[0].align : 0;
+	if (!v->nsegs)
+		return 0;
+	dumpview_load(v, 0, &l);
+	return l.align;
 }
 
 /* RTKit's "Cstr" section: a u32 message id, then the crash message. */
@@ -238,13 +238,11 @@ static const char *note_kind(const struct ds_note *n)
 
 static void print_notes(const struct dumpview *v)
 {
-	struct ds_dump_file f = v->f;
-	struct ds_note_iter it = { 0 };
 	struct ds_note_blob b;
 	struct ds_note n;
 	char a[BYTES_BUF];
 
-	while (ds_dump_next_note(&f, &it, &n) == 1) {
+	for (size_t i = 0; dumpview_note(v, i, &n) == 0; i++) {
 		printf("%14s: ", "Note");
 		escape_puts(stdout, n.name);
 		if (note_kind(&n))
@@ -275,7 +273,7 @@ static int print_text(const struct dumpview *v)
 	if (v->rtkit_log)
 		print_rtkit(v);
 	print_field("Page size", "%s", format_bytes(page_size(v), a));
-	print_field("Machine", "%s (e_machine %u)", machine_name(v->f.e_machine), v->f.e_machine);
+	print_field("Machine", "%s (e_machine %u)", machine_name(v->e_machine), v->e_machine);
 	print_totals(v);
 	print_notes(v);
 	return fflush(stdout) ? -errno : 0;
@@ -379,12 +377,10 @@ static struct json_object *json_totals(const struct dumpview *v)
 static struct json_object *json_notes(const struct dumpview *v)
 {
 	struct json_object *arr = json_object_new_array();
-	struct ds_dump_file f = v->f;
-	struct ds_note_iter it = { 0 };
 	struct ds_note_blob b;
 	struct ds_note n;
 
-	while (ds_dump_next_note(&f, &it, &n) == 1) {
+	for (size_t i = 0; dumpview_note(v, i, &n) == 0; i++) {
 		struct json_object *e = json_object_new_object();
 
 		json_add_str(e, "name", n.name);
@@ -414,7 +410,7 @@ struct json_object *dump_info_json(const struct dumpview *v)
 	if (v->rtkit_log)
 		json_object_object_add(o, "rtkit", json_rtkit(v));
 	json_add_u64(o, "page_size", page_size(v));
-	json_add_u64(o, "e_machine", v->f.e_machine);
+	json_add_u64(o, "e_machine", v->e_machine);
 	json_object_object_add(o, "totals", json_totals(v));
 	json_object_object_add(o, "notes", json_notes(v));
 	return o;

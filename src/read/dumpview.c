@@ -2,24 +2,22 @@
 /*
  * src/read/ -- reading a dump: it is opened from an fd or a path
  * (dumpview.h; dump_input.h turns pipes and zstd streams into a mappable
- * file), checked by lib's parser, and read by the verbs info, maps, read,
- * hexdump, extract, diff, verify, blob and view (an HTML report, assets in
- * view/).  It includes lib/, basic/ and read/ only: a saved dump's ID
+ * file) through libdevsnap's public API, and read by the verbs info, maps,
+ * read, hexdump, extract, diff, verify, blob and view (an HTML report,
+ * assets in view/).  It includes lib/, basic/ and read/ only: a saved dump's ID
  * becomes an fd in the CLI entry layer (cli_dump.c, through
  * dumpview_set_opener), never here.  Entry points: dumpview_open(),
  * dump_info_print()/dump_info_json() (dumpinfo.h), the verbs in verbs.h.
  *
- * This file: the dump view, mapped, checked and indexed by VA.
+ * This file: the dump view, a thin layer over libdevsnap's struct
+ * devsnap_dump (which maps, checks and indexes the file by VA).
  */
-#define _GNU_SOURCE /* qsort_r */
 #include "read/dumpview.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -67,9 +65,9 @@ void dumpview_set_opener(dumpview_opener_fn open)
 	opener = open ? open : open_path_only;
 }
 
-/* fd_in (taken) mapped whole, as a file that can be: label names it in
+/* fd_in (taken) as a file that can be mapped: label names it in
  * dump_input's messages, v->path in the others. */
-static int map_fd(struct dumpview *v, int fd_in, const char *label)
+static int mappable_fd(struct dumpview *v, int fd_in, const char *label)
 {
 	_cleanup_close_ int fd = dump_input_mappable(fd_in, label);
 	struct stat st;
@@ -82,13 +80,7 @@ static int map_fd(struct dumpview *v, int fd_in, const char *label)
 		log_error("%s is empty", v->path);
 		return -EBADMSG;
 	}
-	v->size = (uint64_t)st.st_size;
-	v->map = mmap(NULL, v->size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (v->map == MAP_FAILED) {
-		v->map = NULL;
-		return log_error_errno(-errno, "cannot map %s", v->path);
-	}
-	return 0;
+	return TAKE_FD(fd);
 }
 
 static void decode_note(struct dumpview *v, const struct ds_note *n)
@@ -103,75 +95,21 @@ static void decode_note(struct dumpview *v, const struct ds_note *n)
 	}
 }
 
-static void decode_notes(struct dumpview *v)
+/* What the readers keep at hand: counts, the overlap, the decoded notes. */
+static void describe(struct dumpview *v)
 {
-	struct ds_note_iter it = { 0 };
+	struct devsnap_dump_info info;
 	struct ds_note n;
 
-	while (ds_dump_next_note(&v->f, &it, &n) == 1) /* open checked every note */
+	devsnap_dump_get_info(v->dump, &info);
+	v->bytes = devsnap_dump_bytes(v->dump, &v->size);
+	v->nsegs = (uint32_t)info.segment_count; /* lib's parser counts them in a u32 */
+	v->e_machine = info.e_machine;
+	v->overlaps = devsnap_dump_overlap(v->dump, &v->overlap_a, &v->overlap_b) == 1;
+	for (size_t i = 0; dumpview_note(v, i, &n) == 0; i++)
 		decode_note(v, &n);
 	v->producer = v->has_info ? PRODUCER_DEVSNAP : v->has_agx ? PRODUCER_ASAHI
 								  : PRODUCER_UNKNOWN;
-}
-
-static int by_va_cmp(const void *a, const void *b, void *view)
-{
-	const struct dumpview *v = view;
-	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
-	uint64_t va = v->loads[i].va, vb = v->loads[j].va;
-
-	/* Ties in file order, so that every run lists them the same way. */
-	return va < vb ? -1 : va > vb ? 1 : i < j ? -1 : i > j;
-}
-
-static uint64_t load_last(const struct ds_dump_load *l)
-{
-	return l->va + (l->memsz - 1); /* the parser refused segments that wrap */
-}
-
-/* The first two segments that share an address, in VA order. */
-static void find_overlap(struct dumpview *v)
-{
-	struct ds_dump_load l, widest;
-	uint64_t reach = 0; /* the highest last address so far */
-
-	for (uint32_t i = 0; i < v->f.nloads; i++) {
-		dumpview_load(v, i, &l);
-		if (i && l.va <= reach) {
-			v->overlaps = true;
-			v->overlap_a = widest.va;
-			v->overlap_b = l.va;
-			return;
-		}
-		if (!i || load_last(&l) > reach) {
-			reach = load_last(&l);
-			widest = l;
-		}
-	}
-}
-
-/* Every segment decoded once, in file order, and an index by VA unless the
- * file keeps that order: O(n log n) whatever the header table holds. */
-static int index_loads(struct dumpview *v)
-{
-	uint32_t n = v->f.nloads;
-
-	v->loads = calloc(n ? n : 1, sizeof(*v->loads));
-	if (!v->loads)
-		return log_error_errno(-ENOMEM, "cannot index the segments of %s", v->path);
-	ds_dump_loads(&v->f, v->loads, n);
-	for (uint32_t i = 1; i < n && !v->by_va; i++) {
-		if (v->loads[i].va >= v->loads[i - 1].va)
-			continue;
-		v->by_va = calloc(n, sizeof(*v->by_va));
-		if (!v->by_va)
-			return log_error_errno(-ENOMEM, "cannot index the segments of %s", v->path);
-		for (uint32_t j = 0; j < n; j++)
-			v->by_va[j] = j;
-		qsort_r(v->by_va, n, sizeof(*v->by_va), by_va_cmp, v);
-	}
-	find_overlap(v);
-	return 0;
 }
 
 int dumpview_disjoint(const struct dumpview *v)
@@ -183,24 +121,28 @@ int dumpview_disjoint(const struct dumpview *v)
 	return -EBADMSG;
 }
 
-static int open_mapped(struct dumpview *v, int fd, const char *label)
+static int open_mapped(struct dumpview *v, int fd_in, const char *label)
 {
-	int r = map_fd(v, fd, label);
+	struct devsnap_open_error error = { 0 };
+	struct devsnap_open_options opts = DEVSNAP_OPEN_OPTIONS_INIT;
+	_cleanup_close_ int fd = mappable_fd(v, fd_in, label);
+	int r;
 
-	if (r < 0)
-		return r;
-	r = ds_dump_open(&v->f, v->map, v->size);
-	if (r < 0) {
-		log_error("%s: %s (at file offset 0x%llx)", v->path, v->f.error,
-			  (unsigned long long)v->f.error_offset);
-		dumpview_close(v);
+	if (fd < 0)
+		return fd;
+	opts.error = &error;
+	r = devsnap_dump_open_fd(&v->dump, fd, &opts);
+	if (r == -EBADMSG) {
+		v->error = error.message;
+		v->error_offset = error.offset;
+		log_error("%s: %s (at file offset 0x%llx)", v->path, error.message,
+			  (unsigned long long)error.offset);
 		return r;
 	}
-	decode_notes(v);
-	r = index_loads(v);
 	if (r < 0)
-		dumpview_close(v);
-	return r;
+		return log_error_errno(r, "cannot map %s", v->path);
+	describe(v);
+	return 0;
 }
 
 int dumpview_open_fd(struct dumpview *v, int fd, const char *name)
@@ -221,63 +163,67 @@ int dumpview_open(struct dumpview *v, const char *path)
 
 void dumpview_close(struct dumpview *v)
 {
-	if (v->map)
-		munmap(v->map, v->size);
-	free(v->by_va);
-	free(v->loads);
-	v->map = NULL;
-	v->by_va = NULL;
-	v->loads = NULL;
+	devsnap_dump_close(v->dump);
+	v->dump = NULL;
+	v->bytes = NULL;
 }
 
-void dumpview_load(const struct dumpview *v, uint32_t i, struct ds_dump_load *l)
+void dumpview_load(const struct dumpview *v, uint32_t i, struct devsnap_segment *l)
 {
-	*l = v->loads[v->by_va ? v->by_va[i] : i];
+	devsnap_dump_segment(v->dump, i, l); /* i < nsegs: cannot fail */
 }
 
-static void view_load_at(const void *v, uint32_t i, struct ds_dump_load *out)
+static void segment_at(const void *v, uint32_t i, struct ds_dump_load *out)
 {
-	dumpview_load(v, i, out);
+	struct devsnap_segment s;
+
+	dumpview_load(v, i, &s);
+	*out = (struct ds_dump_load){ .va = s.va, .memsz = s.size }; /* what ds_dump_bisect reads */
 }
 
-/* The last segment starting at or below va, by lib's binary search. */
-int dumpview_find(const struct dumpview *v, uint64_t va, struct ds_dump_load *l,
+int dumpview_find(const struct dumpview *v, uint64_t va, struct devsnap_segment *l,
 		  uint32_t *index)
 {
-	uint32_t k = ds_dump_bisect(v->f.nloads, view_load_at, v, va);
+	size_t i;
+	int r = devsnap_dump_lookup_va(v->dump, va, l, &i);
 
-	if (!k)
-		return -ENOENT;
-	dumpview_load(v, k - 1, l);
-	if (va < l->va || va - l->va >= l->memsz)
-		return -ENOENT;
-	if (index)
-		*index = k - 1;
-	return 0;
+	if (r == 0 && index)
+		*index = (uint32_t)i;
+	return r;
 }
 
 uint32_t dumpview_first_after(const struct dumpview *v, uint64_t va)
 {
-	struct ds_dump_load l;
+	struct devsnap_segment l;
 	uint32_t i;
 
 	if (dumpview_find(v, va, &l, &i) == 0)
 		return i;
 	/* Not inside one: the first segment starting above va. */
-	return ds_dump_bisect(v->f.nloads, view_load_at, v, va);
+	return ds_dump_bisect(v->nsegs, segment_at, v, va);
 }
 
-const char *dumpview_unsaved_why(const struct dumpview *v, const struct ds_dump_load *l)
+int dumpview_note(const struct dumpview *v, size_t i, struct ds_note *n)
 {
-	enum ds_skip_reason why = ds_dump_skip_reason(&v->f, l->va + l->filesz);
+	struct devsnap_note note;
+	int r = devsnap_dump_note(v->dump, i, &note);
 
-	return why < DS_SKIP_REASON_COUNT ? ds_skip_reason_name(why) : "not saved";
+	if (r < 0)
+		return r;
+	*n = (struct ds_note){
+		.name = note.name,
+		.type = note.type,
+		.desc = note.data,
+		.desc_size = (uint32_t)note.size, /* a note's size field is 32 bits */
+		.offset = note.file_offset,
+	};
+	return 0;
 }
 
 int dumpview_bytes(const struct dumpview *v, uint64_t va, uint64_t len, const uint8_t **bytes,
 		   uint64_t *n)
 {
-	struct ds_dump_load l;
+	struct devsnap_segment l;
 	uint64_t off;
 
 	if (dumpview_find(v, va, &l, NULL) < 0) {
@@ -285,14 +231,13 @@ int dumpview_bytes(const struct dumpview *v, uint64_t va, uint64_t len, const ui
 		return -ENOENT;
 	}
 	off = va - l.va;
-	if (off >= l.filesz) {
+	if (off >= l.file_size) {
 		log_error("%s: device VA 0x%llx (PA 0x%llx) was not saved: %s", v->path,
-			  (unsigned long long)va, (unsigned long long)(l.pa + off),
-			  dumpview_unsaved_why(v, &l));
+			  (unsigned long long)va, (unsigned long long)(l.pa + off), l.state_name);
 		return -ENODATA;
 	}
-	*bytes = (const uint8_t *)v->map + l.offset + off;
-	*n = l.filesz - off < len ? l.filesz - off : len;
+	*bytes = v->bytes + l.file_offset + off;
+	*n = l.file_size - off < len ? l.file_size - off : len;
 	return 0;
 }
 

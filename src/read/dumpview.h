@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A dump opened for reading: the file mmapped (never read whole), checked
- * by lib's parser, its notes decoded once, and its segments indexed by VA
- * so every lookup is O(log segments) whatever order the file keeps them in.
+ * A dump opened for reading, as any user of libdevsnap opens one: the
+ * library maps and checks the file and indexes its segments by VA, so
+ * every lookup is O(log segments) whatever order the file keeps them in.
+ * This layer adds what the CLI needs around it: operands that are pipes,
+ * zstd streams or saved dumps' IDs, one message per error, and the notes
+ * the readers print (DEVSNAP INFO, AGX, RTKIT) decoded once.
  */
 #ifndef DS_DUMPVIEW_H
 #define DS_DUMPVIEW_H
@@ -10,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include <devsnap/dump.h>
 
 #include "dump_parse.h"
 
@@ -21,11 +26,13 @@ enum dump_producer {
 
 struct dumpview {
 	const char *path; /* as given, for messages */
-	void *map;
+	struct devsnap_dump *dump;
+	const uint8_t *bytes; /* the whole file, as the library maps it */
 	uint64_t size;
-	struct ds_dump_file f;
-	struct ds_dump_load *loads; /* every segment, in file order */
-	uint32_t *by_va; /* indices into loads sorted by VA; NULL when the file's order is */
+	uint32_t nsegs;
+	uint16_t e_machine;
+	const char *error;    /* why the library refused the file (-EBADMSG), or NULL */
+	uint64_t error_offset;
 	bool overlaps;   /* two segments share addresses: overlap_a's and overlap_b's */
 	uint64_t overlap_a, overlap_b;
 	enum dump_producer producer;
@@ -61,19 +68,20 @@ void dumpview_close(struct dumpview *v);
  * readers that must know which segment holds an address's bytes. */
 int dumpview_disjoint(const struct dumpview *v);
 
-/* The i-th segment in VA order. */
-void dumpview_load(const struct dumpview *v, uint32_t i, struct ds_dump_load *l);
+/* The i-th segment in VA order (i < nsegs). */
+void dumpview_load(const struct dumpview *v, uint32_t i, struct devsnap_segment *l);
 
 /* The segment holding va, its VA-order index in *index: 0 or -ENOENT. */
-int dumpview_find(const struct dumpview *v, uint64_t va, struct ds_dump_load *l,
+int dumpview_find(const struct dumpview *v, uint64_t va, struct devsnap_segment *l,
 		  uint32_t *index);
 
-/* The VA-order index of the first segment that ends above va (nloads if
+/* The VA-order index of the first segment that ends above va (nsegs if
  * none): where a walk over [va, ...) starts. */
 uint32_t dumpview_first_after(const struct dumpview *v, uint64_t va);
 
-/* Why a segment holds no bytes: a skip reason's name, or "not saved". */
-const char *dumpview_unsaved_why(const struct dumpview *v, const struct ds_dump_load *l);
+/* The i-th note in file order as lib's decoders take it: 0, or -ERANGE
+ * past the last. */
+int dumpview_note(const struct dumpview *v, size_t i, struct ds_note *n);
 
 /* The saved bytes at va, straight from the mapping: *bytes and *n (at
  * most len, up to the end of va's segment).  An unmapped or unsaved va

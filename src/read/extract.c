@@ -37,18 +37,18 @@ struct extract {
 
 /* Writes what segment l saved of [x->start, x->last]. */
 static int copy_segment(const struct dumpview *v, struct extract *x, struct dumpfile *df,
-			const struct ds_dump_load *l)
+			const struct devsnap_segment *l)
 {
 	uint64_t from, to; /* inclusive */
 	int r;
 
-	if (!l->filesz)
+	if (!l->file_size)
 		return 0;
 	from = l->va > x->start ? l->va : x->start;
-	to = l->va + (l->filesz - 1) < x->last ? l->va + (l->filesz - 1) : x->last;
+	to = l->va + (l->file_size - 1) < x->last ? l->va + (l->file_size - 1) : x->last;
 	if (from > to)
 		return 0;
-	r = dumpfile_pwrite(df, (const uint8_t *)v->map + l->offset + (from - l->va), to - from + 1,
+	r = dumpfile_pwrite(df, v->bytes + l->file_offset + (from - l->va), to - from + 1,
 			    from - x->start);
 	if (r < 0)
 		return log_error_errno(r, "cannot write the bytes at 0x%" PRIx64 " to %s", from,
@@ -59,10 +59,10 @@ static int copy_segment(const struct dumpview *v, struct extract *x, struct dump
 
 static int copy_saved(const struct dumpview *v, struct extract *x, struct dumpfile *df)
 {
-	struct ds_dump_load l;
+	struct devsnap_segment l;
 	int r;
 
-	for (uint32_t i = dumpview_first_after(v, x->start); i < v->f.nloads; i++) {
+	for (uint32_t i = dumpview_first_after(v, x->start); i < v->nsegs; i++) {
 		dumpview_load(v, i, &l);
 		if (l.va > x->last)
 			break;
@@ -79,14 +79,14 @@ static int copy_saved(const struct dumpview *v, struct extract *x, struct dumpfi
 
 static int whole_span(const struct dumpview *v, struct extract *x)
 {
-	struct ds_dump_load first, last;
+	struct devsnap_segment first, last;
 
-	if (!v->f.nloads)
+	if (!v->nsegs)
 		return log_error("%s maps nothing", v->path);
 	dumpview_load(v, 0, &first);
-	dumpview_load(v, v->f.nloads - 1, &last); /* segments are disjoint: it ends highest */
+	dumpview_load(v, v->nsegs - 1, &last); /* segments are disjoint: it ends highest */
 	x->start = first.va;
-	x->last = last.va + (last.memsz - 1);
+	x->last = last.va + (last.size - 1);
 	return 0;
 }
 

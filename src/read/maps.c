@@ -21,52 +21,52 @@ static const char usage_text[] =
 	"                a JSON array\n"
 	"  --store DIR   where to look up a store ID (default $DEVSNAP_STORE)\n";
 
-static void print_row(const struct dumpview *v, const struct ds_dump_load *l)
+static void print_row(const struct dumpview *v, const struct devsnap_segment *l)
 {
 	char perm[4], size[BYTES_BUF];
 
 	printf("0x%016" PRIx64 "  0x%012" PRIx64 "  %10s  %-4s  0x%016" PRIx64 "  %s\n", l->va,
-	       l->pa, format_bytes(l->memsz, size), dump_perm_string(l->flags, perm),
-	       ds_dump_load_pte_bits(l), l->filesz ? "saved" : dumpview_unsaved_why(v, l));
+	       l->pa, format_bytes(l->size, size), dump_perm_string(l->p_flags, perm),
+	       l->pte_bits, l->file_size ? "saved" : l->state_name);
 }
 
 static int print_text(const struct dumpview *v, bool legend)
 {
-	struct ds_dump_load l;
+	struct devsnap_segment l;
 
 	if (legend)
 		printf("%-18s  %-14s  %10s  %-4s  %-18s  %s\n", "DEVICE VA", "PA", "SIZE", "PERM",
 	       "PTE BITS", "STATE");
-	for (uint32_t i = 0; i < v->f.nloads; i++) {
+	for (uint32_t i = 0; i < v->nsegs; i++) {
 		dumpview_load(v, i, &l);
 		print_row(v, &l);
 	}
 	return fflush(stdout) ? -EIO : 0;
 }
 
-static struct json_object *json_row(const struct dumpview *v, const struct ds_dump_load *l)
+static struct json_object *json_row(const struct dumpview *v, const struct devsnap_segment *l)
 {
 	struct json_object *o = json_object_new_object();
 	char perm[4];
 
 	json_add_hex(o, "va", l->va);
 	json_add_hex(o, "pa", l->pa);
-	json_add_u64(o, "size", l->memsz);
+	json_add_u64(o, "size", l->size);
 	json_add_u64(o, "page_size", l->align);
-	json_add_str(o, "perm", dump_perm_string(l->flags, perm));
-	json_add_hex(o, "pte_bits", ds_dump_load_pte_bits(l));
-	json_object_object_add(o, "saved", json_object_new_boolean(l->filesz == l->memsz));
-	if (l->filesz < l->memsz)
-		json_add_str(o, "skipped", dumpview_unsaved_why(v, l));
+	json_add_str(o, "perm", dump_perm_string(l->p_flags, perm));
+	json_add_hex(o, "pte_bits", l->pte_bits);
+	json_object_object_add(o, "saved", json_object_new_boolean(l->file_size == l->size));
+	if (l->file_size < l->size)
+		json_add_str(o, "skipped", l->state_name);
 	return o;
 }
 
 static int print_json(const struct dumpview *v)
 {
-	_cleanup_json_ struct json_object *arr = json_object_new_array_ext((int)v->f.nloads);
-	struct ds_dump_load l;
+	_cleanup_json_ struct json_object *arr = json_object_new_array_ext((int)v->nsegs);
+	struct devsnap_segment l;
 
-	for (uint32_t i = 0; i < v->f.nloads; i++) {
+	for (uint32_t i = 0; i < v->nsegs; i++) {
 		dumpview_load(v, i, &l);
 		json_object_array_add(arr, json_row(v, &l));
 	}

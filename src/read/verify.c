@@ -5,7 +5,9 @@
  * sound producer writes: segments in VA order that do not overlap, aligned
  * to their page size, file data shared only by segments of the same
  * physical addresses, and DEVSNAP notes
- * whose totals and skipped ranges agree with the segments.
+ * whose totals and skipped ranges agree with the segments.  The library
+ * hides the ELF layout (header order, file extents) that these checks are
+ * about, so verify reads it with lib's parser over the library's bytes.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -27,6 +29,8 @@
 
 struct verify {
 	const struct dumpview *v;
+	struct ds_dump_file f;      /* the file's ELF layout */
+	struct ds_dump_load *loads; /* its PT_LOADs, in file order */
 	bool json;
 	struct json_object *problems;
 	unsigned count;
@@ -77,47 +81,47 @@ static bool power_of_two(uint64_t x)
  * poisoned page, the budget) keeps its granule in p_align, so a piece
  * need only sit at the same offset in the block in VA and in PA.
  */
-static void check_load(struct verify *c, const struct ds_dump_load *l)
+static void check_load(struct verify *c, const struct devsnap_segment *l)
 {
 	uint64_t a = l->align, page = c->v->has_info ? c->v->info.page_size : a;
 
 	if (!power_of_two(a))
 		problem(c, "segment 0x%" PRIx64 ": p_align %" PRIu64 " is not a power of two",
 			l->va, a);
-	else if (power_of_two(page) && (l->va | l->pa | l->memsz) & (page - 1))
+	else if (power_of_two(page) && (l->va | l->pa | l->size) & (page - 1))
 		problem(c, "segment 0x%" PRIx64 ": VA, PA or size not a multiple of the page size "
 			"0x%" PRIx64, l->va, page);
 	else if ((l->va ^ l->pa) & (a - 1))
 		problem(c, "segment 0x%" PRIx64 ": VA and PA at different offsets in its 0x%" PRIx64
 			" mapping", l->va, a);
-	if (l->filesz && l->filesz != l->memsz)
+	if (l->file_size && l->file_size != l->size)
 		problem(c, "segment 0x%" PRIx64 ": only 0x%" PRIx64 " of 0x%" PRIx64 " bytes saved",
-			l->va, l->filesz, l->memsz);
-	if (!l->filesz && ds_dump_skip_reason(&c->v->f, l->va) == DS_SKIP_REASON_COUNT &&
+			l->va, l->file_size, l->size);
+	if (!l->file_size && l->state == DEVSNAP_SEGMENT_NOT_SAVED &&
 	    c->v->producer == PRODUCER_DEVSNAP)
 		problem(c, "segment 0x%" PRIx64 ": not saved, and no skipped range says why", l->va);
 }
 
 static void check_order(struct verify *c)
 {
-	struct ds_dump_load l, widest;
+	struct devsnap_segment l, widest;
 	uint64_t reach = 0; /* the highest last address so far, in VA order */
 
-	if (!c->v->f.loads_contiguous)
+	if (!c->f.loads_contiguous)
 		problem(c, "PT_LOAD headers are interleaved with other headers");
-	for (uint32_t i = 1; i < c->v->f.nloads; i++) {
-		if (c->v->loads[i].va < c->v->loads[i - 1].va) {
+	for (uint32_t i = 1; i < c->f.nloads; i++) {
+		if (c->loads[i].va < c->loads[i - 1].va) {
 			problem(c, "segments are not in VA order: 0x%" PRIx64 " follows 0x%" PRIx64,
-				c->v->loads[i].va, c->v->loads[i - 1].va);
+				c->loads[i].va, c->loads[i - 1].va);
 			break;
 		}
 	}
-	for (uint32_t i = 0; i < c->v->f.nloads; i++) {
+	for (uint32_t i = 0; i < c->v->nsegs; i++) {
 		dumpview_load(c->v, i, &l);
 		if (i && l.va <= reach)
 			problem(c, "segments 0x%" PRIx64 " and 0x%" PRIx64 " overlap", widest.va, l.va);
-		if (!i || l.va + (l.memsz - 1) > reach) {
-			reach = l.va + (l.memsz - 1);
+		if (!i || l.va + (l.size - 1) > reach) {
+			reach = l.va + (l.size - 1);
 			widest = l;
 		}
 		check_load(c, &l);
@@ -159,7 +163,7 @@ static const char *extent_name(const struct extent *e, char buf[48])
 /* The section header table, where the file has one. */
 static void add_shdrs(struct verify *c, struct extent *e, size_t *n)
 {
-	const uint8_t *h = c->v->map;
+	const uint8_t *h = c->v->bytes;
 	uint64_t shoff = ds_get_le(h + EH_SHOFF, 8), entsize = ds_get_le(h + EH_SHENTSIZE, 2);
 	uint64_t shnum = ds_get_le(h + EH_SHNUM, 2);
 
@@ -182,7 +186,7 @@ static void add_shdrs(struct verify *c, struct extent *e, size_t *n)
  * tables, the notes and each segment's data need their own. */
 static int check_file_extents(struct verify *c)
 {
-	const struct ds_dump_file *f = &c->v->f;
+	const struct ds_dump_file *f = &c->f;
 	_cleanup_free_ struct extent *e = calloc((size_t)f->nloads + f->phnum + 3, sizeof(*e));
 	const struct extent *owner;
 	uint64_t reach = 0;
@@ -197,14 +201,14 @@ static int check_file_extents(struct verify *c)
 				  .what = "the program headers" };
 	add_shdrs(c, e, &n);
 	for (uint32_t i = 0; i < f->phnum; i++) {
-		const uint8_t *ph = (const uint8_t *)c->v->map + f->phoff + (uint64_t)i * ELF_PHDR_SIZE;
+		const uint8_t *ph = c->v->bytes + f->phoff + (uint64_t)i * ELF_PHDR_SIZE;
 		uint64_t off = ds_get_le(ph + PH_OFFSET, 8), size = ds_get_le(ph + PH_FILESZ, 8);
 
 		if (ds_get_le(ph + PH_TYPE, 4) == PT_NOTE && size) /* inside the file: checked at open */
 			e[n++] = (struct extent){ .start = off, .end = off + size, .what = "notes" };
 	}
 	for (uint32_t i = 0; i < f->nloads; i++) {
-		const struct ds_dump_load *l = &c->v->loads[i];
+		const struct ds_dump_load *l = &c->loads[i];
 
 		if (l->filesz)
 			e[n++] = (struct extent){ .start = l->offset, .end = l->offset + l->filesz,
@@ -282,12 +286,10 @@ static void check_info(struct verify *c, const struct dump_totals *t)
 
 static void check_notes(struct verify *c, const struct dump_totals *t)
 {
-	struct ds_dump_file f = c->v->f;
-	struct ds_note_iter it = { 0 };
 	unsigned infos = 0;
 	struct ds_note n;
 
-	while (ds_dump_next_note(&f, &it, &n) == 1) {
+	for (size_t i = 0; dumpview_note(c->v, i, &n) == 0; i++) {
 		infos += ds_note_is(&n, DS_NOTE_NAME, DS_NT_INFO);
 		check_devsnap_note(c, &n);
 	}
@@ -298,7 +300,7 @@ static void check_notes(struct verify *c, const struct dump_totals *t)
 	if (c->v->has_info)
 		check_info(c, t);
 	if (c->v->producer == PRODUCER_DEVSNAP && t->segments != t->saved_segments &&
-	    !f.nskipped_entries)
+	    !c->f.nskipped_entries)
 		problem(c, "unsaved segments but no DEVSNAP SKIPPED note");
 }
 
@@ -325,6 +327,19 @@ static int report(struct verify *c, const struct dump_totals *t)
 	return json_print(o);
 }
 
+/* The ELF layout of the file the library accepted: it parses again. */
+static int read_layout(struct verify *c)
+{
+	if (ds_dump_open(&c->f, c->v->bytes, c->v->size) < 0)
+		return log_error_errno(-EBADMSG, "%s: %s (at file offset 0x%" PRIx64 ")", c->v->path,
+				       c->f.error, c->f.error_offset);
+	c->loads = calloc(c->f.nloads ? c->f.nloads : 1, sizeof(*c->loads));
+	if (!c->loads)
+		return log_error_errno(-ENOMEM, "cannot check %s", c->v->path);
+	ds_dump_loads(&c->f, c->loads, c->f.nloads);
+	return 0;
+}
+
 /* The parser's one-line verdict, as JSON. */
 static int report_unreadable(const struct dumpview *v, int err)
 {
@@ -333,7 +348,7 @@ static int report_unreadable(const struct dumpview *v, int err)
 	char msg[160];
 
 	snprintf(msg, sizeof(msg), "%s (at file offset 0x%" PRIx64 ")",
-		 v->f.error ? v->f.error : "not a dump", v->f.error_offset);
+		 v->error ? v->error : "not a dump", v->error_offset);
 	json_object_array_add(problems, json_object_new_string(msg));
 	json_add_str(o, "file", v->path);
 	json_object_object_add(o, "sound", json_object_new_boolean(false));
@@ -352,6 +367,11 @@ static int verify_file(const char *path, bool json)
 	if (r < 0)
 		return json && r == -EBADMSG ? report_unreadable(&v, r) : r;
 	c.v = &v;
+	r = read_layout(&c);
+	if (r < 0) {
+		dumpview_close(&v);
+		return r;
+	}
 	c.problems = json_object_new_array();
 	dump_totals(&v, &t);
 	check_order(&c);
@@ -361,6 +381,7 @@ static int verify_file(const char *path, bool json)
 		r = report(&c, &t);
 	}
 	json_putp(&c.problems);
+	free(c.loads);
 	dumpview_close(&v);
 	return r < 0 ? r : c.count ? -EBADMSG : 0;
 }

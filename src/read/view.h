@@ -15,7 +15,7 @@
 /* A segment's state in the report: 0 saved, then enum ds_skip_reason's
  * reasons, then VIEW_STATE_UNKNOWN for "not saved" without a reason. */
 #define VIEW_STATE_UNKNOWN DS_SKIP_REASON_COUNT
-unsigned view_state(const struct dumpview *v, const struct ds_dump_load *l);
+unsigned view_state(const struct devsnap_segment *l);
 const char *view_state_name(unsigned state);
 
 /* The data the page draws: b is NULL for one dump, else a diff of a and b. */

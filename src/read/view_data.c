@@ -23,14 +23,12 @@
 
 #define VIEW_BLOB_MAX (1u << 20) /* of a blob's text in the report */
 
-unsigned view_state(const struct dumpview *v, const struct ds_dump_load *l)
+unsigned view_state(const struct devsnap_segment *l)
 {
-	enum ds_skip_reason why;
-
-	if (l->filesz)
+	/* enum devsnap_segment_state follows enum ds_skip_reason, "not saved" last. */
+	if (l->file_size)
 		return DS_SAVED;
-	why = ds_dump_skip_reason(&v->f, l->va);
-	return why < DS_SKIP_REASON_COUNT ? why : VIEW_STATE_UNKNOWN;
+	return l->state < DEVSNAP_SEGMENT_NOT_SAVED ? (unsigned)l->state : VIEW_STATE_UNKNOWN;
 }
 
 const char *view_state_name(unsigned state)
@@ -70,23 +68,23 @@ static struct json_object *segments(const struct dumpview *v)
 {
 	struct json_object *o = json_object_new_object(), *col[NCOLUMNS];
 	uint64_t va_end = 0, pa_end = 0;
-	struct ds_dump_load l;
+	struct devsnap_segment l;
 	bool small = true;
 
 	for (unsigned c = 0; c < NCOLUMNS; c++) {
-		col[c] = json_object_new_array_ext((int)v->f.nloads);
+		col[c] = json_object_new_array_ext((int)v->nsegs);
 		json_object_object_add(o, columns[c], col[c]);
 	}
-	for (uint32_t i = 0; i < v->f.nloads; i++) {
+	for (uint32_t i = 0; i < v->nsegs; i++) {
 		dumpview_load(v, i, &l);
 		json_object_array_add(col[0], delta(l.va, va_end));
 		json_object_array_add(col[1], delta(l.pa, pa_end));
-		json_object_array_add(col[2], address(l.memsz));
-		va_end = l.va + l.memsz;
-		pa_end = l.pa + l.memsz;
-		small = small && below_2_52(l.va, l.memsz) && below_2_52(l.pa, l.memsz);
-		json_object_array_add(col[3], json_object_new_int64(l.flags));
-		json_object_array_add(col[4], json_object_new_int((int)view_state(v, &l)));
+		json_object_array_add(col[2], address(l.size));
+		va_end = l.va + l.size;
+		pa_end = l.pa + l.size;
+		small = small && below_2_52(l.va, l.size) && below_2_52(l.pa, l.size);
+		json_object_array_add(col[3], json_object_new_int64(l.p_flags));
+		json_object_array_add(col[4], json_object_new_int((int)view_state(&l)));
 		json_object_array_add(col[5], json_object_new_int((int)log2_u64(l.align)));
 	}
 	json_object_object_add(o, "small", json_object_new_boolean(small));
@@ -97,17 +95,12 @@ static struct json_object *segments(const struct dumpview *v)
 static struct json_object *blobs(const struct dumpview *v)
 {
 	struct json_object *arr = json_object_new_array();
-	struct ds_dump_file f = v->f;
-	struct ds_note_iter it = { 0 };
-	struct ds_note_blob b;
-	struct ds_note n;
+	struct devsnap_blob b;
 
-	while (ds_dump_next_note(&f, &it, &n) == 1) {
+	for (size_t i = 0; devsnap_dump_blob(v->dump, i, &b) == 0; i++) {
 		struct json_object *o;
 		uint64_t len;
 
-		if (!ds_note_is(&n, DS_NOTE_NAME, DS_NT_BLOB) || ds_note_blob_decode(&n, &b))
-			continue;
 		len = b.size < VIEW_BLOB_MAX ? b.size : VIEW_BLOB_MAX;
 		o = json_object_new_object();
 		json_object_object_add(o, "name", json_object_new_string_len(

@@ -67,10 +67,10 @@ static void flush(struct axis *a)
 	a->pend_n = 0;
 }
 
-static void draw_run(struct axis *a, const struct ds_dump_load *l, double u0, double u1)
+static void draw_run(struct axis *a, const struct devsnap_segment *l, double u0, double u1)
 {
 	double x0 = u0 * a->scale, x1 = u1 * a->scale;
-	unsigned state = view_state(a->v, l);
+	unsigned state = view_state(l);
 	char size[BYTES_BUF];
 	double w;
 
@@ -83,7 +83,7 @@ static void draw_run(struct axis *a, const struct ds_dump_load *l, double u0, do
 			memset(a->pend_bytes, 0, sizeof(a->pend_bytes));
 		}
 		a->pend_x1 = fmax(a->pend_x1, x1);
-		a->pend_bytes[state] += l->memsz;
+		a->pend_bytes[state] += l->size;
 		a->pend_n++;
 		if (a->pend_x1 - a->pend_x0 >= MIN_PX)
 			flush(a);
@@ -94,9 +94,9 @@ static void draw_run(struct axis *a, const struct ds_dump_load *l, double u0, do
 	fprintf(a->out, "<rect class=\"run st-%s\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
 		"height=\"%d\"><title>0x%" PRIx64 " PA 0x%" PRIx64 " %s %s</title></rect>\n",
 		view_state_name(state), x0, STRIP_Y, w, STRIP_H, l->va, l->pa,
-		format_bytes(l->memsz, size), view_state_name(state));
+		format_bytes(l->size, size), view_state_name(state));
 	for (unsigned bit = 2; bit; bit >>= 1) /* writable, then executable: hatched */
-		if (l->flags & bit)
+		if (l->p_flags & bit)
 			fprintf(a->out, "<rect class=\"h%c\" x=\"%.2f\" y=\"%d\" width=\"%.2f\" "
 				"height=\"%d\"/>\n", bit == 2 ? 'w' : 'x', x0, STRIP_Y, w, STRIP_H);
 }
@@ -114,8 +114,8 @@ static void gap_label(struct axis *a, uint64_t gap, double u0, double u1)
 /* One pass over the segments in VA order; with a scale, draws them. */
 static void walk(struct axis *a)
 {
-	struct ds_dump_load l, next;
-	uint32_t n = a->v->f.nloads;
+	struct devsnap_segment l, next;
+	uint32_t n = a->v->nsegs;
 
 	a->u = 0;
 	a->in_block = false;
@@ -126,9 +126,9 @@ static void walk(struct axis *a)
 
 		dumpview_load(a->v, i, &l);
 		va = l.va;
-		end = l.va + l.memsz;
+		end = l.va + l.size;
 		for (i++; i < n && (dumpview_load(a->v, i, &next), next.va < end); i++)
-			end = next.va + next.memsz > end ? next.va + next.memsz : end;
+			end = next.va + next.size > end ? next.va + next.size : end;
 		if (a->in_block) {
 			double g = gap_units(a, va - a->block_end);
 
@@ -141,7 +141,7 @@ static void walk(struct axis *a)
 		for (uint32_t j = first; a->scale && j < i; j++) {
 			dumpview_load(a->v, j, &l);
 			draw_run(a, &l, a->u + w * (double)(l.va - va) / span,
-				 a->u + w * (double)(l.va + l.memsz - va) / span);
+				 a->u + w * (double)(l.va + l.size - va) / span);
 		}
 		a->u += w;
 		a->block_end = end;
@@ -169,7 +169,7 @@ static void xml_text(FILE *out, const char *s)
 
 static void header(FILE *out, const struct dumpview *v, double height)
 {
-	struct ds_dump_load first, last;
+	struct devsnap_segment first, last;
 
 	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
@@ -195,14 +195,14 @@ static void header(FILE *out, const struct dumpview *v, double height)
 		xml_text(out, v->info.driver);
 		fputs(")", out);
 	}
-	if (v->f.nloads) {
+	if (v->nsegs) {
 		dumpview_load(v, 0, &first);
-		dumpview_load(v, v->f.nloads - 1, &last);
+		dumpview_load(v, v->nsegs - 1, &last);
 		fprintf(out, ": device VA 0x%" PRIx64 " \u2013 0x%" PRIx64, first.va,
-			last.va + last.memsz);
+			last.va + last.size);
 	}
-	fprintf(out, ", %" PRIu32 " %s</text>\n", v->f.nloads,
-		plural(v->f.nloads, "segment", "segments"));
+	fprintf(out, ", %" PRIu32 " %s</text>\n", v->nsegs,
+		plural(v->nsegs, "segment", "segments"));
 }
 
 static void legend(FILE *out, double y)

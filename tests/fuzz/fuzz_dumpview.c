@@ -20,14 +20,14 @@ static volatile uint8_t sink;
 
 static void walk(const struct dumpview *v)
 {
-	struct ds_dump_load l, found, prev;
+	struct devsnap_segment l, found, prev;
 	struct dump_totals t;
 	const uint8_t *bytes;
 	uint32_t idx;
 	uint64_t n;
 
 	dump_totals(v, &t);
-	for (uint32_t i = 0; i < v->f.nloads && i < 4096; i++) {
+	for (uint32_t i = 0; i < v->nsegs && i < 4096; i++) {
 		dumpview_load(v, i, &l);
 		if (i && l.va < prev.va)
 			__builtin_trap(); /* the index is in VA order */
@@ -35,11 +35,11 @@ static void walk(const struct dumpview *v)
 		if (v->overlaps)
 			continue; /* lookups answer for disjoint segments only */
 		if (dumpview_find(v, l.va, &found, &idx) < 0 || idx != i ||
-		    dumpview_find(v, l.va + (l.memsz - 1), &found, &idx) < 0 || idx != i)
+		    dumpview_find(v, l.va + (l.size - 1), &found, &idx) < 0 || idx != i)
 			__builtin_trap();
 		if (dumpview_first_after(v, l.va) != i)
 			__builtin_trap();
-		if (l.filesz && dumpview_bytes(v, l.va + (l.filesz - 1), 16, &bytes, &n) == 0)
+		if (l.file_size && dumpview_bytes(v, l.va + (l.file_size - 1), 16, &bytes, &n) == 0)
 			sink ^= bytes[n - 1];
 	}
 }

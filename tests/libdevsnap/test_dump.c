@@ -212,6 +212,49 @@ static void headers_out_of_order_read_the_same(void **state)
 	free(copy);
 }
 
+/* Segments' bytes in place, and their p_align, without a copy. */
+static void bytes_are_the_file_in_place(void **state)
+{
+	struct devsnap_dump *d = open_mem();
+	struct devsnap_segment s;
+	const uint8_t *file;
+	uint64_t size = 0;
+
+	file = devsnap_dump_bytes(d, &size);
+	assert_ptr_equal(file, dump); /* borrowed, not copied */
+	assert_int_equal(size, dump_size);
+	assert_int_equal(devsnap_dump_segment(d, 1, &s), 0);
+	assert_int_equal(s.align, K4);
+	assert_true(s.file_offset + s.file_size <= size);
+	assert_fixture_bytes(file + s.file_offset, s.va, s.file_size);
+	assert_null(devsnap_dump_bytes(NULL, &size));
+	assert_int_equal(size, 0);
+	devsnap_dump_close(d);
+}
+
+/* The writer's segments are disjoint; move the second into the first. */
+static void overlapping_segments_are_reported(void **state)
+{
+	uint8_t *copy = malloc(dump_size);
+	struct devsnap_dump *d = open_mem();
+	uint64_t a = 0, b = 0;
+
+	assert_int_equal(devsnap_dump_overlap(d, &a, &b), 0);
+	assert_int_equal(devsnap_dump_overlap(NULL, &a, &b), -EINVAL);
+	devsnap_dump_close(d);
+
+	memcpy(copy, dump, dump_size);
+	for (unsigned int i = 0; i < 8; i++) /* PT_LOAD 1 (phdr 2): p_vaddr 0x11000 */
+		copy[64 + 56 * 2 + 16 + i] = (uint8_t)(0x11000ULL >> 8 * i);
+	assert_int_equal(devsnap_dump_open_memory(&d, copy, dump_size, NULL), 0);
+	assert_int_equal(devsnap_dump_overlap(d, &a, &b), 1);
+	assert_int_equal(a, 0x10000);
+	assert_int_equal(b, 0x11000);
+	assert_int_equal(devsnap_dump_overlap(d, NULL, NULL), 1);
+	devsnap_dump_close(d);
+	free(copy);
+}
+
 static void notes_and_blobs(void **state)
 {
 	struct devsnap_dump *d = open_mem();
@@ -390,6 +433,8 @@ int main(void)
 		cmocka_unit_test(read_va_crosses_segments_and_stops_short_at_unsaved_bytes),
 		cmocka_unit_test(read_pa_finds_the_lowest_va_alias),
 		cmocka_unit_test(headers_out_of_order_read_the_same),
+		cmocka_unit_test(bytes_are_the_file_in_place),
+		cmocka_unit_test(overlapping_segments_are_reported),
 		cmocka_unit_test(notes_and_blobs),
 		cmocka_unit_test(path_fd_and_copied_memory_open_the_same_dump),
 		cmocka_unit_test(nofollow_refuses_a_symlink),

@@ -144,7 +144,10 @@ check "libdevsnap0: the ldconfig trigger (dh_makeshlibs)" grep -qx "activate-noa
 # The packages' own files, unpacked: the Python module reads a dump through
 # the packaged library.
 for d in "$deb" "$lib" "$py"; do dpkg-deb -x "$d" "$t/x"; done
-"$t/x/usr/bin/devsnap" demo -q -o "$t/demo.core" 2>"$t/err" || sed 's/^/# /' "$t/err"
+check "devsnap: Depends on libdevsnap0 (shlibs: the CLI reads dumps through libdevsnap.so.0)" \
+	sh -c 'dpkg-deb -f "$1" Depends | grep -q "libdevsnap0 (>= "' - "$deb"
+LD_LIBRARY_PATH="$t/x/usr/lib/$ma" "$t/x/usr/bin/devsnap" demo -q -o "$t/demo.core" 2>"$t/err" ||
+	sed 's/^/# /' "$t/err"
 check "python3-devsnap reads a dump through libdevsnap0's library (unpacked)" \
 	env PYTHONPATH="$t/x/usr/lib/python3/dist-packages" PYTHONDONTWRITEBYTECODE=1 \
 	DEVSNAP_LIBRARY="$t/x/usr/lib/$ma/libdevsnap.so.0" python3 -c '
@@ -166,10 +169,11 @@ r=$t/root
 mkdir "$r" && tar -C "$r" -xf "$tar"
 # As in any chroot: systemd-tmpfiles, which postinst runs, needs /proc.
 mount -t proc proc "$r/proc"
-cp "$deb" "$r/tmp/"
+cp "$deb" "$lib" "$r/tmp/"
 in_root() { chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
 wants=/etc/systemd/system/sysinit.target.wants
-check "dpkg -i devsnap in a Debian 12 root" in_root dpkg -i "/tmp/${deb##*/}"
+check "dpkg -i devsnap (and libdevsnap0, its dependency) in a Debian 12 root" \
+	in_root dpkg -i "/tmp/${lib##*/}" "/tmp/${deb##*/}"
 check "... the boot sweep is enabled (sysinit.target.wants), the --watch daemon is not" sh -c '
 	test -L "$1$2/devsnap-collect-once.service" &&
 	! find "$1/etc/systemd" -name devsnap-collect.service | grep .' - "$r" "$wants"

@@ -59,6 +59,8 @@ class DemoDump(unittest.TestCase):
             self.assertEqual(seg.size, row["size"])
             self.assertEqual(seg.pte_bits, int(row["pte_bits"], 16))
             self.assertEqual(seg.state_name, "saved" if row["saved"] else row["skipped"])
+            self.assertEqual(seg.align, row["page_size"])
+        self.assertIsNone(self.dump.overlap())
 
     def test_read_is_what_devsnap_read_writes(self):
         for va, size in ((LOG_VA, 8192), (LOG_VA + 100, 37), (HEAP_VA, 2 << 20)):
@@ -89,6 +91,16 @@ class DemoDump(unittest.TestCase):
         self.assertEqual(self.dump.read_pa(log.pa, 64), self.dump.read(LOG_VA, 64))
         self.assertEqual([(n.name, n.type) for n in self.dump.notes()],
                          [("DEVSNAP", 0x44530001), ("DEVSNAP", 0x44530002)])
+
+    def test_overlap_names_the_first_two_segments_sharing_a_va(self):
+        data = bytearray(open(self.path, "rb").read())
+        phoff = int.from_bytes(data[32:40], "little")
+        loads = [phoff + 56 * i for i in range(int.from_bytes(data[56:58], "little"))
+                 if int.from_bytes(data[phoff + 56 * i:phoff + 56 * i + 4], "little") == 1]
+        first = self.dump.segments()[0].va
+        data[loads[1] + 16:loads[1] + 24] = first.to_bytes(8, "little")  # p_vaddr
+        with devsnap.Dump.from_bytes(data) as dump:
+            self.assertEqual(dump.overlap(), (first, first))
 
     def test_fd_and_memory_open_the_same_dump(self):
         with open(self.path, "rb") as f:
