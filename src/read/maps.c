@@ -21,7 +21,7 @@ static const char usage_text[] =
 	"                a JSON array\n"
 	"  --store DIR   where to look up a store ID (default $DEVSNAP_STORE)\n";
 
-static void print_row(const struct dumpview *v, const struct devsnap_segment *l)
+static void print_row(const struct devsnap_segment *l)
 {
 	char perm[4], size[BYTES_BUF];
 
@@ -36,15 +36,15 @@ static int print_text(const struct dumpview *v, bool legend)
 
 	if (legend)
 		printf("%-18s  %-14s  %10s  %-4s  %-18s  %s\n", "DEVICE VA", "PA", "SIZE", "PERM",
-	       "PTE BITS", "STATE");
+		       "PTE BITS", "STATE");
 	for (uint32_t i = 0; i < v->nsegs; i++) {
 		dumpview_load(v, i, &l);
-		print_row(v, &l);
+		print_row(&l);
 	}
 	return fflush(stdout) ? -EIO : 0;
 }
 
-static struct json_object *json_row(const struct dumpview *v, const struct devsnap_segment *l)
+static struct json_object *json_row(const struct devsnap_segment *l)
 {
 	struct json_object *o = json_object_new_object();
 	char perm[4];
@@ -68,7 +68,7 @@ static int print_json(const struct dumpview *v)
 
 	for (uint32_t i = 0; i < v->nsegs; i++) {
 		dumpview_load(v, i, &l);
-		json_object_array_add(arr, json_row(v, &l));
+		json_object_array_add(arr, json_row(&l));
 	}
 	return json_print(arr);
 }
