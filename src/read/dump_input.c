@@ -180,7 +180,8 @@ int dump_input_mappable(int fd, const char *name)
 
 	if (fstat(in, &st) < 0)
 		return log_error_errno(-errno, "cannot read %s", name);
-	if (S_ISREG(st.st_mode)) {
+	/* sysfs and procfs files say 0 bytes and hold more: read as a stream. */
+	if (S_ISREG(st.st_mode) && st.st_size) {
 		n = pread(in, magic, MAGIC_LEN, 0);
 		if (n < 0)
 			return log_error_errno(-errno, "cannot read %s", name);

@@ -16,7 +16,8 @@
 #include <stdint.h>
 
 /* fd (taken: closed or returned) as a mappable file: fd itself for a
- * regular uncompressed file, else a memory file.  name is for messages.
+ * regular uncompressed file that has a size, else a memory file
+ * (pipes, zstd, sysfs files that say 0 bytes).  name is for messages.
  * The result prints what is wrong and returns -errno. */
 int dump_input_mappable(int fd, const char *name);
 
