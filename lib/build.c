@@ -18,6 +18,8 @@ int ds_build_roots(struct ds_pgtable *pt, const struct ds_build_ops *ops, void *
 	return 0;
 }
 
+DS_EXPORT_BUILDER(ds_build_roots);
+
 static int read_entry(const struct ds_pgtable *pt, u64 pa, u64 *pte)
 {
 	int r = pt->cfg.read_phys(pt->cfg.opaque, pa, pte, sizeof(*pte));
@@ -115,3 +117,5 @@ int ds_build_map(const struct ds_pgtable *pt, const struct ds_build_ops *ops, vo
 	}
 	return 0;
 }
+
+DS_EXPORT_BUILDER(ds_build_map);

@@ -123,6 +123,8 @@ int ds_pgtable_init(struct ds_pgtable *pt, const struct ds_pgtable_config *cfg,
 	return 0;
 }
 
+DS_EXPORT_BUILDER(ds_pgtable_init);
+
 static u64 va_mask(const struct ds_pgtable *pt)
 {
 	return pt->cfg.va_bits >= 64 ? ~0ULL : (1ULL << pt->cfg.va_bits) - 1;

@@ -43,3 +43,5 @@ const struct ds_format *ds_format_find(const char *name)
 			return formats[i];
 	return NULL;
 }
+
+DS_EXPORT_BUILDER(ds_format_find);
