@@ -61,13 +61,24 @@ mkdir -p $d/formats include/linux
 for o in $(objs); do
 	cp "$top/lib/${o%.o}.c" $d/"${o%.o}.c" 2>/dev/null || cp "$top/kernel/${o%.o}.c" $d/"${o%.o}.c"
 done
-cp "$top"/lib/ds_base.h "$top"/lib/pgtable.h "$top"/lib/snapshot.h "$top"/lib/dump.h \
-	"$top"/lib/elf_layout.h "$top"/lib/build.h "$top"/lib/build.c $d/
+cp "$top"/lib/build.c $d/
 cp "$top"/lib/formats/registry.c $d/formats/
-cp "$top"/lib/formats/formats.h "$top"/lib/formats/vmsav8.h $d/formats/
-cp "$top"/kernel/devsnap_pool.h "$top"/kernel/devsnap_ram.h $d/
 cp "$top"/kernel/devsnap.h include/linux/devsnap.h
-rewrite $d/*.c $d/*.h
+rewrite $d/*.c
+# The headers those files include, from lib/ or kernel/, until none is missing.
+while missing=$(cd $d && sed -n 's/^#include "\([^"]*\)"$/\1/p' ./*.[ch] formats/*.[ch] 2>/dev/null |
+		sed 's|^lib/||; s|^\.\./||' | sort -u |
+		while read -r h; do [ -e "$h" ] || [ -e "formats/$h" ] || echo "$h"; done) &&
+	[ -n "$missing" ]; do
+	for h in $missing; do
+		if [ -e "$top/lib/$h" ]; then cp "$top/lib/$h" "$d/$h"
+		elif [ -e "$top/lib/formats/$h" ]; then cp "$top/lib/formats/$h" "$d/formats/$h"
+		elif [ -e "$top/kernel/$h" ]; then cp "$top/kernel/$h" "$d/$h"
+		else echo "kernel-series.sh: no header $h for lib/devsnap" >&2; exit 1
+		fi
+		rewrite "$d/$h" "$d/formats/$h" 2>/dev/null || true
+	done
+done
 {
 	echo "# SPDX-License-Identifier: GPL-2.0 OR MIT"
 	echo "obj-\$(CONFIG_DEVSNAP) += devsnap.o"
