@@ -67,6 +67,9 @@
  * @DEVSNAP_FMT_DART_4K: Apple DART, 4K pages
  * @DEVSNAP_FMT_VTD: Intel VT-d second-level tables (an IOMMU domain)
  * @DEVSNAP_FMT_AMD_V1: AMD IOMMU v1 page tables (an IOMMU domain)
+ * @DEVSNAP_FMT_ARM64_S2_4K: Arm VMSAv8-64 stage 2, 4K granule
+ * @DEVSNAP_FMT_ARM64_S2_16K: Arm VMSAv8-64 stage 2, 16K granule
+ * @DEVSNAP_FMT_ARM64_S2_64K: Arm VMSAv8-64 stage 2, 64K granule
  */
 enum devsnap_format {
 	DEVSNAP_FMT_NONE,
@@ -85,6 +88,9 @@ enum devsnap_format {
 	DEVSNAP_FMT_DART_4K,
 	DEVSNAP_FMT_VTD,
 	DEVSNAP_FMT_AMD_V1,
+	DEVSNAP_FMT_ARM64_S2_4K,
+	DEVSNAP_FMT_ARM64_S2_16K,
+	DEVSNAP_FMT_ARM64_S2_64K,
 };
 
 /**
@@ -106,6 +112,8 @@ struct devsnap_blob {
  * @roots: physical address of each top table
  * @nroots: roots in use: 1, or for DART the TTBRs in use
  * @va_bits: VA width; 0: the format's default
+ * @levels: stage 2 formats: table levels, 4 - the start level (VTCR_EL2.SL0),
+ *          on up to 16 concatenated top tables; 0: io-pgtable's choice
  * @upper_half: sign-extended VAs (TTBR1, a firmware's kernel VM)
  * @mair: arm64 formats: the MAIR the device uses; 0: Linux io-pgtable's
  * @va_first: first device VA to walk
@@ -129,6 +137,7 @@ struct devsnap_request {
 	u64 roots[DEVSNAP_MAX_ROOTS];
 	u32 nroots;
 	u32 va_bits;
+	u32 levels;
 	bool upper_half;
 	u64 mair;
 	u64 va_first;

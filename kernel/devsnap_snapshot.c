@@ -40,6 +40,9 @@ static const struct ds_format *const formats[] = {
 	[DEVSNAP_FMT_DART_4K] = &ds_format_dart_4k,
 	[DEVSNAP_FMT_VTD] = &ds_format_vtd,
 	[DEVSNAP_FMT_AMD_V1] = &ds_format_amd_v1,
+	[DEVSNAP_FMT_ARM64_S2_4K] = &ds_format_arm64_s2_4k,
+	[DEVSNAP_FMT_ARM64_S2_16K] = &ds_format_arm64_s2_16k,
+	[DEVSNAP_FMT_ARM64_S2_64K] = &ds_format_arm64_s2_64k,
 };
 
 static int describe_tables(struct devsnap_pool *pool, const struct devsnap_request *req)
@@ -47,6 +50,7 @@ static int describe_tables(struct devsnap_pool *pool, const struct devsnap_reque
 	struct ds_pgtable_config cfg = {
 		.nroots = req->nroots,
 		.va_bits = req->va_bits,
+		.levels = req->levels,
 		.upper_half = req->upper_half,
 		.mair = req->mair,
 		.read_phys = devsnap_ram_read,

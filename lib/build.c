@@ -18,6 +18,8 @@ int ds_build_roots(struct ds_pgtable *pt, const struct ds_build_ops *ops, void *
 	return 0;
 }
 
+DS_EXPORT_BUILDER(ds_build_roots);
+
 static int read_entry(const struct ds_pgtable *pt, u64 pa, u64 *pte)
 {
 	int r = pt->cfg.read_phys(pt->cfg.opaque, pa, pte, sizeof(*pte));
@@ -62,7 +64,7 @@ static int descend(const struct ds_pgtable *pt, const struct ds_build_ops *ops, 
 static int map_one(const struct ds_pgtable *pt, const struct ds_build_ops *ops, void *opaque,
 		   u64 raw_va, u64 pa, unsigned int height, const struct ds_attrs *attrs)
 {
-	unsigned int root_shift = entry_shift(pt, pt->levels);
+	unsigned int root_shift = ds_root_shift(pt);
 	u64 root = root_shift >= 64 ? 0 : raw_va >> root_shift;
 	struct ds_pte_info leaf = { .kind = DS_PTE_LEAF, .pa = pa, .attrs = *attrs };
 	u64 table, entry_pa, pte;
@@ -115,3 +117,5 @@ int ds_build_map(const struct ds_pgtable *pt, const struct ds_build_ops *ops, vo
 	}
 	return 0;
 }
+
+DS_EXPORT_BUILDER(ds_build_map);

@@ -134,6 +134,17 @@ static inline void ds_put_le(void *p, u64 v, unsigned int bytes)
 		b[i] = (u8)v;
 }
 
+/*
+ * The table builder's API, exported by devsnap.ko only to the sample driver
+ * of the kernel series (CONFIG_DEVSNAP_BUILDER); elsewhere nothing.
+ */
+#if defined(__KERNEL__) && defined(CONFIG_DEVSNAP_BUILDER)
+#include <linux/export.h>
+#define DS_EXPORT_BUILDER(sym) EXPORT_SYMBOL_NS_GPL(sym, DEVSNAP_BUILDER)
+#else
+#define DS_EXPORT_BUILDER(sym)
+#endif
+
 #define DS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define DS_BIT(n) (1ULL << (n))
 /* Bits h..l inclusive, as in the kernel's GENMASK_ULL. */

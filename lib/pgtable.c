@@ -23,6 +23,33 @@ bool ds_format_va_bits_ok(const struct ds_format *f, unsigned int va_bits)
 	return (va_bits - f->page_shift) % (f->page_shift - 3u) == 0;
 }
 
+/* Arm stage 2: the levels given, or io-pgtable's choice; the top table
+ * indexes the rest, one table or up to 16 concatenated.
+ */
+static int concat_geometry(struct ds_pgtable *pt, unsigned int walk_bits,
+			   struct ds_error *err)
+{
+	unsigned int fewest = (walk_bits + pt->level_bits - 1) / pt->level_bits;
+
+	pt->root_bits = 0;
+	pt->levels = pt->cfg.levels;
+	if (!pt->levels) {
+		pt->levels = fewest;
+		if (fewest == 4 && walk_bits - 3 * pt->level_bits <= DS_MAX_CONCAT_BITS)
+			pt->levels = 3;
+	}
+	if (pt->levels > fewest)
+		return config_error(err, "stage 2 start level above what the VA width needs",
+				    DS_NO_ADDR);
+	/* Fewer levels than the fewest: the top table indexes more than a level. */
+	pt->top_bits = walk_bits - (pt->levels - 1) * pt->level_bits;
+	if (pt->top_bits > pt->level_bits + DS_MAX_CONCAT_BITS)
+		return config_error(err,
+				    "stage 2 start level needs more than 16 concatenated tables",
+				    DS_NO_ADDR);
+	return 0;
+}
+
 /* Levels, and index bits of the top table and the root selector. */
 static int derive_geometry(struct ds_pgtable *pt, unsigned int va_bits, struct ds_error *err)
 {
@@ -30,6 +57,8 @@ static int derive_geometry(struct ds_pgtable *pt, unsigned int va_bits, struct d
 	unsigned int walk_bits = va_bits - f->page_shift;
 
 	pt->level_bits = f->page_shift - 3;
+	if (f->flags & DS_FMT_CONCAT)
+		return concat_geometry(pt, walk_bits, err);
 	if (f->fixed_levels) {
 		unsigned int span = f->fixed_levels * pt->level_bits;
 
@@ -70,6 +99,9 @@ int ds_pgtable_init(struct ds_pgtable *pt, const struct ds_pgtable_config *cfg,
 		return config_error(err, "VA width outside what the format allows", DS_NO_ADDR);
 	if (cfg->upper_half && !(f->flags & DS_FMT_UPPER_HALF))
 		return config_error(err, "the format has no upper-half address space", DS_NO_ADDR);
+	if (cfg->levels && !(f->flags & DS_FMT_CONCAT))
+		return config_error(err, "only Arm stage 2 formats take a number of levels",
+				    DS_NO_ADDR);
 	pt->cfg = *cfg;
 	pt->cfg.va_bits = va_bits;
 	pt->fmt = f;
@@ -90,6 +122,8 @@ int ds_pgtable_init(struct ds_pgtable *pt, const struct ds_pgtable_config *cfg,
 	pt->mair = cfg->mair;
 	return 0;
 }
+
+DS_EXPORT_BUILDER(ds_pgtable_init);
 
 static u64 va_mask(const struct ds_pgtable *pt)
 {

@@ -96,7 +96,11 @@ enum ds_format_flags {
 	DS_FMT_MAIR = 1 << 2,        /* memory type via a MAIR index */
 	DS_FMT_SIGN_EXTEND = 1 << 3, /* one table, top VA bit sign-extended (x86, RISC-V) */
 	DS_FMT_WHOLE_LEVELS = 1 << 4, /* va_bits only as whole levels reach (VT-d, AMD v1) */
+	DS_FMT_CONCAT = 1 << 5,      /* up to 16 top tables concatenated (Arm stage 2) */
 };
+
+/* Arm stage 2: at most 16 tables concatenated at the start level. */
+#define DS_MAX_CONCAT_BITS 4
 
 /* Whether the format can have a VA width of va_bits. */
 bool ds_format_va_bits_ok(const struct ds_format *f, unsigned int va_bits);
@@ -123,6 +127,14 @@ struct ds_pgtable_config {
 	u64 roots[DS_MAX_ROOTS]; /* physical address of each top table */
 	unsigned int nroots;              /* 1, or for DART the TTBRs in use */
 	unsigned int va_bits;             /* 0: the format's default */
+	/*
+	 * DS_FMT_CONCAT formats: table levels, 4 - the start level
+	 * (VTCR_EL2.SL0); the top table indexes what the levels below leave of
+	 * va_bits, on up to 16 concatenated tables.  0: the fewest levels,
+	 * and one fewer on 2-16 concatenated tables when that would start at
+	 * level 0, as io-pgtable-arm.c chooses.
+	 */
+	unsigned int levels;
 	bool upper_half;              /* VAs are sign-extended (TTBR1, kernel VM) */
 	u64 mair;                /* DS_FMT_MAIR formats: MAIR value; 0: default */
 	u32 max_tables;          /* bound on tables visited; 0: default */
@@ -146,6 +158,14 @@ int ds_pgtable_init(struct ds_pgtable *pt, const struct ds_pgtable_config *cfg,
 		    struct ds_error *err);
 
 /* The size a leaf maps at a given height (0: a base page). */
+/* The VA bit choosing the root above the top table: the top table may
+ * index more bits than a level (concatenated stage 2 tables).
+ */
+static inline unsigned int ds_root_shift(const struct ds_pgtable *pt)
+{
+	return pt->fmt->page_shift + (pt->levels - 1) * pt->level_bits + pt->top_bits;
+}
+
 static inline u64 ds_leaf_size(const struct ds_pgtable *pt, unsigned int height)
 {
 	return 1ULL << (pt->fmt->page_shift + height * pt->level_bits);

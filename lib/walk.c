@@ -27,7 +27,7 @@ static int walk_fail(struct ds_walk *w, int err, const char *what, u64 va, u64 p
 int ds_walk_begin(struct ds_walk *w, const struct ds_pgtable *pt, u64 va_first,
 		  u64 va_last)
 {
-	unsigned int root_shift = entry_shift(pt, pt->levels);
+	unsigned int root_shift = ds_root_shift(pt);
 	u64 last_root;
 
 	ds_memset(w, 0, sizeof(*w));
@@ -317,7 +317,7 @@ static int visit_frame(struct ds_walk *w, struct ds_range *out)
  */
 static u64 root_va_base(const struct ds_pgtable *pt, unsigned int idx)
 {
-	unsigned int shift = entry_shift(pt, pt->levels);
+	unsigned int shift = ds_root_shift(pt);
 
 	return shift >= 64 ? 0 : (u64)idx << shift;
 }

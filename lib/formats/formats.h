@@ -20,6 +20,9 @@ extern const struct ds_format ds_format_dart2;
 extern const struct ds_format ds_format_dart_4k;
 extern const struct ds_format ds_format_vtd;
 extern const struct ds_format ds_format_amd_v1;
+extern const struct ds_format ds_format_arm64_s2_4k;
+extern const struct ds_format ds_format_arm64_s2_16k;
+extern const struct ds_format ds_format_arm64_s2_64k;
 /* formats: add new declarations above this line */
 
 #endif /* DS_FORMATS_H */

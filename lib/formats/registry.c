@@ -18,6 +18,9 @@ static const struct ds_format *const formats[] = {
 	&ds_format_dart_4k,
 	&ds_format_vtd,
 	&ds_format_amd_v1,
+	&ds_format_arm64_s2_4k,
+	&ds_format_arm64_s2_16k,
+	&ds_format_arm64_s2_64k,
 	/* formats: add new entries above this line */
 };
 
@@ -40,3 +43,5 @@ const struct ds_format *ds_format_find(const char *name)
 			return formats[i];
 	return NULL;
 }
+
+DS_EXPORT_BUILDER(ds_format_find);

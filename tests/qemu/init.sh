@@ -516,8 +516,9 @@ crash_refused() {
 	check "and no devcoredump appears" no_devcd
 }
 
-# The guest's RAM to copy with an 8 MiB pool: the pool is exhausted, cleanly.
-crash_refused huge "all RAM below 1 GiB with an 8 MiB pool" 'No space left on device' \
+# The guest's RAM (PA 0-1 GiB mapped) to copy with an 8 MiB pool: the pool is
+# exhausted, cleanly.
+crash_refused huge "1 GiB with an 8 MiB pool" 'No space left on device' \
 	'devsnap: the mapped RAM needs [0-9]* bytes, over the pool of 8388608'
 # A pool is reserved at probe, never more than the system has available.
 mem_available_kib() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
@@ -617,7 +618,7 @@ reads_back() { # DUMP: page0 and the 2 MiB run are the kernel's bytes
 	devsnap read "$1" "$(layout block 2)" "$(layout block 4)" | cmp - $dbg/block
 }
 same_maps() { cmp -s "$1" "$2" || { diff "$1" "$2"; false; }; }
-for fmt in arm64-4k arm64-16k apple-uat mali dart dart2 riscv-sv48; do
+for fmt in arm64-4k arm64-16k apple-uat mali dart dart2 riscv-sv48 arm64-s2-4k; do
 	if ! insmod /modules/devsnap_qemu_test.ko format=$fmt offline_pa="$offline_pa" 2>/tmp/err
 	then
 		not_ok "$fmt: the test device loads with its tables in $fmt"; diag /tmp/err; continue
@@ -625,6 +626,7 @@ for fmt in arm64-4k arm64-16k apple-uat mali dart dart2 riscv-sv48; do
 	ok "$fmt: the test device loads with its tables in $fmt"
 	half=
 	[ $fmt = apple-uat ] && half=--upper-half
+	[ $fmt = arm64-s2-4k ] && half=--va-bits=40 # two concatenated tables
 	if ! devsnap capture --kcore --format $fmt $half --root "$(cat $dbg/root)" -q \
 		-o /tmp/f.core 2>/tmp/err; then
 		not_ok "$fmt: capture --kcore"; diag /tmp/err
@@ -638,7 +640,7 @@ for fmt in arm64-4k arm64-16k apple-uat mali dart dart2 riscv-sv48; do
 		check "$fmt: page0 and the 2 MiB run read back as the kernel's pages" reads_back /tmp/fc.core
 		check "$fmt: verify passes on it" devsnap verify /tmp/fc.core
 		case $fmt in
-		arm64-4k|arm64-16k|mali|dart|dart2)
+		arm64-4k|arm64-16k|mali|dart|dart2|arm64-s2-4k)
 			check "$fmt: devsnap_snapshot_iopgtable() of its io_pgtable_cfg" \
 				crash_dump iopgtable /tmp/fi.core
 			maps_lines /tmp/fi.core >/tmp/fimaps.txt

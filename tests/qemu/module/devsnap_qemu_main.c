@@ -18,9 +18,9 @@
  *   main         the tables above, the firmware log as a blob
  *   iopgtable    the same tables through an io_pgtable_cfg filled as
  *                io-pgtable would for the format (mali, arm64-4k, arm64-16k,
- *                dart, dart2)
- *   huge         x86_64 tables mapping the first GiB of physical addresses
- *                in 2 MiB blocks: all the guest's RAM, more than the pool
+ *                dart, dart2, arm64-s2-4k)
+ *   huge         x86_64 tables mapping PA 0-1 GiB in 2 MiB blocks: the
+ *                guest's RAM, more than the pool
  *   loop         an x86_64 table that refers to itself
  *   alias        x86_64 tables mapping page0 at ALIASES pages from X86_VA_BASE:
  *                copied once, stored once, within a budget of that one page
@@ -86,23 +86,26 @@
 #define MAX_TABLES 64
 
 /* A PA in a memory block the guest keeps offline (run.sh adds a DIMM that
- * the kernel does not online); 0: no such mapping. */
+ * the kernel does not online); 0: no such mapping.
+ */
 static unsigned long offline_pa;
 module_param(offline_pa, ulong, 0400);
 MODULE_PARM_DESC(offline_pa, "physical address of a page in an offline memory block");
 
 static char *format = "x86_64";
 module_param(format, charp, 0400);
-MODULE_PARM_DESC(format, "page-table format of the device: x86_64, arm64-4k, arm64-16k, apple-uat, mali, dart, dart2, riscv-sv48");
+MODULE_PARM_DESC(format, "page-table format of the device: x86_64, arm64-4k, arm64-16k, apple-uat, mali, dart, dart2, riscv-sv48, arm64-s2-4k");
 
 /* Each format: its devsnap name and enum, where its VAs start, how
- * io-pgtable would describe it. */
+ * io-pgtable would describe it, its VA width (0: the format's default).
+ */
 struct test_format {
 	const char *name;
 	enum devsnap_format fmt;
 	u64 va_base;
 	bool upper_half;
 	int iopgtable; /* enum io_pgtable_fmt, or -1 */
+	u32 va_bits;
 };
 
 static const struct test_format test_formats[] = {
@@ -114,6 +117,8 @@ static const struct test_format test_formats[] = {
 	{ "dart", DEVSNAP_FMT_DART, 0x100000000ULL, false, APPLE_DART },
 	{ "dart2", DEVSNAP_FMT_DART2, 0x100000000ULL, false, APPLE_DART2 },
 	{ "riscv-sv48", DEVSNAP_FMT_RISCV_SV48, 0x100000000000ULL, false, -1 },
+	/* 40-bit IPA: level 1 on two concatenated tables; the VAs in the second. */
+	{ "arm64-s2-4k", DEVSNAP_FMT_ARM64_S2_4K, 0x8000000000ULL, false, ARM_64_LPAE_S2, 40 },
 };
 
 static const struct test_format *tf;
@@ -300,6 +305,7 @@ static int build_tables(void)
 	struct ds_pgtable_config cfg = {
 		.format = ds_format_find(tf->name),
 		.nroots = 1,
+		.va_bits = tf->va_bits,
 		.upper_half = tf->upper_half,
 		.read_phys = read_phys,
 	};
@@ -317,7 +323,8 @@ static int build_tables(void)
 
 		m->order = m->slot == BLOCK_SLOT ? get_order(SZ_2M) : page_order;
 		m->size = PAGE_SIZE << m->order;
-		m->va = tf->va_base + (m->slot == BLOCK_SLOT ? SZ_2M : m->slot << pt.fmt->page_shift);
+		m->va = tf->va_base +
+			(m->slot == BLOCK_SLOT ? SZ_2M : m->slot << pt.fmt->page_shift);
 		if (m->backing != BACKING_PAGE)
 			continue;
 		/* The buddy allocator aligns a block to its size, as leaves need. */
@@ -363,9 +370,9 @@ static struct mapping *mapping_named(const char *name)
 }
 
 /*
- * X86_VA_BASE on: PA 0 to 1 GiB in 2 MiB blocks, the guest's RAM below it to
- * copy (its holes are skipped, never read).  Distinct blocks: one block mapped
- * 512 times costs a budget or pool only once.
+ * X86_VA_BASE on: the first 1 GiB of PA in 512 2 MiB blocks, all the
+ * guest's RAM to copy (one block mapped 512 times would cost the budget
+ * once: 2 MiB).
  */
 static int build_huge_tables(void)
 {
@@ -379,7 +386,7 @@ static int build_huge_tables(void)
 	huge_pml4[X86_VA_INDEX(X86_VA_BASE, 3)] = virt_to_phys(huge_pdpt) | PTE_P | PTE_RW;
 	huge_pdpt[X86_VA_INDEX(X86_VA_BASE, 2)] = virt_to_phys(huge_pd) | PTE_P | PTE_RW;
 	for (i = 0; i < 512; i++)
-		huge_pd[i] = (u64)i * SZ_2M | PTE_P | PTE_RW | PTE_PS;
+		huge_pd[i] = (u64)i << 21 | PTE_P | PTE_RW | PTE_PS;
 	return 0;
 }
 
@@ -426,6 +433,12 @@ static int iopgtable_cfg(struct io_pgtable_cfg *cfg)
 	case ARM_64_LPAE_S1:
 		cfg->arm_lpae_s1_cfg.ttbr = root_pa;
 		cfg->arm_lpae_s1_cfg.mair = 0xf404ff44; /* io-pgtable-arm's */
+		return 0;
+	case ARM_64_LPAE_S2:
+		/* T0SZ; SL0 as io-pgtable-arm.c encodes the start level (4K: +1, inverted). */
+		cfg->arm_lpae_s2_cfg.vttbr = root_pa;
+		cfg->arm_lpae_s2_cfg.vtcr.tsz = 64 - pt.cfg.va_bits;
+		cfg->arm_lpae_s2_cfg.vtcr.sl = ~(4 - pt.levels + (granule == SZ_4K)) & 3;
 		return 0;
 	case ARM_MALI_LPAE:
 		/* ADRMODE_TABLE | READ_INNER, as io-pgtable-arm.c sets them */
@@ -474,7 +487,8 @@ static int snapshot_locked(const struct devsnap_request *req, bool iopgtable)
 	spin_unlock_irqrestore(&vm_lock, flags);
 	context.switches = context_switches() - before;
 	/* Before anything that may schedule: the log shows the worker's
-	 * delivery after this line. */
+	 * delivery after this line.
+	 */
 	dev_info(&pdev->dev, "snapshot returned %d\n", ret);
 	return ret;
 }
@@ -782,7 +796,8 @@ static int coredump_release(struct inode *inode, struct file *file)
 	void *data = NULL;
 
 	/* Hand devcoredump a buffer of the dump's own size, not the maximum:
-	 * it keeps the buffer until userspace releases the dump. */
+	 * it keeps the buffer until userspace releases the dump.
+	 */
 	if (d->len)
 		data = vmalloc(d->len);
 	if (data) {
