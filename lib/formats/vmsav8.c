@@ -90,29 +90,36 @@ static u8 arm64_table_allows(u64 pte)
 	return allow;
 }
 
-static int arm64_decode(const struct ds_pgtable *pt, u64 pte, unsigned int height,
-			struct ds_pte_info *out)
+void ds_vmsav8_decode_kind(const struct ds_pgtable *pt, u64 pte, unsigned int height,
+			   struct ds_pte_info *out)
 {
 	unsigned int shift = pt->fmt->page_shift + height * pt->level_bits;
 	u64 type = pte & V8_TYPE_MASK;
 
 	if (!(pte & V8_VALID))
-		return 0;
+		return;
 	if (height > 0 && type == V8_TYPE_TABLE) {
 		out->kind = DS_PTE_TABLE;
 		out->pa = ds_vmsav8_oa(pt, pte, pt->fmt->page_shift);
-		out->attrs.prot = arm64_table_allows(pte);
-		return 0;
-	}
-	if (height == 0 && type != V8_TYPE_TABLE) {
+	} else if (height == 0 && type != V8_TYPE_TABLE) {
 		out->kind = DS_PTE_RESERVED;
 		out->reserved_why = "descriptor type 0b01 at the last level";
-		return 0;
+	} else {
+		out->kind = DS_PTE_LEAF;
+		out->pa = ds_vmsav8_oa(pt, pte, shift);
 	}
-	out->kind = DS_PTE_LEAF;
-	out->pa = ds_vmsav8_oa(pt, pte, shift);
-	out->attrs.prot = arm64_leaf_prot(pte);
-	out->attrs.mem = ds_vmsav8_mem_type(pt, (pte >> V8_ATTRINDX_SHIFT) & 7);
+}
+
+static int arm64_decode(const struct ds_pgtable *pt, u64 pte, unsigned int height,
+			struct ds_pte_info *out)
+{
+	ds_vmsav8_decode_kind(pt, pte, height, out);
+	if (out->kind == DS_PTE_TABLE) {
+		out->attrs.prot = arm64_table_allows(pte);
+	} else if (out->kind == DS_PTE_LEAF) {
+		out->attrs.prot = arm64_leaf_prot(pte);
+		out->attrs.mem = ds_vmsav8_mem_type(pt, (pte >> V8_ATTRINDX_SHIFT) & 7);
+	}
 	return 0;
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* VMSAv8-64 descriptor fields, shared by arm64-*, mali and apple-uat. */
+/* VMSAv8-64 descriptor fields, shared by arm64-* (both stages), mali and apple-uat. */
 #ifndef DS_VMSAV8_H
 #define DS_VMSAV8_H
 
@@ -28,6 +28,12 @@ u64 ds_vmsav8_oa(const struct ds_pgtable *pt, u64 pte, unsigned int shift);
 
 /* The inverse: the entry bits for pa; -EINVAL if pa does not fit. */
 int ds_vmsav8_oa_bits(const struct ds_pgtable *pt, u64 pa, u64 *bits);
+
+/* Which kind of descriptor pte is at height, and the PA it holds: the
+ * shape both stages share; the caller decodes the attributes.
+ */
+void ds_vmsav8_decode_kind(const struct ds_pgtable *pt, u64 pte, unsigned int height,
+			   struct ds_pte_info *out);
 
 /* The memory type an AttrIndx selects in the table's MAIR. */
 u8 ds_vmsav8_mem_type(const struct ds_pgtable *pt, unsigned int attr_index);

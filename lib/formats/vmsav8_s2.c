@@ -47,26 +47,13 @@ static u8 s2_leaf_prot(u64 pte)
 static int s2_decode(const struct ds_pgtable *pt, u64 pte, unsigned int height,
 		     struct ds_pte_info *out)
 {
-	unsigned int shift = pt->fmt->page_shift + height * pt->level_bits;
-	u64 type = pte & V8_TYPE_MASK;
-
-	if (!(pte & V8_VALID))
-		return 0;
-	if (height > 0 && type == V8_TYPE_TABLE) {
-		out->kind = DS_PTE_TABLE;
-		out->pa = ds_vmsav8_oa(pt, pte, pt->fmt->page_shift);
-		out->attrs.prot = DS_PROT_ALL;
-		return 0;
+	ds_vmsav8_decode_kind(pt, pte, height, out);
+	if (out->kind == DS_PTE_TABLE) {
+		out->attrs.prot = DS_PROT_ALL; /* stage 2 tables carry no permission bits */
+	} else if (out->kind == DS_PTE_LEAF) {
+		out->attrs.prot = s2_leaf_prot(pte);
+		out->attrs.mem = s2_mem_type(pte);
 	}
-	if (height == 0 && type != V8_TYPE_TABLE) {
-		out->kind = DS_PTE_RESERVED;
-		out->reserved_why = "descriptor type 0b01 at the last level";
-		return 0;
-	}
-	out->kind = DS_PTE_LEAF;
-	out->pa = ds_vmsav8_oa(pt, pte, shift);
-	out->attrs.prot = s2_leaf_prot(pte);
-	out->attrs.mem = s2_mem_type(pte);
 	return 0;
 }
 
