@@ -31,6 +31,7 @@
  *   reversed     main for [base + 1 page, base]: refused
  *   balloon, race-poison, race-offline, race-alias   main (alias) while a
  *                page changes state (see page_crashes[])
+ *   twins        main of this device and of the twin=1 device at once
  *
  * /sys/kernel/debug/devsnap_qemu_test/
  *   root       PA of the top table
@@ -81,7 +82,11 @@
 /* Outside RAM on a PC: the local APIC window.  Capture must not read it. */
 #define NOT_RAM_PA 0xfee00000ULL
 
-#define COREDUMP_MAX (16 << 20)
+/* What "coredump" takes at most: tests/systemd cuts a save of a large one short. */
+static unsigned int coredump_mib = 16;
+module_param(coredump_mib, uint, 0400);
+MODULE_PARM_DESC(coredump_mib, "largest dump written to debugfs coredump, in MiB (16)");
+#define COREDUMP_MAX ((size_t)coredump_mib << 20)
 #define POOL_BUDGET SZ_8M
 #define MAX_TABLES 64
 
@@ -628,6 +633,85 @@ out:
 	return ret;
 }
 
+ * A second device, with twin=1, of a driver of its own (devsnap_qemu_twin):
+ * "twins" crashes both at once, for tests/systemd's two collectors at a time.
+ */
+static bool twin;
+module_param(twin, bool, 0400);
+MODULE_PARM_DESC(twin, "add a second device, devsnap_qemu_twin, for the crash \"twins\"");
+
+#define TWIN_NAME "devsnap_qemu_twin"
+static struct platform_device *twin_pdev;
+static struct devsnap_pool *twin_pool;
+
+static int twin_probe(struct platform_device *p)
+{
+	twin_pool = devsnap_pool_create(&p->dev, POOL_BUDGET, PAGE_SIZE, GFP_KERNEL);
+	return PTR_ERR_OR_ZERO(twin_pool);
+}
+
+static int twin_remove(struct platform_device *p)
+{
+	devsnap_pool_destroy(twin_pool);
+	twin_pool = NULL;
+	return 0;
+}
+
+static struct platform_driver twin_driver = {
+	.probe = twin_probe,
+	.remove = twin_remove,
+	.driver = { .name = TWIN_NAME },
+};
+
+static void twin_unregister(void)
+{
+	if (!twin)
+		return;
+	platform_device_unregister(twin_pdev);
+	platform_driver_unregister(&twin_driver);
+}
+
+static int twin_register(void)
+{
+	int ret;
+
+	if (!twin)
+		return 0;
+	ret = platform_driver_register(&twin_driver);
+	if (ret)
+		return ret;
+	twin_pdev = platform_device_register_simple(TWIN_NAME, PLATFORM_DEVID_NONE, NULL, 0);
+	if (IS_ERR(twin_pdev)) {
+		platform_driver_unregister(&twin_driver);
+		return PTR_ERR(twin_pdev);
+	}
+	if (!IS_ERR_OR_NULL(twin_pool))
+		return 0;
+	ret = twin_pool ? PTR_ERR(twin_pool) : -ENODEV;
+	twin_unregister();
+	return ret;
+}
+
+/* Both devices' snapshots under the one VM lock, then both delivered: two
+ * devcoredumps a moment apart.  The first errno. */
+static int crash_twins(const struct devsnap_request *req)
+{
+	unsigned long flags;
+	int ret, twin_ret;
+
+	if (!twin_pool)
+		return -ENODEV;
+	spin_lock_irqsave(&vm_lock, flags);
+	ret = devsnap_snapshot(pool, req);
+	twin_ret = devsnap_snapshot(twin_pool, req);
+	spin_unlock_irqrestore(&vm_lock, flags);
+	if (!ret)
+		ret = devsnap_flush(pool);
+	if (!twin_ret)
+		twin_ret = devsnap_flush(twin_pool);
+	return ret ? ret : twin_ret;
+}
+
 /*
  * The device's crash, as a driver handles it: the snapshot in the crash
  * path, under the VM lock; then, where sleeping is allowed, the wait for
@@ -686,6 +770,8 @@ static ssize_t crash_write(struct file *file, const char __user *ubuf, size_t co
 		ret = page_state_crash(page_crash_named(which), &req);
 		if (!ret)
 			ret = devsnap_flush(pool);
+	} else if (sysfs_streq(which, "twins")) {
+		ret = crash_twins(&req);
 		return ret ? ret : n;
 	} else if (!sysfs_streq(which, "main")) {
 		return -EINVAL;
@@ -877,6 +963,9 @@ static int __init devsnap_qemu_init(void)
 		ret = pool ? PTR_ERR(pool) : -ENODEV;
 		goto err_device;
 	}
+	ret = twin_register();
+	if (ret)
+		goto err_device;
 
 	dir = debugfs_create_dir(DRV_NAME, NULL);
 	debugfs_create_x64("root", 0400, dir, &root_pa);
@@ -907,6 +996,7 @@ err_free:
 static void __exit devsnap_qemu_exit(void)
 {
 	debugfs_remove_recursive(dir);
+	twin_unregister();
 	platform_device_unregister(pdev);
 	platform_driver_unregister(&devsnap_qemu_driver);
 	free_all();
