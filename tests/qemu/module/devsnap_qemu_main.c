@@ -574,10 +574,10 @@ static void page_crash_set(const struct page_crash *pc, bool on)
 		SetPageHWPoison(page);
 	else if (pc->poison)
 		ClearPageHWPoison(page);
-	else if (on)
-		__SetPageOffline(page);
+	else if (on) /* what the page-type helper for PageOffline does; page_type is inverted */
+		page->page_type &= ~PG_offline;
 	else
-		__ClearPageOffline(page);
+		page->page_type |= PG_offline;
 }
 
 static const struct page_crash *racing;
@@ -633,6 +633,7 @@ out:
 	return ret;
 }
 
+/*
  * A second device, with twin=1, of a driver of its own (devsnap_qemu_twin):
  * "twins" crashes both at once, for tests/systemd's two collectors at a time.
  */
@@ -692,8 +693,10 @@ static int twin_register(void)
 	return ret;
 }
 
-/* Both devices' snapshots under the one VM lock, then both delivered: two
- * devcoredumps a moment apart.  The first errno. */
+/*
+ * Both devices' snapshots under the one VM lock, then both delivered: two
+ * devcoredumps a moment apart.  The first errno.
+ */
 static int crash_twins(const struct devsnap_request *req)
 {
 	unsigned long flags;
