@@ -56,11 +56,8 @@ case $e1000e in
 *.ko.xz) xz -dc "$e1000e" >"$r/modules/e1000e.ko" ;;
 *.ko.zst) zstd -q -dc "$e1000e" >"$r/modules/e1000e.ko" ;;
 esac
-cp "$devsnap" "$r/bin/devsnap"
-for lib in $(ldd "$devsnap" | awk '/=> \// { print $3 } /^\t\// { print $1 }'); do
-	mkdir -p "$r$(dirname "$lib")"
-	cp -L "$lib" "$r$lib"
-done
+# devsnap as the normal build made it, with its shared libraries.
+"$here/guest_bin.sh" "$devsnap" "$r" || bail "cannot put devsnap in the initramfs"
 (cd "$r" && find . | cpio -o -H newc --quiet) >"$work/iommu-initrd.cpio" || bail "cpio failed"
 
 # --- One guest per address width -------------------------------------------

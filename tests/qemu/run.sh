@@ -62,13 +62,8 @@ cp "$busybox" "$r/bin/busybox"
 cp "$here/init.sh" "$r/init"
 chmod 755 "$r/init"
 cp "$work/module/kernel/devsnap.ko" "$work/module/devsnap_qemu_test.ko" "$r/modules/"
-# devsnap as the normal build made it, with its shared libraries and loader
-# at the paths ldd names, so no static build is needed.
-cp "$devsnap" "$r/bin/devsnap"
-for lib in $(ldd "$devsnap" | awk '/=> \// { print $3 } /^\t\// { print $1 }'); do
-	mkdir -p "$r$(dirname "$lib")"
-	cp -L "$lib" "$r$lib"
-done
+# devsnap as the normal build made it, with its shared libraries.
+"$here/guest_bin.sh" "$devsnap" "$r" || bail "cannot put devsnap in the initramfs"
 
 # hwpoison-inject and what it depends on (the package ships no modules.dep:
 # read depends= from each module's .modinfo), loaded in dependency order.

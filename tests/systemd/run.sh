@@ -63,8 +63,11 @@ rm -rf "$r"
 mkdir -p "$r"
 tar -C "$r" -xf "$tar" || bail "cannot unpack $tar"
 cp "$debs"/devsnap_*_amd64.deb "$r/tmp/devsnap.deb"
-chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin dpkg -i /tmp/devsnap.deb \
-	>"$work/dpkg.log" 2>&1 || { sed 's/^/# /' "$work/dpkg.log"; bail "dpkg -i devsnap fails"; }
+cp "$debs"/libdevsnap0_*_amd64.deb "$r/tmp/libdevsnap0.deb"
+chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+	dpkg -i /tmp/libdevsnap0.deb /tmp/devsnap.deb >"$work/dpkg.log" 2>&1 ||
+	{ sed 's/^/# /' "$work/dpkg.log"; bail "dpkg -i libdevsnap0 devsnap fails"; }
+rm -f "$r/tmp/libdevsnap0.deb"
 t=$r/usr/local/lib/devsnap-test
 mkdir -p "$t"
 # The package again, for the guest's own dpkg -r, -i and --purge.
@@ -186,6 +189,8 @@ if [ "${DEVSNAP_GUEST_SLOW:-0}" = 1 ]; then
 	# captured with the package's devsnap, on a second (read-only) disk.
 	rm -rf "$work/pkg"
 	dpkg-deb -x "$debs"/devsnap_*_amd64.deb "$work/pkg" || bail "cannot unpack devsnap.deb"
+	dpkg-deb -x "$debs"/libdevsnap0_*_amd64.deb "$work/pkg" ||
+		bail "cannot unpack libdevsnap0.deb"
 	mem=$work/big.mem
 	rm -f "$mem"
 	truncate -s 130M "$mem"
@@ -195,7 +200,8 @@ if [ "${DEVSNAP_GUEST_SLOW:-0}" = 1 ]; then
 	while [ $k -lt 64 ]; do le64 $(((k + 1) * 0x200000 | 0x83)); k=$((k + 1)); done |
 		dd of="$mem" bs=1 seek=$((0x3000)) conv=notrunc status=none
 	head -c 128M /dev/urandom | dd of="$mem" bs=2M seek=1 conv=notrunc status=none
-	"$work/pkg/usr/bin/devsnap" capture -q --memory "$mem" --format x86_64 --root 0x1000 \
+	LD_LIBRARY_PATH=$(dirname "$(find "$work/pkg" -name libdevsnap.so.0 | head -1)") \
+		"$work/pkg/usr/bin/devsnap" capture -q --memory "$mem" --format x86_64 --root 0x1000 \
 		-o "$work/big.core" || bail "cannot capture the large dump"
 	rm -f "$mem"
 	big=$(stat -c %s "$work/big.core")

@@ -773,6 +773,7 @@ static ssize_t crash_write(struct file *file, const char __user *ubuf, size_t co
 		ret = page_state_crash(page_crash_named(which), &req);
 		if (!ret)
 			ret = devsnap_flush(pool);
+		return ret ? ret : n;
 	} else if (sysfs_streq(which, "twins")) {
 		ret = crash_twins(&req);
 		return ret ? ret : n;
