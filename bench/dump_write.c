@@ -69,10 +69,10 @@ int main(int argc, char **argv)
 	static const struct ds_dump_info info = {
 	    .device = "bench", .driver = "bench", .reason = "bench"};
 	struct ds_segment *segs = calloc(NSEGS, sizeof(*segs));
-	/* As capture has it: shared pages stored once, room for the radix sort. */
-	struct ds_share_entry *index = calloc(2 * NSEGS, sizeof(*index));
+	/* As capture has it: shared pages stored once, one index entry a segment. */
+	struct ds_share_entry *index = calloc(NSEGS, sizeof(*index));
 	struct ds_dump_writer w = { .info = &info, .nsegs = NSEGS, .read_data = from_memory,
-				    .index = index, .index_cap = 2 * NSEGS };
+				    .index = index, .index_cap = NSEGS };
 	const char *dir = argc > 1 ? argv[1] : ".";
 	char path[4096], copy[4096];
 	double best = 1e9, best_dd = 1e9;
