@@ -20,7 +20,6 @@
 #define PBMT_NC (1ULL << 61)
 #define PBMT_IO (2ULL << 61)
 #define PPN(pa) ((uint64_t)(pa) >> 2)
-#define NEXT_TABLE(pte) (((pte) & DS_GENMASK(53, 10)) << 2)
 
 static struct walk_fixture fx;
 
@@ -35,21 +34,6 @@ static int teardown(void **state)
 {
 	fixture_teardown(&fx);
 	return 0;
-}
-
-/* The PA of the entry at height h on the path to va, whose tables exist. */
-static uint64_t entry_pa(uint64_t va, unsigned height)
-{
-	uint64_t table = fx.pt.cfg.roots[0], pte;
-
-	for (unsigned h = fx.pt.levels - 1;; h--) {
-		uint64_t pa = table + ((va >> (12 + 9 * h)) & 511) * 8;
-
-		if (h == height)
-			return pa;
-		assert_int_equal(memimage_read(&fx.mem, pa, &pte, 8), 0);
-		table = NEXT_TABLE(pte);
-	}
 }
 
 static void every_permission_has_the_spec_bits(void **state)
@@ -110,7 +94,7 @@ static void table_entries_hold_only_the_ppn_and_v(void **state)
 	setup(&ds_format_riscv_sv57);
 	assert_int_equal(fixture_map(&fx, 0x1000, 0x2000, 0x1000, 0, DS_PROT_PR, 0), 0);
 	for (unsigned h = 4; h > 0; h--) {
-		assert_int_equal(memimage_read(&fx.mem, entry_pa(0x1000, h), &pte, 8), 0);
+		assert_int_equal(memimage_read(&fx.mem, fixture_entry_pa(&fx, 0x1000, h), &pte, 8), 0);
 		assert_int_equal(pte & ~DS_GENMASK(53, 10), V);
 	}
 }
@@ -197,7 +181,7 @@ static void build_path(void)
 /* Replaces the entry at the given height and expects the walk to refuse it. */
 static void check_refused(unsigned height, uint64_t pte, const char *why)
 {
-	fixture_poke(&fx, entry_pa(0x200000, height), pte);
+	fixture_poke(&fx, fixture_entry_pa(&fx, 0x200000, height), pte);
 	assert_int_equal(fixture_walk(&fx, 0, ~0ULL), -EINVAL);
 	assert_string_equal(fx.walk.error.what, why);
 	assert_int_equal(fx.walk.error.height, height);
@@ -217,7 +201,7 @@ static void expect_reserved_table(unsigned height, uint64_t bits, const char *wh
 	uint64_t table;
 
 	build_path();
-	assert_int_equal(memimage_read(&fx.mem, entry_pa(0x200000, height), &table, 8), 0);
+	assert_int_equal(memimage_read(&fx.mem, fixture_entry_pa(&fx, 0x200000, height), &table, 8), 0);
 	check_refused(height, table | bits, why);
 }
 

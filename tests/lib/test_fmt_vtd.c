@@ -34,21 +34,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* The PA of the entry at height h on the path to va, whose tables exist. */
-static uint64_t entry_pa(uint64_t va, unsigned height)
-{
-	uint64_t table = fx.pt.cfg.roots[0], pte;
-
-	for (unsigned h = fx.pt.levels - 1;; h--) {
-		uint64_t pa = table + ((va >> (12 + 9 * h)) & 511) * 8;
-
-		if (h == height)
-			return pa;
-		assert_int_equal(memimage_read(&fx.mem, pa, &pte, 8), 0);
-		table = NEXT_TABLE(ds_le64(pte));
-	}
-}
-
 static void every_permission_has_the_spec_bits(void **state)
 {
 	static const struct {
@@ -84,12 +69,12 @@ static void neither_read_nor_write_is_not_present(void **state)
 	setup(48);
 	assert_int_equal(fixture_map(&fx, 0x1000, 0x5000, 0x1000, 0, DS_PROT_PR, 0), 0);
 	/* X alone, and every ignored bit, without R or W: not present. */
-	fixture_poke(&fx, entry_pa(0x1000, 0), 0x5000 | X | SNP | 0x300);
+	fixture_poke(&fx, fixture_entry_pa(&fx, 0x1000, 0), 0x5000 | X | SNP | 0x300);
 	assert_int_equal(fixture_walk(&fx, 0, ~0ULL), 0);
 	assert_int_equal(fx.nranges, 0);
 	/* Not present in a table entry hides everything below it. */
-	fixture_poke(&fx, entry_pa(0x1000, 0), 0x5000 | R);
-	fixture_poke(&fx, entry_pa(0x1000, 1), NEXT_TABLE(0x0) | X);
+	fixture_poke(&fx, fixture_entry_pa(&fx, 0x1000, 0), 0x5000 | R);
+	fixture_poke(&fx, fixture_entry_pa(&fx, 0x1000, 1), NEXT_TABLE(0x0) | X);
 	assert_int_equal(fixture_walk(&fx, 0, ~0ULL), 0);
 	assert_int_equal(fx.nranges, 0);
 }
@@ -101,7 +86,7 @@ static void table_entries_narrow_the_rights_below(void **state)
 	setup(48);
 	assert_int_equal(fixture_map(&fx, 0x1000, 0x5000, 0x1000, 0,
 				     DS_PROT_PR | DS_PROT_PW | DS_PROT_PX, 0), 0);
-	pa = entry_pa(0x1000, 1);
+	pa = fixture_entry_pa(&fx, 0x1000, 1);
 	assert_int_equal(memimage_read(&fx.mem, pa, &pde, 8), 0);
 	pde = ds_le64(pde);
 	assert_int_equal(pde & 7, R | W | X);
@@ -183,7 +168,7 @@ static void ps_in_a_4k_entry_is_ignored(void **state)
 {
 	setup(39);
 	assert_int_equal(fixture_map(&fx, 0x1000, 0x5000, 0x1000, 0, DS_PROT_PR, 0), 0);
-	fixture_poke(&fx, entry_pa(0x1000, 0), 0x5000 | R | PS);
+	fixture_poke(&fx, fixture_entry_pa(&fx, 0x1000, 0), 0x5000 | R | PS);
 	assert_int_equal(fixture_walk(&fx, 0, ~0ULL), 0);
 	assert_int_equal(fx.nranges, 1);
 	assert_int_equal(fx.ranges[0].pa, 0x5000);
@@ -196,16 +181,16 @@ static void reserved_bits_are_refused(void **state)
 
 	setup(48);
 	assert_int_equal(fixture_map(&fx, 0x200000, 0x400000, 1 << 21, 1, DS_PROT_PR, 0), 0);
-	fixture_poke(&fx, entry_pa(0x200000, 1), 0x400000 | 0x1000 | R | PS); /* bit 12 */
+	fixture_poke(&fx, fixture_entry_pa(&fx, 0x200000, 1), 0x400000 | 0x1000 | R | PS); /* bit 12 */
 	assert_int_equal(fixture_walk(&fx, 0, ~0ULL), -EINVAL);
 	assert_string_equal(fx.walk.error.what,
 			    "reserved address bits set in a second-level large-page entry");
 	assert_int_equal(fx.walk.error.height, 1);
 
-	fixture_poke(&fx, entry_pa(0x200000, 1), 0x400000 | R | PS);
+	fixture_poke(&fx, fixture_entry_pa(&fx, 0x200000, 1), 0x400000 | R | PS);
 	assert_int_equal(fixture_walk(&fx, 0, ~0ULL), 0);
-	assert_int_equal(memimage_read(&fx.mem, entry_pa(0x200000, 3), &pml4e, 8), 0);
-	fixture_poke(&fx, entry_pa(0x200000, 3), ds_le64(pml4e) | PS);
+	assert_int_equal(memimage_read(&fx.mem, fixture_entry_pa(&fx, 0x200000, 3), &pml4e, 8), 0);
+	fixture_poke(&fx, fixture_entry_pa(&fx, 0x200000, 3), ds_le64(pml4e) | PS);
 	assert_int_equal(fixture_walk(&fx, 0, ~0ULL), -EINVAL);
 	assert_string_equal(fx.walk.error.what, "PS set in a second-level PML4 or PML5 entry");
 }

@@ -53,6 +53,25 @@ int fixture_walk(struct walk_fixture *fx, uint64_t first, uint64_t last)
 	return r;
 }
 
+uint64_t fixture_entry_pa(struct walk_fixture *fx, uint64_t va, unsigned height)
+{
+	const struct ds_pgtable *pt = &fx->pt;
+	uint64_t table = pt->cfg.roots[0], pte;
+
+	for (unsigned h = pt->levels - 1;; h--) {
+		unsigned shift = pt->fmt->page_shift + h * pt->level_bits;
+		uint64_t pa = table + ((va >> shift) & ((1ULL << pt->level_bits) - 1)) * 8;
+		struct ds_pte_info info = { 0 };
+
+		if (h == height)
+			return pa;
+		assert_int_equal(memimage_read(&fx->mem, pa, &pte, 8), 0);
+		assert_int_equal(pt->fmt->decode(pt, ds_le64(pte), h, &info), 0);
+		assert_int_equal(info.kind, DS_PTE_TABLE);
+		table = info.pa;
+	}
+}
+
 void fixture_poke(struct walk_fixture *fx, uint64_t pa, uint64_t pte)
 {
 	pte = ds_le64(pte);

@@ -31,6 +31,10 @@ int fixture_map(struct walk_fixture *fx, uint64_t va, uint64_t pa, uint64_t size
 /* Walks [first, last] into fx->ranges; returns the walk's final status. */
 int fixture_walk(struct walk_fixture *fx, uint64_t first, uint64_t last);
 
+/* The PA of the entry at height on the path to va, whose tables above it
+ * exist: tables followed through the format's own decoder. */
+uint64_t fixture_entry_pa(struct walk_fixture *fx, uint64_t va, unsigned height);
+
 /* Writes one raw entry, little-endian, to hand-craft hostile tables. */
 void fixture_poke(struct walk_fixture *fx, uint64_t pa, uint64_t pte);
 
