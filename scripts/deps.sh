@@ -4,7 +4,7 @@
 # is the headers of the kernel linux-image-amd64 names, the one the QEMU tests
 # boot: installed here, before any test, the DKMS tree is built in every run.
 # The second line is debian/control's Build-Depends and the tests of the
-# packages (lintian, and mmdebstrap for the guest's Debian root).
+# packages (lintian, mmdebstrap for the guest's Debian root, mkfs.ext4 for its store disk).
 set -eu
 
 pkgs="build-essential meson ninja-build pkg-config clang libclang-rt-dev
@@ -13,7 +13,7 @@ binutils elfutils gdb jq python3-drgn scdoc cppcheck util-linux makedumpfile
 systemd qemu-system-x86 busybox-static cpio
 chromium chromium-driver python3-selenium python3-pil
 sparse linux-source-6.1 linux-headers-amd64 flex bison libelf-dev libssl-dev bc
-debhelper dh-dkms dh-python fakeroot lintian udev mmdebstrap"
+debhelper dh-dkms dh-python fakeroot lintian udev mmdebstrap e2fsprogs"
 
 missing=
 for p in $pkgs; do
